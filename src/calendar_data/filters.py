@@ -1,0 +1,273 @@
+"""The one filter object: it maps to and from URL query parameters and applies itself to a table.
+
+Every page, export and CLI command filters through :class:`ReleaseFilter`, so a planner's CSV
+holds exactly the rows the dashboard showed for the same URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .days import local_days
+from .schema import KINDS
+
+#: URL ``type`` values and the release types each one selects.
+TYPE_GROUPS: dict[str, tuple[str, ...]] = {
+    "premiere": ("series_premiere", "season_premiere"),
+    "finale": ("season_finale", "series_finale"),
+    "full_drop": ("full_season",),
+    "episode": ("episode",),
+    "movie": ("movie",),
+}
+TYPE_LABELS = {
+    "premiere": "Premieres",
+    "finale": "Finales",
+    "full_drop": "Full drops",
+    "episode": "Episodes",
+    "movie": "Movies",
+}
+MAX_QUERY_LENGTH = 200
+
+#: URL parameter of each multi-valued field, in URL order.
+MULTI_PARAMS = {
+    "service": "services",
+    "genre": "genres",
+    "kind": "kinds",
+    "type": "types",
+    "region": "regions",
+}
+FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q")
+
+Params = Mapping[str, str | Sequence[str]]
+
+
+@dataclass(frozen=True)
+class ReleaseFilter:
+    """What a viewer asked to see. An empty field means "no restriction"."""
+
+    services: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    query: str = ""
+
+    # ------------------------------------------------------------------ URL mapping
+
+    @classmethod
+    def from_query_params(cls, params: Params) -> tuple[ReleaseFilter, list[str]]:
+        """Parse query parameters; return the filter and a notice for each value ignored."""
+        notices: list[str] = []
+        values: dict = {}
+        for param, attribute in MULTI_PARAMS.items():
+            items = _clean_values(_all(params, param))
+            if param == "type":
+                unknown = [t for t in items if t not in TYPE_GROUPS]
+                notices += [f"Ignored unknown release type {t!r}." for t in unknown]
+                items = [t for t in items if t in TYPE_GROUPS]
+            if param == "kind":
+                unknown = [k for k in items if k not in KINDS]
+                notices += [f"Ignored unknown kind {k!r}." for k in unknown]
+                items = [k for k in items if k in KINDS]
+            values[attribute] = tuple(items)
+        for param, attribute in (("from", "start"), ("to", "end")):
+            raw = _last(params, param)
+            if raw:
+                parsed = parse_date(raw)
+                if parsed is None:
+                    notices.append(f"Ignored {param}={_shown(raw)}: not a date (YYYY-MM-DD).")
+                values[attribute] = parsed
+        query = " ".join((_last(params, "q") or "").split())
+        if len(query) > MAX_QUERY_LENGTH:
+            notices.append(f"The search text was cut to {MAX_QUERY_LENGTH} characters.")
+            query = query[:MAX_QUERY_LENGTH]
+        values["query"] = query
+        result = cls(**values)
+        if result.start and result.end and result.start > result.end:
+            notices.append("The date range was backwards; its ends were swapped.")
+            result = replace(result, start=result.end, end=result.start)
+        return result, notices
+
+    def to_query_params(self) -> dict[str, list[str]]:
+        """Only what differs from the default, in a stable order."""
+        params: dict[str, list[str]] = {}
+        for param, attribute in MULTI_PARAMS.items():
+            if getattr(self, attribute):
+                params[param] = list(getattr(self, attribute))
+        if self.start:
+            params["from"] = [self.start.isoformat()]
+        if self.end:
+            params["to"] = [self.end.isoformat()]
+        if self.query:
+            params["q"] = [self.query]
+        return params
+
+    def restrict(self, options: Mapping[str, Collection[str]]) -> tuple[ReleaseFilter, list[str]]:
+        """Drop values the catalog does not have (``options`` is keyed by URL parameter)."""
+        notices, changes = [], {}
+        for param, allowed in options.items():
+            attribute = MULTI_PARAMS[param]
+            kept = tuple(v for v in getattr(self, attribute) if v in allowed)
+            for value in getattr(self, attribute):
+                if value not in allowed:
+                    notices.append(f"Ignored {param} {_shown(value)}: not in this catalog.")
+            changes[attribute] = kept
+        return replace(self, **changes), notices
+
+    @property
+    def is_empty(self) -> bool:
+        return self == ReleaseFilter()
+
+    def describe(self) -> str:
+        """A short human name, e.g. ``Netflix · 2023-11``, for files and calendars."""
+        parts = list(self.services) or ["All services"]
+        parts += list(self.genres) + list(self.kinds) + [TYPE_LABELS[t] for t in self.types]
+        parts += list(self.regions)
+        if self.start and self.end and _whole_month(self.start, self.end):
+            parts.append(self.start.strftime("%Y-%m"))
+        elif self.start or self.end:
+            parts.append(f"{self.start or '…'} to {self.end or '…'}")
+        if self.query:
+            parts.append(f"“{self.query}”")
+        return " · ".join(parts)
+
+    # ------------------------------------------------------------------ applying
+
+    def mask(
+        self,
+        table: pa.Table,
+        days: pa.Array | pa.ChunkedArray | None = None,
+        search: pa.Array | pa.ChunkedArray | None = None,
+    ) -> pa.ChunkedArray | pa.Array:
+        """Which rows match. ``days`` are the rows' local days (see :func:`local_days`) and
+        ``search`` their :func:`search_text`; pass them in when they are precomputed."""
+        conditions = []
+        if self.services:
+            conditions.append(in_set(table["service"], self.services))
+        if self.kinds:
+            conditions.append(in_set(table["kind"], self.kinds))
+        if self.types:
+            wanted = [t for group in self.types for t in TYPE_GROUPS[group]]
+            conditions.append(in_set(table["release_type"], wanted))
+        if self.regions:
+            regions = table["region"]
+            conditions.append(pc.or_(pc.is_null(regions), in_set(regions, self.regions)))
+        if self.genres:
+            conditions.append(list_contains_any(table["genres"], self.genres))
+        if self.start or self.end:
+            if days is None:
+                days = local_days(table, "UTC")
+            if self.start:
+                conditions.append(pc.greater_equal(days, pa.scalar(self.start, pa.date32())))
+            if self.end:
+                conditions.append(pc.less_equal(days, pa.scalar(self.end, pa.date32())))
+        if self.query:
+            if search is None:
+                search = search_text(table)
+            conditions.append(pc.match_substring(search, self.query.lower()))
+        if not conditions:
+            return pa.array(np.ones(table.num_rows, dtype=bool))
+        combined = conditions[0]
+        for condition in conditions[1:]:
+            combined = pc.and_(combined, condition)
+        return pc.fill_null(combined, False)
+
+    def apply(self, table: pa.Table, days=None, search=None) -> pa.Table:
+        if self.is_empty:
+            return table
+        return table.filter(self.mask(table, days, search))
+
+
+# ---------------------------------------------------------------------- vectorised helpers
+
+
+def in_set(values: pa.ChunkedArray, allowed: Sequence[str]) -> pa.ChunkedArray:
+    """``values in allowed``, computed on the dictionary when the column is categorical."""
+    allowed_array = pa.array(list(allowed), pa.string())
+    if not pa.types.is_dictionary(values.type):
+        return pc.fill_null(pc.is_in(values, value_set=allowed_array), False)
+    chunks = []
+    for chunk in values.chunks:
+        hits = pc.is_in(chunk.dictionary, value_set=allowed_array)
+        chunks.append(pc.fill_null(hits.take(chunk.indices), False))
+    return pa.chunked_array(chunks, pa.bool_())
+
+
+def list_contains_any(lists: pa.ChunkedArray, wanted: Sequence[str]) -> pa.Array:
+    """Rows whose list holds at least one of ``wanted``."""
+    lists = lists.combine_chunks() if isinstance(lists, pa.ChunkedArray) else lists
+    flat = pc.list_flatten(lists)
+    parents = pc.list_parent_indices(lists)
+    hits = pc.filter(parents, pc.is_in(flat, value_set=pa.array(list(wanted), pa.string())))
+    mask = np.zeros(len(lists), dtype=bool)
+    mask[hits.to_numpy()] = True
+    return pa.array(mask)
+
+
+def search_text(table: pa.Table) -> pa.Array:
+    """Lower-cased title, original title, cast and crew names of each row, for ``q``."""
+    parts = [table["title"], table["original_title"]]
+    for name in ("cast", "crew"):
+        if name in table.column_names:
+            parts.append(_joined_names(table[name]))
+    filled = [pc.fill_null(p.cast(pa.string()), "") for p in parts]
+    return pc.utf8_lower(pc.binary_join_element_wise(*filled, "\n"))
+
+
+def _joined_names(people: pa.ChunkedArray) -> pa.Array:
+    people = people.combine_chunks()
+    names = pa.ListArray.from_arrays(
+        people.offsets, pc.struct_field(people.values, "name"), mask=people.is_null()
+    )
+    return pc.binary_join(names, " ")
+
+
+# ---------------------------------------------------------------------- parsing
+
+
+def parse_date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw.strip()[:10]) if len(raw.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+def _all(params: Params, key: str) -> list[str]:
+    if hasattr(params, "get_all"):
+        return list(params.get_all(key))
+    value = params.get(key)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _last(params: Params, key: str) -> str | None:
+    values = _all(params, key)
+    return values[-1] if values else None
+
+
+def _clean_values(values: Sequence[str]) -> list[str]:
+    """Trimmed, non-empty, first occurrence kept, capped so a URL cannot blow up a query."""
+    seen: dict[str, None] = {}
+    for value in values:
+        value = value.strip()[:MAX_QUERY_LENGTH]
+        if value:
+            seen.setdefault(value)
+    return list(seen)[:100]
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
+def _whole_month(start: dt.date, end: dt.date) -> bool:
+    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start.day == 1 and end == following - dt.timedelta(days=1)
