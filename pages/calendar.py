@@ -1,0 +1,114 @@
+"""Calendar: month grid, week and agenda, with the title's detail panel."""
+
+import datetime as dt
+
+import streamlit as st
+
+from calendar_data import bucketing
+from calendar_data.text import escape_markdown
+from calendar_data.ui import calendar_view
+from calendar_data.ui.context import current
+from calendar_data.ui.detail import DAY_KEY, open_release, show_panel
+
+context = current()
+live, release_filter, tz = context.live, context.release_filter, context.tz
+today = dt.datetime.now(dt.UTC).date()
+all_days = live.days(tz)
+opening = bucketing.opening_day(all_days, today)
+
+st.html(calendar_view.card_css())
+st.title("Release calendar", anchor=False)
+if opening != today:
+    first, last = bucketing.span(all_days)
+    st.info(
+        f"This catalog covers {first:%-d %B %Y} to {last:%-d %B %Y} and has nothing from today "
+        "on, so the calendar opens on its first month.",
+        icon=":material/event_busy:",
+    )
+
+
+def _step(steps: int) -> None:
+    anchor = st.session_state.get("date") or opening
+    st.session_state["date"] = bucketing.shift(
+        st.session_state.get("view") or "month", anchor, steps
+    )
+
+
+def _today() -> None:
+    st.session_state["date"] = today
+
+
+controls = st.columns([3, 1, 1, 1, 2], vertical_alignment="bottom")
+view = (
+    controls[0].segmented_control(
+        "View",
+        bucketing.VIEWS,
+        default="month",
+        key="view",
+        bind="query-params",
+        persist_state="session",
+        format_func=str.capitalize,
+    )
+    or "month"
+)
+controls[1].button(
+    "Previous",
+    key="previous",
+    on_click=_step,
+    args=(-1,),
+    icon=":material/chevron_left:",
+    width="stretch",
+)
+controls[2].button("Today", key="today", on_click=_today, width="stretch")
+controls[3].button(
+    "Next", key="next", on_click=_step, args=(1,), icon=":material/chevron_right:", width="stretch"
+)
+anchor = (
+    controls[4].date_input(
+        "Date",
+        value=opening,
+        key="date",
+        bind="query-params",
+        persist_state="session",
+        format="YYYY-MM-DD",
+    )
+    or opening
+)
+
+start, end = bucketing.view_range(view, anchor)
+cards = calendar_view.visible_cards(live, release_filter, tz, start, end)
+heading = f"{anchor:%B %Y}" if view != "week" else f"Week of {start:%-d %B %Y}"
+st.subheader(heading, anchor=False)
+st.caption(f"{len(cards):,} releases shown · days in {escape_markdown(tz)}")
+
+if cards.empty:
+    st.info(
+        "No releases match these filters in this period. Try another month or clear some filters.",
+        icon=":material/search_off:",
+    )
+if view == "month":
+    calendar_view.draw_month(cards, anchor, today)
+elif view == "week":
+    calendar_view.draw_week(cards, anchor, today)
+elif not cards.empty:
+    calendar_view.draw_agenda(cards, today)
+
+tba = calendar_view.undated(live, release_filter, tz)
+with st.expander(f"Undated / TBA ({len(tba)})"):
+    if tba.empty:
+        st.caption("No undated releases for these filters.")
+    for index, row in enumerate(tba.head(100).itertuples()):
+        window = f" · expected {row.release_window}" if row.release_window else ""
+        st.button(
+            escape_markdown(f"{row.title} — {row.service}{window}", 150),
+            key=f"tba-{index}",
+            type="tertiary",
+            on_click=open_release,
+            args=(row.title_id, row.release_id),
+        )
+
+title_id = st.query_params.get("id")
+if title_id:
+    show_panel(live, title_id, tz)
+elif st.session_state.get(DAY_KEY):
+    calendar_view.show_day(cards, st.session_state[DAY_KEY])

@@ -1,0 +1,118 @@
+"""Title: everything the catalog knows about one show or film (``/title?id=<title_id>``)."""
+
+import streamlit as st
+
+from calendar_data import describe
+from calendar_data.text import escape_markdown, markdown_link, safe_url
+from calendar_data.ui.context import current
+from calendar_data.ui.detail import title_rows
+
+context = current()
+title_id = st.query_params.get("id")
+rows = title_rows(context.live, title_id) if title_id else []
+
+if not rows:
+    st.title("Title", anchor=False)
+    if title_id:
+        st.info(
+            "We could not find that title in this catalog. It may have been removed, or the "
+            "link may be incomplete. Pick a card on the calendar to open a title.",
+            icon=":material/help:",
+        )
+    else:
+        st.info(
+            "Open a title from the calendar or the Browse table to see its details here.",
+            icon=":material/movie:",
+        )
+    st.page_link(
+        "pages/calendar.py", label="Back to the calendar", icon=":material/calendar_month:"
+    )
+    st.stop()
+
+first = rows[0]
+latest = max(rows, key=lambda r: r["updated_at"] or first["updated_at"] or 0)
+st.title(escape_markdown(first["title"], 200), anchor=False)
+if first["original_title"] and first["original_title"] != first["title"]:
+    st.caption(f"Original title: {escape_markdown(first['original_title'], 200)}")
+
+poster, facts = st.columns([1, 3])
+image = safe_url(first["image_url"])
+if image:
+    poster.image(image, width="stretch")
+with facts:
+    kind = describe.KIND_NAMES.get(first["kind"], first["kind"])
+    services = sorted({r["service"] for r in rows})
+    regions = sorted({r["region"] or "Worldwide" for r in rows})
+    st.markdown(
+        f"**{escape_markdown(kind)}** on **{escape_markdown(', '.join(services))}** · "
+        f"{escape_markdown(', '.join(regions))}"
+    )
+    if first["synopsis"]:
+        st.markdown(escape_markdown(first["synopsis"], 3000))
+    genres = first["genres"] or []
+    details = [
+        ("Genres", ", ".join(genres)),
+        ("Language", first["language"] or ""),
+        ("Rating", first["rating"] or ""),
+        ("Runtime", describe.runtime(first)),
+    ]
+    total = sum((r["runtime_minutes"] or 0) * (r["episode_count"] or 1) for r in rows)
+    if total:
+        details.append(("Total", describe.hours(total) + " in this catalog"))
+    for label, value in details:
+        if value:
+            st.markdown(f"**{label}:** {escape_markdown(value)}")
+
+st.subheader("Releases", anchor=False)
+st.dataframe(
+    [
+        {
+            "Date": describe.release_time(r, context.tz),
+            "Release": describe.RELEASE_TYPE_NAMES.get(r["release_type"], r["release_type"]),
+            "Episodes": describe.episodes(r),
+            "Service": r["service"],
+            "Status": r["status"],
+            "Moved from": r["previous_release_date"],
+        }
+        for r in rows
+    ],
+    hide_index=True,
+    width="stretch",
+    key="title-releases",
+)
+
+cast = describe.cast_lines(first["cast"])
+crew = describe.crew_by_role(first["crew"])
+people, makers = st.columns(2)
+with people:
+    st.subheader("Cast", anchor=False)
+    st.markdown("\n".join(f"- {escape_markdown(c, 150)}" for c in cast) or "Not listed.")
+with makers:
+    st.subheader("Crew", anchor=False)
+    for role, names in crew.items():
+        st.markdown(f"**{describe.ROLE_NAMES[role]}:** {escape_markdown(', '.join(names), 400)}")
+    if not crew:
+        st.markdown("Not listed.")
+
+st.subheader("Links and provenance", anchor=False)
+links = [
+    markdown_link(label, first[column])
+    for label, column in (
+        ("Trailer", "trailer_url"),
+        ("Homepage", "homepage_url"),
+        ("Source", "source_url"),
+    )
+    if safe_url(first[column])
+]
+if links:
+    st.markdown(" · ".join(links))
+moved = [r for r in rows if r["previous_release_date"]]
+for r in moved:
+    st.markdown(
+        f"{escape_markdown(describe.episodes(r) or 'Release')} moved from "
+        f"{r['previous_release_date']:%-d %b %Y} to {r['release_date']:%-d %b %Y}."
+    )
+st.caption(
+    f"Source: {escape_markdown(latest['source'])}"
+    + (f" · last updated {latest['updated_at']:%-d %b %Y}" if latest["updated_at"] else "")
+)

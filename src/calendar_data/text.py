@@ -1,0 +1,60 @@
+"""Making untrusted catalog strings safe to show.
+
+Every catalog string may carry HTML, markdown, Streamlit's colour or LaTeX syntax, control or
+bidirectional-override characters, or megabytes of text. These helpers turn them into inert,
+bounded text; only http(s) URLs survive as links.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+#: C0/C1 controls (but tab and newline), zero-width and bidirectional-override characters.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+#: Characters markdown (and Streamlit's directives) give meaning to.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~=^&])")
+
+
+def clean(value: object, limit: int = 300) -> str:
+    """Plain, printable text of at most ``limit`` characters (``…`` marks a cut)."""
+    if value is None:
+        return ""
+    text = _INVISIBLE.sub("", str(value))
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def one_line(value: object, limit: int = 120) -> str:
+    return " ".join(clean(value, limit * 2).split())[:limit]
+
+
+def escape_markdown(value: object, limit: int = 300) -> str:
+    """Text that ``st.markdown`` and widget labels show literally."""
+    text = clean(value, limit)
+    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def safe_url(value: object) -> str | None:
+    """The URL if it is a well-formed http(s) URL, else ``None``."""
+    if not isinstance(value, str) or len(value) > 2048:
+        return None
+    if _INVISIBLE.search(value) or any(c.isspace() for c in value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return value
+
+
+def markdown_link(label: object, url: object) -> str:
+    """A markdown link whose label and target cannot escape it; plain text when unsafe."""
+    target = safe_url(url)
+    text = escape_markdown(label, 120)
+    if target is None:
+        return text
+    target = target.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{text}]({target})"

@@ -1,0 +1,154 @@
+"""The shared sidebar: filters and time zone, bound to the URL.
+
+Each widget is bound to the query parameter named by its key (``bind="query-params"``), so the
+URL always holds the view and survives page changes. The widgets' values are read back in URL
+form and parsed by :class:`ReleaseFilter`, the one mapping between URL and filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import streamlit as st
+
+from ..days import DEFAULT_TIMEZONE, valid_timezone
+from ..filters import FILTER_PARAMS, MULTI_PARAMS, TYPE_LABELS, ReleaseFilter
+from ..schema import KINDS
+from .data import LiveCatalog
+
+KNOWN_PARAMS = {*FILTER_PARAMS, "view", "date", "id", "tz"}
+KIND_LABELS = {
+    "movie": "Movies",
+    "series": "Series",
+    "limited_series": "Limited series",
+    "special": "Specials",
+}
+LABELS = {"service": "Service", "genre": "Genre", "kind": "Kind", "type": "Release type"}
+TIMEZONES = sorted(zoneinfo.available_timezones())
+
+
+def adopt_url(live: LiveCatalog) -> list[str]:
+    """On a session's first run, set the filter widgets from the URL.
+
+    Returns a notice for each parameter or value the catalog cannot honour.
+    """
+    if st.session_state.get("_url_adopted"):
+        return []
+    st.session_state["_url_adopted"] = True
+    params = st.query_params
+    notices = [f"Ignored unknown parameter {_shown(k)}." for k in params if k not in KNOWN_PARAMS]
+    parsed, more = ReleaseFilter.from_query_params(params)
+    options = {p: {v for v, _ in live.options[p]} for p in MULTI_PARAMS}
+    parsed, unknown = parsed.restrict(options)
+    for param, attribute in MULTI_PARAMS.items():
+        st.session_state[param] = list(getattr(parsed, attribute))
+    tz = params.get("tz")
+    if tz and not valid_timezone(tz):
+        more.append(f"Ignored tz={_shown(tz)}: not a known time zone.")
+    return notices + more + unknown
+
+
+def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
+    """Draw the filters; return the filter they describe and the viewer's time zone."""
+    with st.sidebar:
+        st.header("Filters")
+        for param in MULTI_PARAMS:
+            _multiselect(live, param)
+        start, end = st.columns(2)
+        start.date_input("From", value=None, key="from", bind="query-params", format="YYYY-MM-DD")
+        end.date_input("To", value=None, key="to", bind="query-params", format="YYYY-MM-DD")
+        st.text_input(
+            "Search",
+            key="q",
+            bind="query-params",
+            max_chars=200,
+            placeholder="Title, cast or crew",
+        )
+        release_filter, _ = ReleaseFilter.from_query_params(_widget_params())
+        _write_url(release_filter)
+        tz = _timezone_picker()
+        matches = len(live.select(release_filter, tz))
+        st.markdown(f"**{matches:,}** of {live.table.num_rows:,} releases match")
+        st.button(
+            "Clear filters",
+            key="clear_filters",
+            on_click=_clear,
+            disabled=release_filter.is_empty,
+            icon=":material/filter_alt_off:",
+        )
+    return release_filter, tz
+
+
+def _multiselect(live: LiveCatalog, param: str) -> None:
+    counts = dict(live.options[param])
+    if param == "region":
+        label, help_text = "Region", "Worldwide releases match every region."
+    else:
+        label, help_text = LABELS[param], None
+    names = {"kind": KIND_LABELS, "type": TYPE_LABELS}.get(param, {})
+    options = list(counts)
+    if param == "kind":
+        options = [k for k in KINDS if k in counts]
+    st.multiselect(
+        label,
+        options,
+        format_func=lambda value: f"{names.get(value, value)} ({counts.get(value, 0):,})",
+        key=param,
+        placeholder="All",
+        help=help_text,
+    )
+
+
+def _widget_params() -> dict[str, list[str]]:
+    """The filter widgets' values, in the form they take in the URL."""
+    state = st.session_state
+    params = {param: list(state.get(param) or []) for param in MULTI_PARAMS}
+    for param in ("from", "to"):
+        value = state.get(param)
+        if isinstance(value, dt.date):
+            params[param] = [value.isoformat()]
+    if state.get("q"):
+        params["q"] = [state["q"]]
+    return params
+
+
+def _write_url(release_filter: ReleaseFilter) -> None:
+    """Mirror the multi-valued filters into the URL (dates and search are bound natively).
+
+    They are not bound because a bound multiselect writes its formatted label (with counts),
+    not the value, into the URL.
+    """
+    wanted = release_filter.to_query_params()
+    for param in MULTI_PARAMS:
+        values = wanted.get(param, [])
+        if st.query_params.get_all(param) != values:
+            if values:
+                st.query_params[param] = values
+            else:
+                del st.query_params[param]
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
+def _timezone_picker() -> str:
+    browser = valid_timezone(st.context.timezone) or DEFAULT_TIMEZONE
+    chosen = st.selectbox(
+        "Time zone",
+        TIMEZONES,
+        index=TIMEZONES.index(browser) if browser in TIMEZONES else None,
+        key="tz",
+        bind="query-params",
+        help="Timed releases land on this zone's day. Date-only releases keep their date.",
+    )
+    return valid_timezone(chosen) or DEFAULT_TIMEZONE
+
+
+def _clear() -> None:
+    for param in MULTI_PARAMS:
+        st.session_state[param] = []
+    for param in ("from", "to"):
+        st.session_state[param] = None
+    st.session_state["q"] = ""
