@@ -1,6 +1,97 @@
-"""Browse: the filtered releases as a table, with CSV and iCalendar exports."""
+"""Browse: the filtered releases as a sortable, paged table, with CSV and iCalendar exports."""
+
+import math
 
 import streamlit as st
 
-st.title("Browse", anchor=False)
-st.info("The sortable table and its exports are coming next.", icon=":material/construction:")
+from calendar_data import exports, listing
+from calendar_data.ui.context import current
+from calendar_data.ui.detail import open_release, show_panel
+
+PAGE_SIZE = 100
+
+context = current()
+live, release_filter, tz = context.live, context.release_filter, context.tz
+positions = live.select(release_filter, tz)
+days = live.days(tz)
+
+st.title("Browse releases", anchor=False)
+st.caption(f"{len(positions):,} releases match · {release_filter.describe()}")
+
+controls = st.columns([2, 1, 1, 2, 2], vertical_alignment="bottom")
+sort = controls[0].selectbox(
+    "Sort by", list(listing.SORTS), format_func=listing.SORTS.get, key="browse_sort"
+)
+descending = controls[1].toggle(
+    "Newest first" if sort == "date" else "Descending", key="browse_descending"
+)
+pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
+page = controls[2].number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page")
+
+
+def _csv() -> bytes:
+    return exports.to_csv(live.rows(positions))
+
+
+def _ics() -> bytes:
+    return exports.to_ics(live.rows(positions), calendar_name=release_filter.describe())
+
+
+controls[3].download_button(
+    "Download CSV",
+    data=_csv,
+    file_name=exports.export_filename(release_filter, "csv"),
+    mime="text/csv",
+    on_click="ignore",
+    key="export_csv",
+    icon=":material/download:",
+    disabled=not len(positions),
+    width="stretch",
+)
+controls[4].download_button(
+    "Download iCalendar",
+    data=_ics,
+    file_name=exports.export_filename(release_filter, "ics"),
+    mime="text/calendar",
+    on_click="ignore",
+    key="export_ics",
+    icon=":material/event:",
+    disabled=not len(positions),
+    width="stretch",
+)
+
+if not len(positions):
+    st.info(
+        "No releases match these filters. Clear some filters to see more.",
+        icon=":material/search_off:",
+    )
+    st.stop()
+
+ordered = listing.sorted_positions(live.table, days, positions, sort, descending)
+shown = ordered.slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
+rows = live.rows(shown, listing.COLUMNS)
+event = st.dataframe(
+    listing.display_frame(rows, days.take(shown)),
+    key="browse_table",
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "Date": st.column_config.DateColumn(format="ddd D MMM YYYY"),
+        "Genres": st.column_config.ListColumn(),
+    },
+)
+st.caption(f"Page {page} of {pages:,} · {PAGE_SIZE} rows per page · click a row for details")
+
+selected = event.selection.rows
+picked = rows.slice(selected[0], 1).to_pylist()[0] if selected else None
+if picked and st.session_state.get("_browse_opened") != picked["release_id"]:
+    st.session_state["_browse_opened"] = picked["release_id"]
+    open_release(picked["title_id"], picked["release_id"])
+if not picked:
+    st.session_state.pop("_browse_opened", None)
+
+title_id = st.query_params.get("id")
+if title_id:
+    show_panel(live, title_id, tz)
