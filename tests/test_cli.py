@@ -1,0 +1,249 @@
+"""The ``calendar-data`` command, run in-process through ``main`` and once as a real process."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calendar_data.catalog import load_catalog
+from calendar_data.cli import main
+
+SCRIPT = Path(sys.executable).parent / "calendar-data"
+HEADER = "release_id,title_id,title,kind,release_type,service,status,release_date,source"
+GOOD_ROWS = (
+    "r1,t1,Demo: Harbor,movie,movie,Netflix,confirmed,2026-03-01,editorial sample\n"
+    "r2,t2,Demo: Orchard,series,full_season,Max,tentative,2026-04-10,editorial sample\n"
+)
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def demo_catalog(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.parquet"
+    assert main(["--quiet", "demo", "--rows", "3000", "--seed", "5", "-o", str(path)]) == 0
+    return path
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def test_demo_writes_a_valid_deterministic_catalog(capsys, tmp_path):
+    code, out, err = run(capsys, "demo", "--rows", 500, "--seed", 2, "-o", tmp_path / "a.parquet")
+    assert (code, err) == (0, "")
+    assert out == f"wrote 500 synthetic releases to {tmp_path / 'a.parquet'}\n"
+    run(capsys, "demo", "--rows", 500, "--seed", 2, "-o", tmp_path / "b.parquet")
+    a, b = load_catalog(tmp_path / "a.parquet"), load_catalog(tmp_path / "b.parquet")
+    assert a.table.equals(b.table)
+    assert [s.name for s in a.sources] == ["synthetic demo"]
+
+
+def test_demo_start_date(capsys, tmp_path):
+    code, *_ = run(capsys, "demo", "--rows", 50, "--start", "2031-02-01", "-o", tmp_path / "a.pq")
+    assert code == 0
+    dates = load_catalog(tmp_path / "a.pq").table["release_date"].drop_null().to_pylist()
+    assert min(dates).year == 2031
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["demo", "--rows", "0", "-o", "x"], "0 is not at least 1"),
+        (["demo", "--rows", "many", "-o", "x"], "'many' is not a whole number"),
+        (["demo", "--rows", "5", "--start", "soon", "-o", "x"], "'soon' is not a date"),
+        (["demo", "--rows", "5"], "required: -o/--output"),
+        (["export", "x", "--format", "pdf", "-o", "y"], "invalid choice: 'pdf'"),
+        ([], "required: COMMAND"),
+    ],
+)
+def test_bad_usage_exits_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- validate and info
+
+
+def test_validate_summarises_a_good_catalog(capsys, demo_catalog):
+    code, out, err = run(capsys, "validate", demo_catalog)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{demo_catalog}: a valid catalog\n")
+    assert "rows       3,000" in out
+    assert "services   12: Netflix" in out
+    assert "kinds" in out and "regions    worldwide" in out
+    assert "warnings   none" in out
+    assert "per service" not in out
+
+
+def test_info_adds_per_service_counts_and_size(capsys, demo_catalog):
+    code, out, _ = run(capsys, "info", demo_catalog)
+    assert code == 0
+    size_kb = demo_catalog.stat().st_size / 1024
+    assert f"size       {size_kb:,.1f} KB" in out
+    lines = out.splitlines()
+    per_service = lines[lines.index("  per service") + 1 :]
+    assert len(per_service) == 12
+    counts = [int(line.split()[-1].replace(",", "")) for line in per_service]
+    assert sum(counts) == 3000 and counts == sorted(counts, reverse=True)
+
+
+def test_info_on_a_folder_reports_the_total_size(capsys, tmp_path, demo_catalog):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    (folder / "part-0.parquet").write_bytes(demo_catalog.read_bytes())
+    code, out, _ = run(capsys, "info", folder)
+    assert code == 0 and f"{demo_catalog.stat().st_size / 1024:,.1f} KB" in out
+
+
+def test_quiet_silences_summaries_before_or_after_the_command(capsys, demo_catalog):
+    assert run(capsys, "--quiet", "validate", demo_catalog) == (0, "", "")
+    assert run(capsys, "info", demo_catalog, "-q") == (0, "", "")
+
+
+def test_errors_still_print_when_quiet(capsys, tmp_path):
+    code, out, err = run(capsys, "-q", "validate", tmp_path / "missing.parquet")
+    assert (code, out) == (1, "")
+    assert err == f"error: {tmp_path / 'missing.parquet'}: no such file or folder\n"
+
+
+def test_a_csv_renamed_parquet_is_refused(capsys, tmp_path):
+    fake = tmp_path / "fake.parquet"
+    fake.write_text(HEADER + "\n" + GOOD_ROWS)
+    for command in ("validate", "info"):
+        code, out, err = run(capsys, command, fake)
+        assert (code, out) == (1, "")
+        assert err.startswith(f"error: {fake}: ") and "Parquet" in err
+
+
+# --------------------------------------------------------------------------- build
+
+
+def test_build_prints_warnings_and_one_result_line(capsys, tmp_path):
+    source = tmp_path / "s.csv"
+    source.write_text(HEADER + ",homepage_url\n" + GOOD_ROWS.replace("\n", ",ftp://x\n"))
+    code, out, err = run(capsys, "build", source, "-o", tmp_path / "c.parquet")
+    assert code == 0
+    assert out == f"wrote 2 releases (editorial sample) to {tmp_path / 'c.parquet'}\n"
+    assert err.startswith("warning: ") and "homepage_url" in err
+    assert load_catalog(tmp_path / "c.parquet").num_rows == 2
+
+
+def test_a_failed_build_names_the_line_and_leaves_the_output_untouched(capsys, tmp_path):
+    good, bad, out = tmp_path / "good.csv", tmp_path / "bad.csv", tmp_path / "c.parquet"
+    good.write_text(HEADER + "\n" + GOOD_ROWS)
+    assert run(capsys, "-q", "build", good, "-o", out)[0] == 0
+    before = out.read_bytes()
+    bad.write_text(HEADER + "\n" + GOOD_ROWS.replace("2026-04-10", "2026-04-31"))
+    code, stdout, err = run(capsys, "build", bad, "-o", out)
+    assert (code, stdout) == (1, "")
+    assert err.splitlines() == [
+        f"error: {bad}: 1 problem(s)",
+        "         line 3, column release_date: '2026-04-31' is not a date (YYYY-MM-DD)",
+    ]
+    assert out.read_bytes() == before
+
+
+def test_build_of_a_missing_source_fails_cleanly(capsys, tmp_path):
+    code, _, err = run(capsys, "build", tmp_path / "nope.csv", "-o", tmp_path / "c.parquet")
+    assert code == 1 and err == f"error: {tmp_path / 'nope.csv'}: no such file\n"
+    assert not (tmp_path / "c.parquet").exists()
+
+
+def test_an_unwritable_output_is_an_error_not_a_traceback(capsys, tmp_path, demo_catalog):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = run(capsys, "demo", "--rows", 10, "-o", blocker / "c.parquet")
+    assert code == 1 and err.startswith("error: ")
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_export_csv_applies_the_filters(capsys, tmp_path, demo_catalog):
+    out = tmp_path / "netflix.csv"
+    code, stdout, err = run(
+        capsys,
+        "export", demo_catalog, "--format", "csv", "-o", out,
+        "--service", "Netflix", "--service", "Max", "--kind", "movie",
+        "--from", "2026-03-01", "--to", "2026-03-31",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert stdout.startswith("wrote ") and "Netflix · Max · movie · 2026-03" in stdout
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert rows
+    assert {r["service"] for r in rows} <= {"Netflix", "Max"}
+    assert {r["kind"] for r in rows} == {"movie"}
+    assert all("2026-03-01" <= r["release_date"] <= "2026-03-31" for r in rows)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_export_ics_names_the_calendar_after_the_filter(capsys, tmp_path, demo_catalog):
+    out = tmp_path / "cal.ics"
+    code, *_ = run(capsys, "export", demo_catalog, "--format", "ics", "-o", out, "--genre", "Drama")
+    assert code == 0
+    text = out.read_text("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR")
+    assert "All services · Drama" in text
+
+
+def test_export_warns_about_swapped_dates_and_empty_results(capsys, tmp_path, demo_catalog):
+    out = tmp_path / "none.csv"
+    code, _, err = run(
+        capsys,
+        "export", demo_catalog, "--format", "csv", "-o", out,
+        "--from", "2026-02-01", "--to", "2026-01-01", "--query", "no such title anywhere",
+    )  # fmt: skip
+    assert code == 0
+    assert "warning: The date range was backwards; its ends were swapped." in err
+    assert "warning: no releases match these filters" in err
+    assert out.exists()
+
+
+def test_export_of_a_bad_catalog_writes_nothing(capsys, tmp_path):
+    fake = tmp_path / "fake.parquet"
+    fake.write_text("not parquet")
+    code, _, err = run(capsys, "export", fake, "--format", "csv", "-o", tmp_path / "x.csv")
+    assert code == 1 and err.startswith("error: ")
+    assert not (tmp_path / "x.csv").exists()
+
+
+# --------------------------------------------------------------------------- import
+
+
+def test_import_is_a_command_group(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["import", "--help"])
+    assert caught.value.code == 0
+    assert "usage: calendar-data import" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- real process
+
+
+def test_the_installed_script_runs_without_tracebacks(tmp_path):
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "calendar_data.cli"]
+    out = tmp_path / "demo.parquet"
+    made = subprocess.run(
+        [*command, "demo", "--rows", "200", "-o", str(out)], capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    checked = subprocess.run([*command, "validate", str(out)], capture_output=True, text=True)
+    assert checked.returncode == 0 and "rows       200" in checked.stdout
+    missing = subprocess.run(
+        [*command, "validate", str(tmp_path / "missing.parquet")], capture_output=True, text=True
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
