@@ -1,0 +1,1 @@
+"""Importers that turn third-party listings into catalog releases."""

@@ -1,0 +1,366 @@
+"""``calendar-data import tvmaze``: upcoming streaming releases from TVmaze's schedules.
+
+For each day the web schedule (and, with ``--include-broadcast``, a country's broadcast
+schedule) is fetched; the episodes are grouped into releases and completed with each show's
+cast, crew and season data; the result is written as a new catalog or merged into one.
+Nothing is written unless the whole import succeeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+from tqdm import tqdm
+
+from ..catalog import Catalog, CatalogError, SourceInfo, load_catalog, write_catalog
+from ..schema import SCHEMA
+from .merge import merge_releases
+from .tvmaze_client import DEFAULT_BASE_URL, TvmazeClient, TvmazeError, UnusableResponse
+from .tvmaze_parse import (
+    Airing,
+    Feed,
+    ShowDetails,
+    parse_cast,
+    parse_crew,
+    parse_schedule,
+    parse_seasons,
+)
+from .tvmaze_releases import SOURCE, group_airings, release_row
+
+MAX_DAYS = 62
+TVMAZE = SourceInfo(
+    name=SOURCE,
+    licence="CC BY-SA 4.0",
+    attribution="Data from TVmaze (https://www.tvmaze.com), licensed CC BY-SA 4.0",
+    url="https://www.tvmaze.com",
+)
+#: What each show's detail requests fetch, and how each answer is read.
+DETAIL_PARTS = (
+    ("cast", "/shows/{id}", {"embed[]": "cast"}, parse_cast),
+    ("crew", "/shows/{id}/crew", None, parse_crew),
+    ("seasons", "/shows/{id}/seasons", None, parse_seasons),
+)
+
+
+class ImportFailed(Exception):
+    """An import that cannot go ahead; nothing was written."""
+
+
+@dataclass
+class ImportSummary:
+    target: Path
+    days: int = 0
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return (
+            f"{self.target}: {self.days} day(s) fetched with {self.requests} request(s) "
+            f"in {self.seconds:.1f} s; releases added {self.added}, updated {self.updated}, "
+            f"moved {self.moved}, unchanged {self.unchanged}; entries skipped {self.skipped}"
+        )
+
+
+def import_tvmaze(
+    start: dt.date,
+    days: int,
+    out: str | os.PathLike | None = None,
+    *,
+    country: str | None = None,
+    worldwide_only: bool = False,
+    include_broadcast: bool = False,
+    into: str | os.PathLike | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+    cache_dir: str | os.PathLike | None = None,
+    rate: float = 2.0,
+    client: TvmazeClient | None = None,
+    quiet: bool = False,
+) -> ImportSummary:
+    """Import ``days`` days of TVmaze schedules from ``start`` into ``out`` or ``into``.
+
+    ``client`` (tests pass one with a short timeout and a fake sleep) replaces ``base_url``,
+    ``cache_dir`` and ``rate``. Raises :class:`ImportFailed`, :class:`TvmazeError` or
+    :class:`CatalogError` with a message naming the problem; the target is then untouched.
+    """
+    began = time.monotonic()
+    target = _check_options(days, out, into, country, worldwide_only, include_broadcast)
+    existing = load_catalog(target) if into is not None else None
+    summary = ImportSummary(target)
+    dates = [start + dt.timedelta(days=n) for n in range(days)]
+    with _session(client, base_url, rate, cache_dir) as api:
+        requests_before = api.requests
+        feeds = _feeds(country, worldwide_only, include_broadcast)
+        groups = group_airings(_fetch_schedules(api, dates, feeds, summary, quiet))
+        details = _fetch_details(api, {g[0].show_id: g[0].show for g in groups}, summary, quiet)
+        summary.requests = api.requests - requests_before
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    rows = _unique_rows((release_row(g, details[g[0].show_id], now) for g in groups), summary)
+    if existing is None and not rows:
+        raise ImportFailed(f"TVmaze lists no releases in the {days} day(s) from {start}")
+    table, sources = _combine(rows, existing, summary)
+    summary.warnings += write_catalog(table, target, sources)
+    summary.seconds = time.monotonic() - began
+    return summary
+
+
+def _check_options(days, out, into, country, worldwide_only, include_broadcast) -> Path:
+    """The path to write, once the options are known to make sense together."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ImportFailed(f"--days must be between 1 and {MAX_DAYS}, not {days}")
+    if (out is None) == (into is None):
+        raise ImportFailed("give exactly one of -o/--out and --into")
+    if country is not None and worldwide_only:
+        raise ImportFailed("--country and --worldwide-only exclude each other")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        raise ImportFailed(f"--country must be an ISO 3166 alpha-2 code like US, not {country!r}")
+    if include_broadcast and country is None:
+        raise ImportFailed("--include-broadcast needs --country: broadcast schedules are national")
+    target = Path(into if into is not None else out)
+    if target.is_dir():
+        raise ImportFailed(f"{target} is a folder; give the path of a Parquet file")
+    return target
+
+
+@contextlib.contextmanager
+def _session(
+    client: TvmazeClient | None, base_url: str, rate: float, cache_dir
+) -> Iterator[TvmazeClient]:
+    """The caller's client as it is, or a new one closed afterwards."""
+    if client is not None:
+        yield client
+        return
+    try:
+        api = TvmazeClient(base_url, rate=rate, cache_dir=cache_dir)
+    except ValueError as exc:
+        raise ImportFailed(str(exc)) from None
+    with api:
+        yield api
+
+
+def _feeds(
+    country: str | None, worldwide_only: bool, include_broadcast: bool
+) -> list[tuple[Feed, str, dict[str, str]]]:
+    """The schedules to fetch each day: (feed, path, query)."""
+    web: dict[str, str] = {}
+    if country is not None or worldwide_only:
+        web["country"] = country or ""  # an empty country means worldwide channels only
+    feeds: list[tuple[Feed, str, dict[str, str]]] = [("web", "/schedule/web", web)]
+    if include_broadcast and country is not None:
+        feeds.append(("broadcast", "/schedule", {"country": country}))
+    return feeds
+
+
+def _fetch_schedules(
+    api: TvmazeClient,
+    dates: list[dt.date],
+    feeds: list[tuple[Feed, str, dict[str, str]]],
+    summary: ImportSummary,
+    quiet: bool,
+) -> Iterator[Airing]:
+    """Every usable airing of every day; a day that cannot be fetched fails the import."""
+    for day in _progress(dates, "days", quiet):
+        for feed, path, params in feeds:
+            what = f"{feed} schedule for {day}"
+            body = api.get_json(path, {**params, "date": day.isoformat()}, what=what)
+            try:
+                airings, problems = parse_schedule(body, feed)
+            except ValueError as exc:
+                raise UnusableResponse(f"{what}: {exc}") from None
+            summary.skipped += len(problems)
+            summary.warnings += [f"{what}: skipped {problem}" for problem in problems]
+            yield from airings
+        summary.days += 1
+
+
+def _fetch_details(
+    api: TvmazeClient, shows: dict[int, dict], summary: ImportSummary, quiet: bool
+) -> dict[int, ShowDetails]:
+    """Cast, crew and seasons of each show. A part TVmaze cannot give is left out, with a
+    warning; a network failure fails the import."""
+    details = {}
+    for show_id in _progress(shows, "shows", quiet):
+        label = f"show {show_id} ({shows[show_id]['name']})"
+        parts = {}
+        for part, path, params, parse in DETAIL_PARTS:
+            what = f"{label} {part}"
+            try:
+                parts[part] = parse(
+                    api.get_json(path.format(id=show_id), params, what=what, fresh_for="week")
+                )
+            except UnusableResponse as exc:
+                summary.warnings.append(f"{exc}; imported without {part}")
+            except ValueError as exc:
+                summary.warnings.append(f"{what}: {exc}; imported without {part}")
+        details[show_id] = ShowDetails(**parts)
+    return details
+
+
+def _combine(
+    rows: list[dict], existing: Catalog | None, summary: ImportSummary
+) -> tuple[pa.Table, tuple[SourceInfo, ...]]:
+    """The table to write and its sources: the rows alone, or merged into ``existing``."""
+    incoming = pa.Table.from_pylist(rows, schema=SCHEMA)
+    if existing is None:
+        summary.added = len(rows)
+        return incoming, (TVMAZE,)
+    merged = merge_releases(existing.table, incoming, SOURCE)
+    summary.added, summary.updated, summary.moved = merged.added, merged.updated, merged.moved
+    summary.unchanged = merged.unchanged
+    summary.skipped += len(merged.conflicts)
+    summary.warnings += merged.conflicts
+    sources = tuple(s for s in existing.sources if s.name != SOURCE) + (TVMAZE,)
+    return merged.table, sources
+
+
+def _unique_rows(rows: Iterable[dict], summary: ImportSummary) -> list[dict]:
+    """The rows with the first of each ``release_id``; ids clash only when two channel names
+    make the same slug."""
+    unique: dict[str, dict] = {}
+    for row in rows:
+        if row["release_id"] in unique:
+            summary.skipped += 1
+            summary.warnings.append(
+                f"skipped release {row['release_id']!r} on {row['release_date']}: "
+                f"the same id is already imported for {unique[row['release_id']]['release_date']}"
+            )
+        else:
+            unique[row["release_id"]] = row
+    return list(unique.values())
+
+
+def _progress(items: Iterable, unit: str, quiet: bool) -> Iterable:
+    return tqdm(
+        items, desc=f"TVmaze {unit}", unit=unit[:-1], file=sys.stderr, disable=quiet, leave=False
+    )
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``tvmaze`` to the ``import`` sub-commands."""
+    parser = subparsers.add_parser(
+        "tvmaze",
+        help="import upcoming streaming releases from TVmaze",
+        description="Import upcoming streaming releases from TVmaze's schedules "
+        "(data CC BY-SA 4.0, https://www.tvmaze.com).",
+    )
+    parser.add_argument(
+        "--start",
+        type=_date_argument,
+        metavar="DATE",
+        help="first day, YYYY-MM-DD (default: today)",
+    )
+    parser.add_argument(
+        "--days",
+        type=_days_argument,
+        required=True,
+        metavar="N",
+        help=f"how many days to fetch, 1 to {MAX_DAYS}",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--country",
+        type=_country_argument,
+        metavar="CC",
+        help="only this country's local web channels (ISO 3166 alpha-2)",
+    )
+    where.add_argument(
+        "--worldwide-only", action="store_true", help="only web channels that stream worldwide"
+    )
+    parser.add_argument(
+        "--include-broadcast", action="store_true", help="also the broadcast networks of --country"
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--into", metavar="CATALOG", help="merge into this catalog (it is replaced atomically)"
+    )
+    target.add_argument("-o", "--out", metavar="PATH", help="write a new catalog here")
+    parser.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        metavar="URL",
+        help=f"TVmaze API (default: {DEFAULT_BASE_URL})",
+    )
+    parser.add_argument("--cache-dir", metavar="DIR", help="keep raw responses here for reruns")
+    parser.add_argument(
+        "--rate",
+        type=_rate_argument,
+        default=2.0,
+        help="at most this many requests per second (default: 2)",
+    )
+    # SUPPRESS: a --quiet given before the sub-command (calendar-data -q import ...) survives.
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
+    )
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        summary = import_tvmaze(
+            args.start or dt.date.today(),
+            args.days,
+            args.out,
+            country=args.country,
+            worldwide_only=args.worldwide_only,
+            include_broadcast=args.include_broadcast,
+            into=args.into,
+            base_url=args.base_url,
+            cache_dir=args.cache_dir,
+            rate=args.rate,
+            quiet=getattr(args, "quiet", False),
+        )
+    except (ImportFailed, TvmazeError, CatalogError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(summary.describe())
+    return 0
+
+
+def _date_argument(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-14") from None
+
+
+def _days_argument(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_DAYS}")
+    return int(text)
+
+
+def _country_argument(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a two-letter country code like US")
+    return text.upper()
+
+
+def _rate_argument(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate between 0 and 100 per second")
+    return rate
