@@ -46,8 +46,6 @@ view = (
         default="month",
         key="view",
         bind="query-params",
-        persist_state="session",
-        format_func=str.capitalize,
     )
     or "month"
 )
@@ -69,7 +67,6 @@ anchor = (
         value=opening,
         key="date",
         bind="query-params",
-        persist_state="session",
         format="YYYY-MM-DD",
     )
     or opening

@@ -1,4 +1,13 @@
-"""What app.py works out on every run (catalog, filter, zone), handed to the page scripts."""
+"""The shared frame every page stands in: page config, catalog, URL notices, sidebar filters.
+
+app.py draws the frame with :func:`frame` (widgets drawn by the entry script keep their state
+across pages) and routes with :func:`pages`; each page script starts with
+``context = current()``.
+
+Until the first ``st.navigation`` call of a server process, Streamlit routes by the ``pages/``
+folder and runs a deep link such as ``/browse`` without app.py. A page that finds no frame
+is in that state: it switches routing to ``st.navigation`` and reruns, once per process.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +16,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..filters import ReleaseFilter
-from .data import LiveCatalog
-
-_KEY = "_view_context"
+from ..text import escape_markdown, markdown_link
+from .data import LiveCatalog, live_catalog
+from .sidebar import adopt_url, filter_sidebar
 
 
 @dataclass(frozen=True)
@@ -19,9 +28,66 @@ class ViewContext:
     tz: str
 
 
-def set_current(context: ViewContext) -> None:
-    st.session_state[_KEY] = context
+def configure_page() -> None:
+    st.set_page_config(
+        page_title="Streaming release calendar",
+        page_icon=":material/calendar_month:",
+        layout="wide",
+    )
+
+
+_KEY = "_view_context"
+
+
+def pages() -> list[st.Page]:
+    return [
+        st.Page(
+            "pages/calendar.py", title="Calendar", icon=":material/calendar_month:", default=True
+        ),
+        st.Page("pages/browse.py", title="Browse", icon=":material/table_rows:", url_path="browse"),
+        st.Page("pages/title.py", title="Title", icon=":material/movie:", url_path="title"),
+        st.Page(
+            "pages/planner.py", title="Planner", icon=":material/insights:", url_path="planner"
+        ),
+    ]
+
+
+def frame() -> None:
+    """Draw the shared frame for this run and leave its context for the page."""
+    live = live_catalog()
+    for notice in adopt_url(live):
+        st.info(notice, icon=":material/info:")
+    release_filter, tz = filter_sidebar(live)
+    _credits(live, tz)
+    st.session_state[_KEY] = ViewContext(live, release_filter, tz)
 
 
 def current() -> ViewContext:
-    return st.session_state[_KEY]
+    """The context app.py drew for this run (see the module docstring for the fallback)."""
+    context = st.session_state.pop(_KEY, None)
+    if context is None:
+        st.navigation(pages(), position="hidden")
+        st.rerun()
+    return context
+
+
+def _credits(live: LiveCatalog, tz: str) -> None:
+    """Name the catalog's sources, their attribution and its generation time."""
+    catalog = live.catalog
+    credits = [
+        " — ".join(
+            part
+            for part in (markdown_link(s.name, s.url), escape_markdown(s.attribution, 200))
+            if part
+        )
+        for s in catalog.sources
+    ]
+    generated = escape_markdown(catalog.generated_at, 40)
+    with st.sidebar:
+        st.divider()
+        st.caption(
+            "Catalog: "
+            + ("; ".join(credits) or "unnamed source")
+            + (f" · generated {generated}" if generated else "")
+            + f" · times in {escape_markdown(tz)}"
+        )
