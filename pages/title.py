@@ -30,14 +30,15 @@ if not rows:
     st.stop()
 
 first = rows[0]
-latest = max(rows, key=lambda r: r["updated_at"] or first["updated_at"] or 0)
+updates = [r["updated_at"] for r in rows if r["updated_at"]]
 st.title(escape_markdown(first["title"], 200), anchor=False)
 if first["original_title"] and first["original_title"] != first["title"]:
     st.caption(f"Original title: {escape_markdown(first['original_title'], 200)}")
 
-poster, facts = st.columns([1, 3])
 image = safe_url(first["image_url"])
+facts = st.container()
 if image:
+    poster, facts = st.columns([1, 3])
     poster.image(image, width="stretch")
 with facts:
     kind = describe.KIND_NAMES.get(first["kind"], first["kind"])
@@ -112,7 +113,8 @@ for r in moved:
         f"{escape_markdown(describe.episodes(r) or 'Release')} moved from "
         f"{r['previous_release_date']:%-d %b %Y} to {r['release_date']:%-d %b %Y}."
     )
+sources = ", ".join(sorted({r["source"] for r in rows}))
 st.caption(
-    f"Source: {escape_markdown(latest['source'])}"
-    + (f" · last updated {latest['updated_at']:%-d %b %Y}" if latest["updated_at"] else "")
+    f"Source: {escape_markdown(sources)}"
+    + (f" · last updated {max(updates):%-d %b %Y}" if updates else "")
 )
