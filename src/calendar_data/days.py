@@ -14,13 +14,18 @@ import pyarrow.compute as pc
 DEFAULT_TIMEZONE = "UTC"
 
 
-def valid_timezone(name: str | None) -> str | None:
-    """``name`` if it is a real IANA zone, else ``None`` (the browser's value is untrusted)."""
-    if not name or len(name) > 64:
+def valid_timezone(name: object) -> str | None:
+    """``name`` if it is an IANA zone both Python and Arrow know, else ``None``.
+
+    The browser's and the URL's values are untrusted. Python alone also takes files such as
+    ``posixrules`` or ``Factory`` that Arrow cannot use for :func:`local_days`.
+    """
+    if not isinstance(name, str) or not name or len(name) > 64:
         return None
     try:
         zoneinfo.ZoneInfo(name)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError, OSError):
+        pc.local_timestamp(pa.array([0], pa.timestamp("s", tz=name)))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError, OSError, pa.ArrowInvalid):
         return None
     return name
 

@@ -10,6 +10,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Mapping
 
+from .days import valid_timezone
 from .schema import CREW_ROLES
 
 KIND_NAMES = {
@@ -77,17 +78,19 @@ def release_time(row: Mapping, viewer_tz: str) -> str:
         if day is None:
             window = row.get("release_window")
             return f"To be announced{f' ({window})' if window else ''}"
-        return f"{day:%a %-d %b %Y} (date only: the same day everywhere)"
+        return f"{_date(day)} (date only: the same day everywhere)"
     local = instant.astimezone(zoneinfo.ZoneInfo(viewer_tz))
-    text = f"{local:%a %-d %b %Y, %H:%M} {viewer_tz}"
-    rule_zone = row.get("release_tz")
+    text = f"{_date(local)}, {local:%H:%M} {viewer_tz}"
+    rule_zone = valid_timezone(row.get("release_tz"))
     if rule_zone:
-        try:
-            at_platform = instant.astimezone(zoneinfo.ZoneInfo(rule_zone))
-        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-            return text
+        at_platform = instant.astimezone(zoneinfo.ZoneInfo(rule_zone))
         text += f" (platform rule: {at_platform:%H:%M} {rule_zone})"
     return text
+
+
+def _date(day: dt.date) -> str:
+    """``Thu 2 Nov 2023`` (``%-d`` is not portable)."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def crew_by_role(crew: Iterable[Mapping] | None) -> dict[str, list[str]]:

@@ -7,6 +7,7 @@ holds exactly the rows the dashboard showed for the same URL.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -33,6 +34,8 @@ TYPE_LABELS = {
     "movie": "Movies",
 }
 MAX_QUERY_LENGTH = 200
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: URL parameter of each multi-valued field, in URL order.
 MULTI_PARAMS = {
@@ -71,21 +74,21 @@ class ReleaseFilter:
             items = _clean_values(_all(params, param))
             if param == "type":
                 unknown = [t for t in items if t not in TYPE_GROUPS]
-                notices += [f"Ignored unknown release type {t!r}." for t in unknown]
+                notices += [f"Ignored unknown release type {_shown(t)}." for t in unknown]
                 items = [t for t in items if t in TYPE_GROUPS]
             if param == "kind":
                 unknown = [k for k in items if k not in KINDS]
-                notices += [f"Ignored unknown kind {k!r}." for k in unknown]
+                notices += [f"Ignored unknown kind {_shown(k)}." for k in unknown]
                 items = [k for k in items if k in KINDS]
             values[attribute] = tuple(items)
         for param, attribute in (("from", "start"), ("to", "end")):
-            raw = _last(params, param)
+            raw = (_last(params, param) or "").strip()
             if raw:
                 parsed = parse_date(raw)
                 if parsed is None:
                     notices.append(f"Ignored {param}={_shown(raw)}: not a date (YYYY-MM-DD).")
                 values[attribute] = parsed
-        query = " ".join((_last(params, "q") or "").split())
+        query = " ".join(_encodable(_last(params, "q") or "").split())
         if len(query) > MAX_QUERY_LENGTH:
             notices.append(f"The search text was cut to {MAX_QUERY_LENGTH} characters.")
             query = query[:MAX_QUERY_LENGTH]
@@ -172,7 +175,9 @@ class ReleaseFilter:
         if self.query:
             if search is None:
                 search = search_text(table)
-            conditions.append(pc.match_substring(search, self.query.lower()))
+            # Lower-cased by Arrow, like the search text (Python's lower() differs, e.g. "İ").
+            needle = pc.utf8_lower(pa.scalar(self.query, pa.string())).as_py()
+            conditions.append(pc.match_substring(search, needle))
         if not conditions:
             return pa.array(np.ones(table.num_rows, dtype=bool))
         combined = conditions[0]
@@ -202,13 +207,15 @@ def in_set(values: pa.ChunkedArray, allowed: Sequence[str]) -> pa.ChunkedArray:
 
 
 def list_contains_any(lists: pa.ChunkedArray, wanted: Sequence[str]) -> pa.Array:
-    """Rows whose list holds at least one of ``wanted``."""
+    """Rows whose list holds at least one of ``wanted``; null lists hold nothing."""
     lists = lists.combine_chunks() if isinstance(lists, pa.ChunkedArray) else lists
-    flat = pc.list_flatten(lists)
-    parents = pc.list_parent_indices(lists)
-    hits = pc.filter(parents, pc.is_in(flat, value_set=pa.array(list(wanted), pa.string())))
+    # list_flatten skips null lists (even when their offsets span values), so the parent of
+    # each flattened value is counted from the lengths, with null lists as empty.
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy()
+    parents = np.repeat(np.arange(len(lists)), lengths)
+    found = pc.is_in(pc.list_flatten(lists), value_set=pa.array(list(wanted), pa.string()))
     mask = np.zeros(len(lists), dtype=bool)
-    mask[hits.to_numpy()] = True
+    mask[parents[found.to_numpy(zero_copy_only=False)]] = True
     return pa.array(mask)
 
 
@@ -223,19 +230,23 @@ def search_text(table: pa.Table) -> pa.Array:
 
 
 def _joined_names(people: pa.ChunkedArray) -> pa.Array:
+    """Each row's names joined by spaces; a member without a name adds nothing."""
     people = people.combine_chunks()
-    names = pa.ListArray.from_arrays(
-        people.offsets, pc.struct_field(people.values, "name"), mask=people.is_null()
-    )
-    return pc.binary_join(names, " ")
+    names = pc.fill_null(pc.struct_field(people.values, "name"), "")
+    lists = pa.ListArray.from_arrays(people.offsets, names, mask=people.is_null())
+    return pc.binary_join(lists, " ")
 
 
 # ---------------------------------------------------------------------- parsing
 
 
 def parse_date(raw: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` date, else ``None`` (``fromisoformat`` alone also takes ``2023-W44-4``)."""
+    raw = raw.strip()
+    if not _ISO_DATE.fullmatch(raw):
+        return None
     try:
-        return dt.date.fromisoformat(raw.strip()[:10]) if len(raw.strip()) == 10 else None
+        return dt.date.fromisoformat(raw)
     except ValueError:
         return None
 
@@ -258,10 +269,16 @@ def _clean_values(values: Sequence[str]) -> list[str]:
     """Trimmed, non-empty, first occurrence kept, capped so a URL cannot blow up a query."""
     seen: dict[str, None] = {}
     for value in values:
-        value = value.strip()[:MAX_QUERY_LENGTH]
+        value = _encodable(value.strip()[:MAX_QUERY_LENGTH])
         if value:
             seen.setdefault(value)
     return list(seen)[:100]
+
+
+def _encodable(value: str) -> str:
+    """``value`` with lone surrogates (e.g. from undecodable command-line bytes) replaced, so
+    Arrow can hold it."""
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def _shown(value: str) -> str:

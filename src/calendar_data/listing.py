@@ -71,7 +71,7 @@ def display_frame(rows: pa.Table, days: pa.Array | pa.ChunkedArray) -> pd.DataFr
             "Episodes": [describe.episodes(r) for r in records],
             "Runtime (min)": pd.array([r["runtime_minutes"] for r in records], dtype="Int64"),
             "Genres": [[one_line(g, 40) for g in r["genres"] or []] for r in records],
-            "Region": [r["region"] or "Worldwide" for r in records],
+            "Region": [one_line(r["region"], 40) or "Worldwide" for r in records],
             "Status": [r["status"] for r in records],
         }
     )

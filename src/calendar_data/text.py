@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-#: C0/C1 controls (but tab and newline), zero-width and bidirectional-override characters.
+#: C0/C1 controls (but tab and newline), zero-width and bidirectional-control characters.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+#: Characters that could end or reshape a markdown link target, percent-encoded in one.
+_LINK_TARGET = str.maketrans(
+    {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C", "`": "%60"}
 )
 #: Characters markdown (and Streamlit's directives) give meaning to.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~=^&])")
@@ -29,7 +33,8 @@ def clean(value: object, limit: int = 300) -> str:
 
 
 def one_line(value: object, limit: int = 120) -> str:
-    return " ".join(clean(value, limit * 2).split())[:limit]
+    """:func:`clean` text with each run of whitespace made one space."""
+    return clean(" ".join(clean(value, limit * 2).split()), limit)
 
 
 def escape_markdown(value: object, limit: int = 300) -> str:
@@ -44,8 +49,12 @@ def safe_url(value: object) -> str | None:
         return None
     if _INVISIBLE.search(value) or any(c.isspace() for c in value):
         return None
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
         return None
     return value
 
@@ -56,5 +65,4 @@ def markdown_link(label: object, url: object) -> str:
     text = escape_markdown(label, 120)
     if target is None:
         return text
-    target = target.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
-    return f"[{text}]({target})"
+    return f"[{text}]({target.translate(_LINK_TARGET)})"

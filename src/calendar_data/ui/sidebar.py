@@ -25,7 +25,13 @@ KIND_LABELS = {
     "special": "Specials",
 }
 LABELS = {"service": "Service", "genre": "Genre", "kind": "Kind", "type": "Release type"}
-TIMEZONES = sorted(zoneinfo.available_timezones())
+#: Zones to pick from: IANA names less the tz database's aliases that Arrow cannot use.
+TIMEZONES = sorted(
+    zone
+    for zone in zoneinfo.available_timezones()
+    if zone not in ("Factory", "localtime", "posixrules")
+    and not zone.startswith(("posix/", "right/"))
+)
 
 
 def adopt_url(live: LiveCatalog) -> list[str]:

@@ -1,0 +1,108 @@
+"""Which day a release lands on for a viewer, and which time zone names are trusted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from calendar_data.days import DEFAULT_TIMEZONE, local_days, valid_timezone
+from calendar_data.schema import SCHEMA
+
+NOV_1, NOV_2 = dt.date(2023, 11, 1), dt.date(2023, 11, 2)
+
+
+def release(release_id: str, day: dt.date | None, at: dt.datetime | None = None) -> dict:
+    return {
+        "release_id": release_id,
+        "title_id": release_id,
+        "title": release_id,
+        "kind": "series",
+        "release_type": "episode",
+        "service": "Netflix",
+        "release_date": day,
+        "release_at": at,
+        "status": "confirmed" if day else "tba",
+        "source": "test",
+    }
+
+
+ROWS = [
+    # 07:00 UTC is midnight in Los Angeles (PDT) and 16:00 in Tokyo: Nov 2 everywhere.
+    release("seven-utc", NOV_2, dt.datetime(2023, 11, 2, 7, tzinfo=dt.UTC)),
+    # 02:00 UTC on Nov 2 is still Nov 1 in Los Angeles.
+    release("two-utc", NOV_2, dt.datetime(2023, 11, 2, 2, tzinfo=dt.UTC)),
+    # 20:00 UTC on Nov 1 is already Nov 2 in Tokyo.
+    release("evening-utc", NOV_1, dt.datetime(2023, 11, 1, 20, tzinfo=dt.UTC)),
+    release("date-only", NOV_2),
+    release("tba", None),
+]
+
+
+def table() -> pa.Table:
+    return pa.Table.from_pylist(ROWS, schema=SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("tz", "expected"),
+    [
+        ("UTC", [NOV_2, NOV_2, NOV_1, NOV_2, None]),
+        ("America/Los_Angeles", [NOV_2, NOV_1, NOV_1, NOV_2, None]),
+        ("Asia/Tokyo", [NOV_2, NOV_2, NOV_2, NOV_2, None]),
+        ("Europe/Paris", [NOV_2, NOV_2, NOV_1, NOV_2, None]),
+    ],
+)
+def test_local_days(tz, expected):
+    days = local_days(table(), tz)
+    assert days.type == pa.date32()
+    assert days.to_pylist() == expected
+
+
+def test_default_zone_is_utc():
+    assert DEFAULT_TIMEZONE == "UTC"
+    assert local_days(table()).to_pylist() == local_days(table(), "UTC").to_pylist()
+
+
+def test_date_only_catalog_keeps_its_dates_in_any_zone():
+    dated = pa.Table.from_pylist(ROWS[3:], schema=SCHEMA)
+    assert local_days(dated, "Pacific/Kiritimati").to_pylist() == [NOV_2, None]
+
+
+def test_chunked_and_sliced_tables():
+    whole = table()
+    pieces = pa.concat_tables([whole.slice(0, 2), whole.slice(2, 1), whole.slice(3)])
+    tz = "America/Los_Angeles"
+    assert local_days(pieces, tz).to_pylist() == local_days(whole, tz).to_pylist()
+    assert local_days(whole.slice(1, 2), tz).to_pylist() == [NOV_1, NOV_1]
+
+
+def test_empty_table():
+    assert local_days(table().slice(0, 0), "Asia/Tokyo").to_pylist() == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../x",
+        "../../etc/passwd",
+        "/etc/localtime",
+        "Not/AZone",
+        "America",  # a folder of zones, not a zone
+        "posixrules",  # a file Python reads but Arrow cannot use
+        "Factory",  # likewise
+        "",
+        None,
+        "x" * 100,
+        "Europe/Paris\x00",
+        42,
+    ],
+)
+def test_valid_timezone_rejects(name):
+    assert valid_timezone(name) is None
+
+
+@pytest.mark.parametrize("name", ["Europe/Paris", "UTC", "America/Los_Angeles", "Asia/Kolkata"])
+def test_valid_timezone_accepts_real_zones(name):
+    assert valid_timezone(name) == name
+    local_days(table(), name)  # and Arrow can use every zone it accepts

@@ -1,0 +1,160 @@
+"""Human wording of release facts: episodes, runtimes, release times and credits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from calendar_data import describe
+from calendar_data.schema import CREW_ROLES, KINDS, RELEASE_TYPES
+
+DROP = {
+    "kind": "limited_series",
+    "release_type": "full_season",
+    "season": 1,
+    "episode_start": 1,
+    "episode_end": 4,
+    "episode_count": 4,
+    "runtime_minutes": 60,
+    "release_date": dt.date(2023, 11, 2),
+    "release_at": dt.datetime(2023, 11, 2, 7, tzinfo=dt.UTC),
+    "release_tz": "America/Los_Angeles",
+}
+MOVIE = {"kind": "movie", "release_type": "movie", "runtime_minutes": 118}
+
+
+def test_every_kind_and_release_type_has_a_name():
+    assert set(describe.KIND_NAMES) == set(KINDS)
+    assert set(describe.RELEASE_TYPE_NAMES) == set(RELEASE_TYPES)
+    assert set(describe.ROLE_NAMES) == set(CREW_ROLES)
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [
+        (DROP, "S1 E1-E4 · 4 episodes"),
+        ({"season": 2, "episode_start": 3, "episode_end": 3}, "S2 E3"),
+        ({"season": 2, "episode_start": 3}, "S2 E3"),
+        ({"episode_start": 5, "episode_end": 6}, "E5-E6 · 2 episodes"),
+        # A gap in the numbering: the count given wins over the range.
+        (
+            {"season": 1, "episode_start": 1, "episode_end": 10, "episode_count": 8},
+            "S1 E1-E10 · 8 episodes",
+        ),
+        ({"season": 3, "episode_count": 6}, "S3 6 episodes"),
+        ({"season": 3}, "S3"),
+        ({}, ""),
+        (MOVIE, ""),
+        ({"kind": "movie", "season": 1, "episode_start": 1}, ""),
+    ],
+)
+def test_episodes(row, text):
+    assert describe.episodes(row) == text
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [
+        (DROP, "60 min per episode · 4 h total"),
+        (MOVIE, "118 min"),
+        ({"runtime_minutes": 25, "episode_count": 3}, "25 min per episode · 1 h 15 min total"),
+        ({"runtime_minutes": 15, "episode_count": 2}, "15 min per episode · 30 min total"),
+        ({"runtime_minutes": 45, "episode_count": 1}, "45 min"),
+        ({"runtime_minutes": 45}, "45 min"),
+        ({"runtime_minutes": None, "episode_count": 4}, ""),
+        ({}, ""),
+    ],
+)
+def test_runtime(row, text):
+    assert describe.runtime(row) == text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, "0 min"), (59, "59 min"), (60, "1 h"), (61, "1 h 1 min"), (600, "10 h")],
+)
+def test_hours(minutes, text):
+    assert describe.hours(minutes) == text
+
+
+def test_release_time_shows_the_viewers_time_beside_the_platform_rule():
+    assert describe.release_time(DROP, "Europe/Paris") == (
+        "Thu 2 Nov 2023, 08:00 Europe/Paris (platform rule: 00:00 America/Los_Angeles)"
+    )
+    assert describe.release_time(DROP, "Asia/Tokyo") == (
+        "Thu 2 Nov 2023, 16:00 Asia/Tokyo (platform rule: 00:00 America/Los_Angeles)"
+    )
+
+
+def test_release_time_crosses_the_date_line_for_the_viewer():
+    row = DROP | {"release_at": dt.datetime(2023, 11, 2, 2, tzinfo=dt.UTC)}
+    assert describe.release_time(row, "America/Los_Angeles").startswith(
+        "Wed 1 Nov 2023, 19:00 America/Los_Angeles"
+    )
+
+
+def test_release_time_without_a_rule_zone_shows_the_viewer_time_only():
+    row = DROP | {"release_tz": None}
+    assert describe.release_time(row, "UTC") == "Thu 2 Nov 2023, 07:00 UTC"
+
+
+@pytest.mark.parametrize("zone", ["Not/AZone", "America", "../x", "Factory", "x" * 200])
+def test_release_time_ignores_a_bad_rule_zone(zone):
+    row = DROP | {"release_tz": zone}
+    assert describe.release_time(row, "Europe/Paris") == "Thu 2 Nov 2023, 08:00 Europe/Paris"
+
+
+def test_release_time_of_date_only_rows_is_the_date():
+    row = DROP | {"release_at": None, "release_date": dt.date(2023, 11, 5)}
+    assert describe.release_time(row, "Asia/Tokyo") == (
+        "Sun 5 Nov 2023 (date only: the same day everywhere)"
+    )
+
+
+def test_release_time_of_tba_rows():
+    tba = {"release_at": None, "release_date": None}
+    assert describe.release_time(tba | {"release_window": "2027"}, "UTC") == (
+        "To be announced (2027)"
+    )
+    assert describe.release_time(tba, "UTC") == "To be announced"
+
+
+CREW = [
+    {"name": "Steven Knight", "role": "writer"},
+    {"name": "Shawn Levy", "role": "executive producer"},
+    {"name": "Shawn Levy", "role": "director"},
+    {"name": "Dan Levine", "role": "executive producer"},
+    {"name": "Shawn Levy", "role": "executive producer"},
+    {"name": "Anthony Doerr", "role": "based-on author"},
+    {"name": "Nobody", "role": "caterer"},
+    {"name": None, "role": "director"},
+    {"name": "", "role": "writer"},
+]
+
+
+def test_crew_by_role_orders_roles_as_the_schema_and_names_as_given():
+    grouped = describe.crew_by_role(CREW)
+    assert list(grouped) == ["director", "writer", "executive producer", "based-on author"]
+    assert grouped == {
+        "director": ["Shawn Levy"],
+        "writer": ["Steven Knight"],
+        "executive producer": ["Shawn Levy", "Dan Levine"],
+        "based-on author": ["Anthony Doerr"],
+    }
+
+
+def test_crew_by_role_of_nothing():
+    assert describe.crew_by_role(None) == {}
+    assert describe.crew_by_role([]) == {}
+
+
+def test_cast_lines():
+    cast = [
+        {"name": "Mark Ruffalo", "character": "Daniel LeBlanc"},
+        {"name": "Hugh Laurie", "character": None},
+        {"name": None, "character": "Uncredited"},
+        {"name": "", "character": "Nobody"},
+    ]
+    assert describe.cast_lines(cast) == ["Mark Ruffalo as Daniel LeBlanc", "Hugh Laurie"]
+    assert describe.cast_lines(None) == []
