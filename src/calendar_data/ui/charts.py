@@ -1,0 +1,212 @@
+"""Plotly figures for the Planner page, built from the small frames of :mod:`..planner`.
+
+Every clickable point carries ``customdata = [service, first day, last day]`` for
+:func:`calendar_data.planner.narrowing`. Catalog strings are HTML-escaped before they reach
+figure text, since plotly renders some tags in labels and hovers; a service keeps its
+:func:`~calendar_data.palette.colour` in every chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..palette import colour
+from ..text import one_line
+
+DAY_MS = 24 * 60 * 60 * 1000
+ROW_PX = 28
+MAX_TICKS = 12
+WEEK = dt.timedelta(days=7)
+#: A timeline spans at least this long, so its ticks stay whole days.
+MIN_TIMELINE = dt.timedelta(days=14)
+
+
+def load_heatmap(grid: pd.DataFrame, label: str) -> go.Figure:
+    """Services x weeks, shaded by ``label``'s value.
+
+    Heatmap cells cannot be selected in plotly, so an invisible marker sits in the middle of
+    each cell to take the click (and carry the hover text).
+    """
+    services = list(grid.index)
+    weeks = list(grid.columns)
+    names = [_service_label(service) for service in services]
+    figure = go.Figure(
+        go.Heatmap(
+            x=[week.isoformat() for week in [*weeks, weeks[-1] + WEEK]],  # the cells' edges
+            y=names,
+            z=grid.to_numpy(),
+            zmin=0,
+            zmax=max(1, grid.to_numpy().max()),
+            colorscale="Blues",
+            colorbar={"title": {"text": label}, "thickness": 12},
+            hoverinfo="skip",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    cells = [
+        (service, name, week)
+        for service, name in zip(services, names, strict=True)
+        for week in weeks
+    ]
+    values = grid.to_numpy().ravel()
+    figure.add_trace(
+        go.Scatter(
+            x=[_middle(week) for _, _, week in cells],
+            y=[name for _, name, _ in cells],
+            mode="markers",
+            marker={"symbol": "square", "size": 14, "opacity": 0},
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+            customdata=[  # an empty cell has nothing to narrow to
+                _week_data(service, week) if value else []
+                for (service, _, week), value in zip(cells, values, strict=True)
+            ],
+            hovertext=[
+                _week_hover(service, week, value, label)
+                for (service, _, week), value in zip(cells, values, strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    figure.update_yaxes(autorange="reversed", type="category")
+    figure.update_layout(hoverdistance=-1)  # anywhere in a cell reaches its marker
+    _week_axis(figure, weeks[0], weeks[-1])
+    return _layout(figure, height=max(220, ROW_PX * len(services) + 110))
+
+
+def load_bars(load: pd.DataFrame, metric: str, label: str) -> go.Figure:
+    """Stacked weekly bars, one colour per service, busiest service at the bottom."""
+    figure = go.Figure()
+    totals = load.groupby("service")[metric].sum().sort_values(ascending=False, kind="stable")
+    for service in totals.index:
+        rows = load[load["service"] == service]
+        figure.add_trace(
+            go.Bar(
+                x=[_middle(week) for week in rows["week_start"]],
+                y=rows[metric],
+                width=6 * DAY_MS,
+                name=_service_name(service),
+                marker_color=colour(service),
+                customdata=[_week_data(service, week) for week in rows["week_start"]],
+                hovertext=[
+                    _week_hover(service, week, value, label)
+                    for week, value in zip(rows["week_start"], rows[metric], strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    figure.update_layout(barmode="stack", legend_title_text="Service")
+    _week_axis(figure, load["week_start"].min(), load["week_start"].max())
+    figure.update_yaxes(title_text=label)
+    return _layout(figure, height=420)
+
+
+def season_timeline(spans: pd.DataFrame) -> go.Figure:
+    """One bar per season from its first to its last day, earliest at the top."""
+    figure = go.Figure()
+    spans = spans.reset_index(drop=True)
+    for service, rows in spans.groupby("service", sort=True):
+        ends = [end + dt.timedelta(days=1) for end in rows["end"]]  # the last day is included
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                y=list(rows.index),
+                width=0.7,
+                base=[start.isoformat() for start in rows["start"]],
+                x=[
+                    (end - start).days * DAY_MS
+                    for start, end in zip(rows["start"], ends, strict=True)
+                ],
+                name=_service_name(service),
+                marker_color=colour(service),
+                customdata=[
+                    [service, start.isoformat(), end.isoformat()]
+                    for start, end in zip(rows["start"], rows["end"], strict=True)
+                ],
+                hovertext=[_season_hover(row) for row in rows.itertuples()],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    figure.update_yaxes(
+        tickvals=list(spans.index),
+        ticktext=[_season_label(row) for row in spans.itertuples()],
+        range=[len(spans) - 0.5, -0.5],  # earliest at the top
+    )
+    first = spans["start"].min()
+    last = max(spans["end"].max() + dt.timedelta(days=1), first + MIN_TIMELINE)
+    figure.update_xaxes(
+        type="date",
+        range=[(first - dt.timedelta(days=1)).isoformat(), last.isoformat()],
+        tickformat="%-d %b<br>%Y",
+    )
+    figure.update_layout(barmode="overlay", legend_title_text="Service")
+    return _layout(figure, height=max(180, 22 * len(spans) + 100))
+
+
+def _layout(figure: go.Figure, height: int) -> go.Figure:
+    figure.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        clickmode="event+select",
+        hovermode="closest",
+    )
+    return figure
+
+
+def _middle(week: dt.date) -> str:
+    """Thursday noon: a week's cell or bar is drawn centred there, between its Mondays."""
+    return (dt.datetime.combine(week, dt.time()) + dt.timedelta(days=3.5)).isoformat()
+
+
+def _week_axis(figure: go.Figure, first: dt.date, last: dt.date) -> None:
+    """The weeks from ``first`` to ``last`` (Mondays), ticked on Mondays, a dozen at most."""
+    weeks = (last - first) // WEEK + 1
+    step = -(-weeks // MAX_TICKS)
+    figure.update_xaxes(
+        type="date",
+        range=[first.isoformat(), (last + WEEK).isoformat()],
+        tickmode="linear",
+        tick0=first.isoformat(),
+        dtick=step * 7 * DAY_MS,
+        tickformat="%-d %b<br>%Y",
+        title_text="Week starting",
+    )
+
+
+def _week_data(service: str, week: dt.date) -> list[str]:
+    return [service, week.isoformat(), (week + dt.timedelta(days=6)).isoformat()]
+
+
+def _service_name(service: str) -> str:
+    return html.escape(one_line(service, 40))
+
+
+def _service_label(service: str) -> str:
+    """The service's name behind a square of its colour."""
+    return f'<span style="color:{colour(service)}">■</span> {_service_name(service)}'
+
+
+def _week_hover(service: str, week: dt.date, value: float, label: str) -> str:
+    amount = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return (
+        f"<b>{_service_name(service)}</b><br>Week of {week:%-d %b %Y}<br>{amount} {label.lower()}"
+    )
+
+
+def _season_label(row) -> str:
+    season = "" if pd.isna(row.season) else f" · S{row.season}"
+    return html.escape(one_line(row.title, 40) + season)
+
+
+def _season_hover(row) -> str:
+    releases = f"{row.releases} release{'s' if row.releases != 1 else ''}"
+    return (
+        f"<b>{_season_label(row)}</b><br>{_service_name(row.service)}<br>"
+        f"{row.start:%-d %b %Y} – {row.end:%-d %b %Y} · {releases}"
+    )
