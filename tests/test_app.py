@@ -1,0 +1,245 @@
+"""The dashboard under AppTest: pages, filters, URL state, panel, empty and error states."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sample import write_sample
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+REFERENCE_ID = "all-the-light-we-cannot-see"
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "catalog.parquet"
+    write_sample(path)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    return path
+
+
+def run_app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def param(at: AppTest, key: str) -> list[str]:
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def card_titles(at: AppTest) -> list[str]:
+    return [b.label for b in at.button if b.key and b.key.startswith("open-")]
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [i.value for i in at.info] + [t.value for t in at.title]
+    return "\n".join(parts).replace("\\", "")
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/calendar.py", "pages/browse.py", "pages/title.py", "pages/planner.py"]
+)
+def test_every_page_loads(catalog, page):
+    at = run_app(date="2023-11-01")
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+
+
+def test_calendar_opens_on_the_catalogs_first_month_and_says_its_span(catalog):
+    at = run_app()
+    assert "November 2023" in [s.value for s in at.subheader]
+    assert "This catalog covers 2 November 2023 to 5 December 2023" in texts(at)
+    assert "All the Light We Cannot See" in card_titles(at)
+
+
+def test_reference_title_is_a_full_drop_card_on_its_day(catalog):
+    at = run_app(service="Netflix", date="2023-11-01")
+    captions = [c.value for c in at.caption]
+    assert any("Netflix · Full drop · S1 E1\\-E4 · 4 episodes" in c for c in captions)
+    cell = [b for b in at.button if b.label == "All the Light We Cannot See"][0]
+    assert cell.key == "open-month-2023-11-02-0"
+
+
+def test_filters_narrow_results(catalog):
+    at = run_app(date="2023-11-01")
+    everything = card_titles(at)
+    at.multiselect(key="service").set_value(["Netflix"]).run()
+    netflix = card_titles(at)
+    assert set(netflix) < set(everything)
+    assert netflix == ["All the Light We Cannot See", "Test Show 4", "Test Show 8", "Test Show 12"]
+    assert param(at, "service") == ["Netflix"]
+    at.text_input(key="q").input("ruffalo").run()
+    assert card_titles(at) == ["All the Light We Cannot See"]
+
+
+def test_kind_and_type_filters(catalog):
+    at = run_app(date="2023-11-01", kind="limited_series")
+    assert card_titles(at) == ["All the Light We Cannot See"]
+    at = run_app(date="2023-12-01", type="movie")
+    assert card_titles(at) == ["Test Movie"]
+
+
+def test_url_restores_a_view(catalog):
+    at = run_app(service=["Netflix", "Max"], genre="Drama", view="week", date="2023-11-20")
+    assert at.multiselect(key="service").value == ["Netflix", "Max"]
+    assert at.multiselect(key="genre").value == ["Drama"]
+    assert at.segmented_control(key="view").value == "week"
+    assert "Week of 20 November 2023" in [s.value for s in at.subheader]
+    assert card_titles(at) == [f"Test Show {i}" for i in range(20, 25)]
+
+
+def test_clear_filters_empties_the_url(catalog):
+    at = run_app(service="Netflix", q="light", date="2023-11-01")
+    at.button(key="clear_filters").click().run()
+    assert at.multiselect(key="service").value == []
+    assert "service" not in at.query_params
+    assert len(card_titles(at)) > 1
+
+
+def test_bad_parameters_get_a_gentle_notice(catalog):
+    at = run_app(
+        service=["Netflix", "Nope+"],
+        type="sometimes",
+        junk="1",
+        tz="../etc/passwd",
+        date="2023-11-01",
+    )
+    notices = [i.value for i in at.info]
+    assert "Ignored unknown parameter 'junk'." in notices
+    assert "Ignored service 'Nope+': not in this catalog." in notices
+    assert "Ignored unknown release type 'sometimes'." in notices
+    assert any("not a known time zone" in n for n in notices)
+    assert at.multiselect(key="service").value == ["Netflix"]
+
+
+def test_panel_shows_the_reference_title(catalog):
+    at = run_app(service="Netflix", date="2023-11-01")
+    [b for b in at.button if b.label == "All the Light We Cannot See"][0].click().run()
+    assert param(at, "id") == [REFERENCE_ID]
+    shown = texts(at)
+    assert "Mark Ruffalo as Daniel LeBlanc" in shown
+    assert "S1 E1-E4 · 4 episodes" in shown
+    assert "60 min per episode · 4 h total" in shown
+    assert "platform rule: 00:00 America/Los_Angeles" in shown
+
+
+def test_panel_reopens_from_a_link(catalog):
+    at = run_app(id=REFERENCE_ID, date="2023-11-01")
+    assert "Aria Mia Loberti as Marie-Laure LeBlanc" in texts(at)
+
+
+def test_title_page_shows_every_fact(catalog):
+    at = run_app(id=REFERENCE_ID)
+    at.switch_page("pages/title.py").run()
+    at.query_params["id"] = REFERENCE_ID
+    at.run()
+    shown = texts(at)
+    assert [t.value for t in at.title] == ["All the Light We Cannot See"]
+    for fact in (
+        "Limited series",
+        "Netflix",
+        "Worldwide",
+        "Drama, War",
+        "Hugh Laurie as Etienne",
+        "Directed by:** Shawn Levy",
+        "Written by:** Steven Knight",
+        "Executive producers:** Shawn Levy, Dan Levine, Josh Barry",
+        "Based on the work of:** Anthony Doerr",
+        "4 h in this catalog",
+    ):
+        assert fact in shown, fact
+
+
+def test_title_page_unknown_id_is_friendly(catalog):
+    at = run_app()
+    at.switch_page("pages/title.py").run()
+    at.query_params["id"] = "no-such-title"
+    at.run()
+    assert not at.exception
+    assert "could not find that title" in texts(at)
+
+
+def test_no_matches_shows_an_empty_state(catalog):
+    at = run_app(q="zzzz no such words", date="2023-11-01")
+    assert card_titles(at) == []
+    assert "No releases match these filters" in texts(at)
+
+
+def test_undated_releases_are_listed(catalog):
+    at = run_app(service="Hulu", date="2023-11-01")
+    assert any("Undated / TBA (1)" in e.label for e in at.expander)
+    assert any("Test Undated Show" in b.label for b in at.button)
+
+
+def test_time_zone_moves_timed_releases(catalog):
+    at = run_app(service="Netflix", date="2023-11-01", tz="Pacific/Kiritimati")
+    # 07:00 UTC on 2 Nov is 21:00 on 2 Nov in Kiritimati (UTC+14)... still 2 Nov; in Honolulu
+    # (UTC-10) it is 21:00 on 1 Nov.
+    assert [b.key for b in at.button if b.label == "All the Light We Cannot See"] == [
+        "open-month-2023-11-02-0"
+    ]
+    at = run_app(service="Netflix", date="2023-11-01", tz="Pacific/Honolulu")
+    assert [b.key for b in at.button if b.label == "All the Light We Cannot See"] == [
+        "open-month-2023-11-01-0"
+    ]
+
+
+def test_browse_lists_exactly_the_filtered_rows(catalog):
+    at = run_app(service="Netflix", **{"from": "2023-11-01", "to": "2023-11-30"})
+    at.switch_page("pages/browse.py").run()
+    frame = at.dataframe[0].value
+    assert list(frame["Title"]) == [
+        "All the Light We Cannot See",
+        "Test Show 4",
+        "Test Show 8",
+        "Test Show 12",
+    ]
+    assert "4 releases match" in texts(at)
+
+
+def test_a_broken_catalog_shows_one_clear_message(tmp_path, monkeypatch):
+    broken = tmp_path / "catalog.parquet"
+    broken.write_text("release_id,title\n1,Not parquet\n")
+    monkeypatch.setenv("CALENDAR_CATALOG", str(broken))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "could not be loaded" in at.error[0].value
+    assert "not a Parquet file" in at.error[0].value
+
+
+def test_a_missing_catalog_names_the_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("CALENDAR_CATALOG", str(tmp_path / "nowhere.parquet"))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "nowhere.parquet: no such file or folder" in at.error[0].value
+
+
+def test_a_rejected_update_keeps_the_last_good_catalog(catalog, tmp_path):
+    at = run_app(date="2023-11-01")
+    before = card_titles(at)
+    corrupt = tmp_path / "corrupt.parquet"
+    corrupt.write_bytes(catalog.read_bytes()[: len(catalog.read_bytes()) // 2])
+    os.replace(corrupt, catalog)
+    at.run()
+    assert not at.exception
+    assert card_titles(at) == before
+    assert len(at.warning) == 1 and "rejected" in at.warning[0].value
+    at.run()
+    assert len(at.warning) == 0, "the rejection is said once"
+    fixed = tmp_path / "fixed.parquet"
+    write_sample(fixed)
+    shutil.copy(fixed, tmp_path / "staged.parquet")
+    os.replace(tmp_path / "staged.parquet", catalog)
+    at.run()
+    assert not at.warning and card_titles(at) == before
