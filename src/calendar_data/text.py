@@ -18,8 +18,13 @@ _INVISIBLE = re.compile(
 _LINK_TARGET = str.maketrans(
     {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C", "`": "%60"}
 )
-#: Characters markdown (and Streamlit's directives) give meaning to.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~=^&])")
+#: Characters markdown (and Streamlit's directives) give meaning to. ``/`` is escaped because
+#: Streamlit turns ``:material/name:`` into an icon before it parses the escapes.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~=^&/])")
+#: What turns a sentence into markup: links, images, HTML, code, emphasis, tables, LaTeX, and
+#: the colon opening a directive or an icon (``:red[``, ``:material/x:``). An emoji code
+#: (``:smile:``) may still show as its emoji: harmless, and escaping every colon would not read.
+_MARKUP = re.compile(r"([\\`*_{}\[\]()<>#|!$~^&/]|:(?=\S))")
 
 
 def clean(value: object, limit: int = 300) -> str:
@@ -41,6 +46,13 @@ def escape_markdown(value: object, limit: int = 300) -> str:
     """Text that ``st.markdown`` and widget labels show literally."""
     text = clean(value, limit)
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def escape_message(value: object, limit: int = 600) -> str:
+    """A one-line message the app composed around untrusted values, safe for ``st.info`` and
+    friends. Sentence punctuation (``. , ' + - =``) stays bare, so the message reads the same
+    in AppTest and logs; everything that makes markup is escaped."""
+    return _MARKUP.sub(r"\\\1", one_line(value, limit))
 
 
 def safe_url(value: object) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..filters import ReleaseFilter
-from ..text import escape_markdown, markdown_link
+from ..text import escape_markdown, escape_message, markdown_link
 from .data import LiveCatalog, live_catalog
 from .sidebar import adopt_url, filter_sidebar
 
@@ -31,7 +31,7 @@ class ViewContext:
 def configure_page() -> None:
     st.set_page_config(
         page_title="Streaming release calendar",
-        page_icon=":material/calendar_month:",
+        page_icon="📅",  # an emoji is drawn in the page; a material icon is fetched from Google
         layout="wide",
     )
 
@@ -56,7 +56,7 @@ def frame() -> None:
     """Draw the shared frame for this run and leave its context for the page."""
     live = live_catalog()
     for notice in adopt_url(live):
-        st.info(notice, icon=":material/info:")
+        st.info(escape_message(notice), icon=":material/info:")
     release_filter, tz = filter_sidebar(live)
     _credits(live, tz)
     st.session_state[_KEY] = ViewContext(live, release_filter, tz)
@@ -66,6 +66,7 @@ def current() -> ViewContext:
     """The context app.py drew for this run (see the module docstring for the fallback)."""
     context = st.session_state.pop(_KEY, None)
     if context is None:
+        configure_page()  # first, or the page's material icon becomes a favicon from Google
         st.navigation(pages(), position="hidden")
         st.rerun()
     return context

@@ -1,0 +1,482 @@
+"""Load test: many browser sessions on one dashboard server over the 1M-row demo catalog.
+
+One Streamlit server serves ``benchmarks/.data/demo-1m.parquet`` (built with ``calendar-data
+demo`` when missing). ``--sessions`` Playwright contexts in one or a few Chromium processes
+each repeat a viewer's journey until ``--seconds`` have passed: open a month, pick a service
+and a genre, go to the next month, open and close a release's drawer, go to Browse, narrow
+it to that month and download the CSV. Every step is timed from the action until the app is
+idle again with its effect on screen.
+
+Meanwhile the server's resident memory (VmRSS) and the CPU time of the server and of the
+browsers are sampled. After the load, every context is closed and memory is watched while
+Streamlit forgets the disconnected sessions (``server.disconnectedSessionTTL``, 120 s by
+default). The report is Markdown on stdout; ``--results FILE`` also writes it into FILE as
+its "Load test" section.
+
+    .venv/bin/python benchmarks/loadtest.py --sessions 25 --seconds 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+from browser import CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_app  # noqa: E402
+
+CATALOG = REPO / "benchmarks" / ".data" / "demo-1m.parquet"
+ROWS = 1_000_000
+MONTHS = range(1, 12)  # the demo spans 2026; December has no "next month"
+YEAR = 2026
+TIMEOUT_MS = 30_000
+VIEWPORT = {"width": 1280, "height": 900}
+SECTION = "## Load test"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+@dataclass
+class Tally:
+    """Step timings and failures, shared by every session (one event loop: no locks)."""
+
+    seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    journeys: int = 0
+
+    def timings(self) -> list[float]:
+        return [s for values in self.seconds.values() for s in values]
+
+
+@dataclass
+class Sample:
+    """One reading; CPU figures are seconds of CPU time used so far, summed over cores."""
+
+    at: float
+    rss_mb: float
+    server_cpu: float
+    browser_cpu: float
+    machine_cpu: float
+    sessions: int  # connected, as Streamlit counts them (-1: it did not answer in time)
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def machine_cpu_seconds() -> float:
+    """CPU time every process on the machine has used (all of /proc/stat's busy columns)."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks) - idle) / TICKS
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid``, from /proc."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            children[parent].append(int(entry.name))
+    found, stack = set(), [pid]
+    while stack:
+        for child in children[stack.pop()]:
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+def server_pid(port: int) -> int:
+    """The Streamlit server among this process's children (it listens on ``port``)."""
+    for pid in descendants(os.getpid()):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except FileNotFoundError:
+            continue
+        if f"--server.port={port}".encode() in command:
+            return pid
+    raise RuntimeError(f"no server process listening on port {port}")
+
+
+async def connected_sessions(client: httpx.AsyncClient, timeout: float) -> int:
+    """Connected sessions, from Streamlit's ``/_stcore/metrics``; -1 if it does not answer."""
+    try:
+        answer = await client.get("/_stcore/metrics?families=active_sessions", timeout=timeout)
+    except httpx.HTTPError:
+        return -1
+    found = re.search(r"^active_sessions (\d+)", answer.text, re.M)
+    return int(found.group(1)) if found else -1
+
+
+async def sample_until(
+    stop: asyncio.Event, url: str, server: int, every: float, into: list[Sample]
+) -> None:
+    started = time.monotonic()
+    async with httpx.AsyncClient(base_url=url) as client:
+        while True:
+            clients = (descendants(os.getpid()) | {os.getpid()}) - {server}
+            sessions = await connected_sessions(client, timeout=every)
+            into.append(
+                Sample(
+                    time.monotonic() - started,
+                    rss_mb(server),
+                    cpu_seconds(server),
+                    sum(cpu_seconds(pid) for pid in clients),
+                    machine_cpu_seconds(),
+                    sessions,
+                )
+            )
+            try:
+                await asyncio.wait_for(stop.wait(), every)
+                return
+            except TimeoutError:
+                pass
+
+
+# --------------------------------------------------------------------------- a viewer
+
+
+class Viewer:
+    """One browser context going through the journey again and again.
+
+    Each step waits for an effect the server produces (a URL parameter it writes, an element
+    it draws) and then for the app to be idle, with event-driven waits rather than polling
+    back-off, so the time measured is the time a viewer waits.
+    """
+
+    def __init__(self, page: Page, url: str, tally: Tally, rng: random.Random, think: float):
+        self.page, self.url, self.tally, self.rng, self.think = page, url, tally, rng, think
+        page.on("pageerror", lambda error: tally.errors.append(f"page error: {error}"))
+
+    async def shown(self, locator) -> None:
+        await locator.first.wait_for(state="visible", timeout=TIMEOUT_MS)
+
+    async def url_has(self, text: str, present: bool = True) -> None:
+        script = "([text, present]) => location.search.includes(text) === present"
+        await self.page.wait_for_function(
+            script, arg=[text, present], polling=50, timeout=TIMEOUT_MS
+        )
+
+    async def idle(self) -> None:
+        await self.page.wait_for_selector(IDLE, state="attached", timeout=TIMEOUT_MS)
+        exceptions = self.page.get_by_test_id("stException")
+        if await exceptions.count():
+            raise RuntimeError(f"the app showed an exception: {await exceptions.inner_text()}")
+
+    async def step(self, name: str, action) -> None:
+        await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)  # the viewer reads
+        started = time.monotonic()
+        await action()
+        await self.idle()
+        self.tally.seconds[name].append(time.monotonic() - started)
+
+    async def journey(self) -> None:
+        page, rng = self.page, self.rng
+        month = dt.date(YEAR, rng.choice(MONTHS), 1)
+        following = dt.date(YEAR, month.month + 1, 1)
+        month_end = (following + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        cards = page.locator("[class*='st-key-card-month-']")
+
+        async def open_month():
+            await page.goto(f"{self.url}/?date={month.isoformat()}")
+            await self.shown(cards)
+
+        async def pick(key: str):
+            await page.locator(f".st-key-{key} input").click()
+            options = page.get_by_role("option").filter(has_not_text="Select all")
+            await self.shown(options)
+            await options.nth(rng.randrange(min(6, await options.count()))).click()
+            await page.keyboard.press("Escape")
+            await self.url_has(f"{key}=")  # written by the server's rerun
+
+        async def next_month():
+            await page.locator(".st-key-next button").click()
+            await page.wait_for_function(
+                "day => document.querySelector('.st-key-date input')?.value === day",
+                arg=following.isoformat(),
+                polling=50,
+                timeout=TIMEOUT_MS,
+            )
+
+        async def open_drawer():
+            await cards.get_by_role("button").first.click()
+            await self.url_has("id=")
+            await self.shown(page.get_by_role("dialog"))
+
+        async def close_drawer():
+            await page.get_by_role("dialog").get_by_role("button", name="Close").click()
+            await self.url_has("id=", present=False)
+
+        async def browse():
+            nav = page.get_by_test_id("stSidebarNav")
+            await nav.get_by_role("link", name="Browse", exact=True).click()
+            await self.shown(page.get_by_test_id("stDataFrame"))
+
+        async def narrow_to_month():
+            for key, day in (("from", following), ("to", month_end)):
+                await page.locator(f".st-key-{key}").get_by_role("spinbutton").first.click()
+                await page.keyboard.type(day.strftime("%Y%m%d"))
+                await page.locator("h1").first.click()  # the field commits its value on blur
+            captions = page.get_by_test_id("stCaptionContainer")
+            whole_month = re.compile(rf"{following:%Y-%m}(?!-)")  # how the filter says it
+            await self.shown(captions.filter(has_text=whole_month))
+
+        async def download_csv():
+            async with page.expect_download(timeout=TIMEOUT_MS) as started:
+                await page.locator(".st-key-export_csv button").click()
+            download = await started.value
+            failure = await download.failure()
+            if failure:
+                raise RuntimeError(f"download failed: {failure}")
+            await download.delete()
+
+        for name, action in (
+            ("open", open_month),
+            ("service", lambda: pick("service")),
+            ("genre", lambda: pick("genre")),
+            ("next month", next_month),
+            ("open drawer", open_drawer),
+            ("close drawer", close_drawer),
+            ("browse", browse),
+            ("dates", narrow_to_month),
+            ("csv", download_csv),
+        ):
+            try:
+                await self.step(name, action)
+            except Exception as error:  # noqa: BLE001 (any failure is an error to report)
+                self.tally.errors.append(f"{name}: {str(error).splitlines()[0][:200]}")
+                return
+        self.tally.journeys += 1
+
+
+async def run_viewer(
+    browser: Browser, url: str, deadline: float, tally: Tally, seed: int, think: float
+):
+    context = await browser.new_context(
+        viewport=VIEWPORT, timezone_id="UTC", locale="en-GB", accept_downloads=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        viewer = Viewer(await context.new_page(), url, tally, random.Random(seed), think)
+        while time.monotonic() < deadline:
+            await viewer.journey()
+    finally:
+        await context.close()
+
+
+# --------------------------------------------------------------------------- the run
+
+
+async def load(url: str, server: int, args: argparse.Namespace) -> dict:
+    expect.set_options(timeout=TIMEOUT_MS)
+    tally, samples, stop = Tally(), [], asyncio.Event()
+    async with async_playwright() as playwright:
+        browsers = [
+            await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(args.browsers)
+        ]
+        await first_visit(browsers[0], url)
+        sampler = asyncio.create_task(sample_until(stop, url, server, args.every, samples))
+        deadline = time.monotonic() + args.seconds
+        viewers = [
+            run_viewer(browsers[n % len(browsers)], url, deadline, tally, n, args.think)
+            for n in range(args.sessions)
+        ]
+        load_started = time.monotonic()
+        await asyncio.gather(*viewers)
+        load_seconds = time.monotonic() - load_started
+        for browser in browsers:
+            await browser.close()
+    closed_at = samples[-1].at if samples else 0.0
+    await asyncio.sleep(args.settle)
+    stop.set()
+    await sampler
+    return {"tally": tally, "samples": samples, "load": load_seconds, "closed_at": closed_at}
+
+
+async def first_visit(browser: Browser, url: str) -> None:
+    """Open the app once, so the catalog is loaded before the clock starts."""
+    page = await browser.new_page()
+    await page.goto(url)
+    await expect(page.locator("[class*='st-key-card-month-']").first).to_be_visible()
+    await page.close()
+
+
+def ensure_catalog(path: Path) -> None:
+    if path.exists():
+        return
+    print(f"building {path} ({ROWS:,} rows)…", file=sys.stderr)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "calendar_data.cli", "demo", "--rows", str(ROWS), "-o", str(path)],
+        check=True,
+    )
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
+
+
+def at(samples: list[Sample], moment: float) -> Sample:
+    """The first sample taken at or after ``moment`` (the last one if none)."""
+    return next((s for s in samples if s.at >= moment), samples[-1])
+
+
+def slope_mb_per_minute(samples: list[Sample]) -> float:
+    if len(samples) < 2:
+        return 0.0
+    times = [s.at / 60 for s in samples]
+    return statistics.linear_regression(times, [s.rss_mb for s in samples]).slope
+
+
+def report(result: dict, args: argparse.Namespace) -> str:
+    tally, samples = result["tally"], result["samples"]
+    warm, closed = args.warmup, result["closed_at"]
+    loaded = [s for s in samples if warm <= s.at <= closed]
+    timings = tally.timings()
+    busy = max(closed, 1e-9)
+    last_loaded = loaded[-1] if loaded else samples[-1]
+    first = samples[0]
+    server_cpu = (last_loaded.server_cpu - first.server_cpu) / busy
+    browser_cpu = (last_loaded.browser_cpu - first.browser_cpu) / busy
+    other_cpu = (last_loaded.machine_cpu - first.machine_cpu) / busy - server_cpu - browser_cpu
+    per_step = (last_loaded.server_cpu - first.server_cpu) / max(len(timings), 1)
+    lines = [
+        SECTION,
+        "",
+        f"{dt.date.today().isoformat()} · {os.cpu_count()} CPU cores · "
+        f"{platform.python_implementation()} {platform.python_version()} · "
+        f"{ROWS:,}-row demo catalog · {args.sessions} browser sessions in {args.browsers} "
+        f"Chromium process(es) on the same machine · {args.seconds} s of load, "
+        f"{args.think:g} s mean think time between steps (`benchmarks/loadtest.py "
+        f"--sessions {args.sessions} --seconds {args.seconds} --think {args.think:g}`).",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| load, until the last journey under way ended | {result['load']:.0f} s |",
+        f"| journeys completed | {tally.journeys} |",
+        f"| interactions timed | {len(timings)} |",
+        f"| errors | {len(tally.errors)} |",
+        f"| latency p50 / p95 / max | {percentile(timings, 0.5):.2f} s / "
+        f"{percentile(timings, 0.95):.2f} s / {max(timings, default=float('nan')):.2f} s |",
+        f"| CPU, server (cores busy) | {server_cpu:.2f} of {os.cpu_count()} |",
+        f"| CPU, Chromium + Playwright (cores busy) | {browser_cpu:.2f} of {os.cpu_count()} |",
+        f"| CPU, everything else on the machine | {max(other_cpu, 0):.2f} of {os.cpu_count()} |",
+        f"| server CPU per interaction | {per_step:.2f} s |",
+        "",
+        "| step | count | p50 | p95 | max |",
+        "|---|---|---|---|---|",
+    ]
+    for name, values in tally.seconds.items():
+        lines.append(
+            f"| {name} | {len(values)} | {percentile(values, 0.5):.2f} s | "
+            f"{percentile(values, 0.95):.2f} s | {max(values):.2f} s |"
+        )
+    peak = max(loaded or samples, key=lambda s: s.rss_mb)
+    moments = [
+        ("catalog loaded, before the load", samples[0]),
+        (f"after the {warm:.0f} s warm-up", at(samples, warm)),
+        ("peak under load", peak),
+        ("end of load", last_loaded),
+    ]
+    for wait in sorted({min(30, args.settle), args.settle}):
+        settled = at(samples, closed + wait)
+        moments.append((f"{settled.at - closed:.0f} s after every session closed", settled))
+    lines += [
+        "",
+        "Server memory (VmRSS) and connected sessions (Streamlit's `/_stcore/metrics`; -1: no "
+        f"answer in time). VmRSS trend after warm-up: {slope_mb_per_minute(loaded):+.1f} MB/min.",
+        "",
+        "| moment | VmRSS MB | connected sessions |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {name} | {s.rss_mb:.0f} | {s.sessions} |" for name, s in moments]
+    lines += ["", "RSS over time (s: MB): " + ", ".join(_timeline(samples))]
+    if tally.errors:
+        lines += ["", "First errors:", ""]
+        lines += [f"- {error}" for error in tally.errors[:10]]
+    return "\n".join(lines) + "\n"
+
+
+def _timeline(samples: list[Sample], every: float = 15.0) -> list[str]:
+    shown, next_at = [], 0.0
+    for sample in samples:
+        if sample.at >= next_at:
+            shown.append(f"{sample.at:.0f}: {sample.rss_mb:.0f}")
+            next_at = sample.at + every
+    return shown
+
+
+def write_section(path: Path, section: str) -> None:
+    """Put ``section`` into ``path``, replacing an earlier "Load test" section."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find(SECTION)
+    if start < 0:
+        text = (text.rstrip() + "\n\n" if text.strip() else "") + section
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    path.write_text(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=25, help="concurrent browser sessions")
+    parser.add_argument("--seconds", type=int, default=120, help="how long the load lasts")
+    parser.add_argument("--browsers", type=int, default=1, help="Chromium processes")
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between steps")
+    parser.add_argument("--warmup", type=float, default=30, help="seconds before memory counts")
+    parser.add_argument("--settle", type=float, default=150, help="watch memory this long after")
+    parser.add_argument("--every", type=float, default=5, help="seconds between memory samples")
+    parser.add_argument("--catalog", type=Path, default=CATALOG)
+    parser.add_argument("--results", type=Path, help="also write the report into this file")
+    args = parser.parse_args()
+
+    ensure_catalog(args.catalog)
+    log = args.catalog.parent / "loadtest-server.log"
+    with streamlit_app(args.catalog, log) as url:
+        server = server_pid(int(url.rsplit(":", 1)[1]))
+        result = asyncio.run(load(url, server, args))
+    section = report(result, args)
+    print(section)
+    if args.results:
+        write_section(args.results, section)
+    return 1 if result["tally"].errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
