@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -96,72 +97,173 @@ def cards(table: pa.Table, days: pa.ChunkedArray | pa.Array) -> pd.DataFrame:
     """One card per (day, title, service): the episodes of that day merged into one range.
 
     ``table`` holds at least :data:`CARD_COLUMNS`; ``days`` are its rows' local days. The result
-    is sorted by day, then premieres and drops before plain episodes, then title.
+    is sorted by day, then premieres and drops before plain episodes, then title (then release).
+
+    Grouping, badges and order are computed by Arrow (a month of a million-row catalog holds
+    100,000+ rows); only the cards become a DataFrame.
     """
-    frame = table.select(CARD_COLUMNS).to_pandas(types_mapper=_nullable)
-    frame["day"] = pa.chunked_array(days).to_pandas() if len(frame) else pd.Series(dtype=object)
-    frame = frame[frame["day"].notna()]
-    if frame.empty:
+    rows = _card_rows(table, days)
+    if not rows.num_rows:
         return _empty_cards()
-    grouped = frame.groupby(["day", "title_id", "service"], sort=False, observed=True)
-    merged = grouped.agg(
-        release_id=("release_id", "first"),
-        title=("title", "first"),
-        kind=("kind", "first"),
-        types=("release_type", lambda s: tuple(dict.fromkeys(s))),
-        season=("season", "first"),
-        episode_start=("episode_start", "min"),
-        episode_end=("episode_end", "max"),
-        episode_count=("episode_count", "sum"),
-        tentative=("status", lambda s: bool((s != "confirmed").any())),
-        releases=("release_id", "size"),
-    ).reset_index()
-    merged["badge"] = [badge(row) for row in merged.itertuples()]
-    merged["rank"] = [_rank(types) for types in merged["types"]]
-    merged = merged.sort_values(["day", "rank", "title"], kind="stable").drop(columns="rank")
-    return merged.reset_index(drop=True)
+    merged = _merged(rows)
+    flags = {flag: merged[flag] for flag in FLAGS}
+    columns = {name: merged[name] for name in [*CARD_KEYS, *MERGED] if name not in FLAGS}
+    columns["kind"] = _as_categories(columns["kind"], table["kind"])
+    columns["badge"] = _badge_texts(columns, flags)
+    first = pc.or_(flags["premiere"], flags["full_drop"])
+    rank = pc.case_when(pc.make_struct(first, flags["movie"], flags["finale"]), 0, 1, 2)
+    columns["rank"] = pc.fill_null(rank, 3)
+    keys = ("day", "rank", "title", "release_id")  # the last one settles ties for good
+    order = pc.sort_indices(
+        pa.table({name: columns[name] for name in keys}),
+        sort_keys=[(name, "ascending") for name in keys],
+    )
+    ordered = pa.table(columns).take(order).drop_columns(["rank"])
+    frame = ordered.to_pandas(types_mapper=_nullable)
+    releases = merged["releases"].take(order)
+    types = _distinct_types(merged["release_type"].take(order), releases)
+    frame.insert(frame.columns.get_loc("season"), "types", types)
+    frame.insert(frame.columns.get_loc("badge"), "releases", releases.to_numpy())
+    return frame
 
 
 def badge(card) -> str:
     """A short label: Movie, Premiere, Finale, Full drop with its episodes, Tentative."""
     types = set(card.types)
-    parts = []
-    episodes = _episode_label(card)
-    if "movie" in types:
-        parts.append("Movie")
-    elif "full_season" in types:
-        parts.append("Full drop")
-    elif types & PREMIERES:
-        parts.append("Premiere")
-    elif types & FINALES:
-        parts.append("Finale")
-    if episodes and "movie" not in types:
-        parts.append(episodes)
-    if card.tentative:
-        parts.append("Tentative")
-    return " · ".join(parts)
+    numbers = ("season", "episode_start", "episode_end", "episode_count")
+    columns = {
+        name: pa.array([None if pd.isna(getattr(card, name)) else int(getattr(card, name))])
+        for name in numbers
+    }
+    columns["tentative"] = pa.array([bool(card.tentative)])
+    flags = {flag: pa.array([bool(types & set(kinds))]) for flag, kinds in FLAGS.items()}
+    return _badge_texts(columns, flags)[0].as_py()
 
 
-def _episode_label(card) -> str:
-    start, end, count = card.episode_start, card.episode_end, card.episode_count
-    if pd.isna(start):
-        return f"{int(count)} episodes" if not pd.isna(count) and count > 1 else ""
-    season = "" if pd.isna(card.season) else f"S{int(card.season)} "
-    if pd.isna(end) or end == start:
-        return f"{season}E{int(start)}"
-    total = int(count) if not pd.isna(count) and count else int(end) - int(start) + 1
-    return f"{season}E{int(start)}-E{int(end)} · {total} episodes"
+#: The release types behind each flag that decides a card's label and rank.
+FLAGS = {
+    "movie": ("movie",),
+    "full_drop": ("full_season",),
+    "premiere": tuple(sorted(PREMIERES)),
+    "finale": tuple(sorted(FINALES)),
+}
+_NO_TEXT = pa.scalar(None, pa.string())
 
 
-def _rank(types: tuple[str, ...]) -> int:
-    kinds = set(types)
-    if kinds & PREMIERES or "full_season" in kinds:
-        return 0
-    if "movie" in kinds:
-        return 1
-    if kinds & FINALES:
-        return 2
-    return 3
+CARD_KEYS = ("day", "title_id", "service")
+#: How each value of a card comes from its releases.
+MERGED = {
+    "release_id": "first",
+    "title": "first",
+    "kind": "first",
+    "season": "first",
+    "episode_start": "min",
+    "episode_end": "max",
+    "episode_count": "sum",
+    "tentative": "any",
+    **{flag: "any" for flag in FLAGS},
+}
+
+
+def _merged(rows: pa.Table) -> dict[str, pa.ChunkedArray]:
+    """Each card's values: its keys, ``MERGED``, ``releases`` and ``release_type`` (the
+    types of its releases: a list each, or one type each when no card merges releases)."""
+    keys = list(CARD_KEYS)
+    counts = rows.group_by(keys, use_threads=False).aggregate([([], "count_all")])
+    if pc.max(counts["count_all"]).as_py() == 1:  # one release a card: nothing to merge
+        merged = {name: rows[name] for name in [*keys, *MERGED, "release_type"]}
+        merged["episode_count"] = pc.fill_null(rows["episode_count"], 0)  # as a sum would
+        merged["releases"] = pa.chunked_array([np.ones(rows.num_rows, np.int64)])
+        return merged
+    total = pc.ScalarAggregateOptions(min_count=0)  # a sum of nothing is 0
+    aggregations = [
+        (name, how, total) if how == "sum" else (name, how) for name, how in MERGED.items()
+    ]
+    grouped = rows.group_by(keys, use_threads=False).aggregate(
+        [*aggregations, ([], "count_all"), ("release_type", "list")]
+    )
+    merged = {name: grouped[name] for name in keys}
+    merged |= {name: grouped[f"{name}_{how}"] for name, how in MERGED.items()}
+    merged["releases"] = grouped["count_all"]
+    merged["release_type"] = grouped["release_type_list"]
+    return merged
+
+
+def _card_rows(table: pa.Table, days) -> pa.Table:
+    """The rows that have a day, with the text, numbers and flags the cards are made of."""
+    rows = table.select(CARD_COLUMNS).append_column("day", _chunked(days))
+    rows = rows.filter(pc.is_valid(rows["day"]))
+    release_type = rows["release_type"].cast(pa.string())
+    columns = {name: rows[name] for name in ("day", "title_id", "service", "release_id", "title")}
+    columns["kind"] = rows["kind"].cast(pa.string())
+    for name in ("season", "episode_start", "episode_end", "episode_count"):
+        columns[name] = rows[name].cast(pa.int64())
+    columns["tentative"] = pc.not_equal(rows["status"].cast(pa.string()), "confirmed")
+    for flag, kinds in FLAGS.items():
+        columns[flag] = pc.is_in(release_type, pa.array(kinds))
+    columns["release_type"] = release_type
+    return pa.table(columns)
+
+
+def _chunked(days) -> pa.ChunkedArray:
+    return days if isinstance(days, pa.ChunkedArray) else pa.chunked_array([days], pa.date32())
+
+
+def _as_categories(text: pa.ChunkedArray, source: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``text`` dictionary-encoded like ``source``, so it becomes the same pandas categorical."""
+    if not pa.types.is_dictionary(source.type) or not source.num_chunks:
+        return text
+    dictionary = source.chunk(0).dictionary.cast(pa.string())
+    codes = pc.index_in(text, value_set=dictionary).cast(source.type.index_type)
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(codes.combine_chunks(), dictionary)], source.type
+    )
+
+
+def _badge_texts(columns: dict, flags: dict) -> pa.Array:
+    """Each card's :func:`badge`: ``Premiere · S1 E1-E4 · 4 episodes · Tentative``."""
+    season, start, end, count = (
+        columns[name] for name in ("season", "episode_start", "episode_end", "episode_count")
+    )
+    counted_span = pc.add(pc.subtract(end, start), 1)
+    total = pc.if_else(pc.fill_null(pc.not_equal(count, 0), False), count, counted_span)
+    single = pc.or_kleene(pc.is_null(end), pc.equal(end, start))
+    prefix = pc.fill_null(_joined("S", season, " "), "")
+    first = _joined(prefix, "E", start)
+    ranged = pc.if_else(single, first, _joined(first, "-E", end, " · ", total, " episodes"))
+    counted = pc.if_else(pc.greater(count, 1), _joined(count, " episodes"), _NO_TEXT)
+    episodes = pc.if_else(pc.is_null(start), counted, ranged)
+    episodes = pc.if_else(flags["movie"], _NO_TEXT, episodes)
+    label = pc.case_when(
+        pc.make_struct(*(flags[f] for f in ("movie", "full_drop", "premiere", "finale"))),
+        "Movie",
+        "Full drop",
+        "Premiere",
+        "Finale",
+    )
+    tentative = pc.if_else(columns["tentative"], "Tentative", _NO_TEXT)
+    return pc.binary_join_element_wise(label, episodes, tentative, " · ", null_handling="skip")
+
+
+def _joined(*parts) -> pa.Array:
+    """The parts as one text; null where any part is null."""
+    texts = [part if isinstance(part, str) else part.cast(pa.string()) for part in parts]
+    return pc.binary_join_element_wise(*texts, "")
+
+
+def _distinct_types(lists: pa.ChunkedArray, counts: pa.ChunkedArray) -> np.ndarray:
+    """Each card's release types, once each, in the order they first appear (tuples)."""
+    firsts = lists if not pa.types.is_list(lists.type) else pc.list_element(lists, 0)
+    encoded = pc.dictionary_encode(firsts).combine_chunks()
+    singles = np.empty(len(encoded.dictionary), dtype=object)  # one tuple per type, shared
+    for code, kind in enumerate(encoded.dictionary.to_pylist()):
+        singles[code] = (kind,)
+    types = singles[encoded.indices.to_numpy()]
+    if pa.types.is_list(lists.type):
+        several = np.flatnonzero(counts.to_numpy() > 1)
+        for position, values in zip(several, lists.take(several).to_pylist(), strict=True):
+            types[position] = tuple(dict.fromkeys(values))
+    return types
 
 
 def _nullable(kind: pa.DataType):

@@ -13,6 +13,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -105,7 +106,14 @@ def load_catalog(
     wanted = _columns_to_read(columns)
     with contextlib.ExitStack() as open_files, _arrow_errors(origin):
         dataset, in_folder = _open(origin, open_files)
-        fragments = list(dataset.get_fragments())
+        if in_folder:
+            # Partitions the filter rules out are never opened (see write_partitioned).
+            fragments = list(dataset.get_fragments(filter=row_filter))
+            if not fragments:
+                return Catalog(SCHEMA.empty_table().select(wanted), origin)
+            _check_files(fragments)
+        else:
+            fragments = list(dataset.get_fragments())
         _check_total_rows(fragments, origin)
         names = [f.path if in_folder else origin for f in fragments]
         table, warnings = _scan(dataset, fragments, names, origin, wanted, row_filter)
@@ -200,12 +208,17 @@ def _folder_dataset(path: str, origin: str, filesystem: pafs.FileSystem) -> ds.D
     if keys:
         as_text = ds.partitioning(pa.schema([(k, pa.string()) for k in keys]), flavor="hive")
         dataset = ds.dataset(path, partitioning=as_text, **options)
-    for fragment in dataset.get_fragments():
-        with _arrow_errors(fragment.path), filesystem.open_input_file(fragment.path) as handle:
-            _check_envelope(handle, fragment.path)
-            _check_footer(fragment, fragment.path)
     _check_unique_names(dataset.schema.names, origin)
     return dataset
+
+
+def _check_files(fragments: list[ds.ParquetFileFragment]) -> None:
+    """Check each file of a folder that the scan will read, before it reads them."""
+    for fragment in fragments:
+        path = fragment.path
+        with _arrow_errors(path), fragment.filesystem.open_input_file(path) as handle:
+            _check_envelope(handle, path)
+            _check_footer(fragment, path)
 
 
 def _check_envelope(handle: pa.NativeFile, origin: str) -> None:
@@ -294,7 +307,7 @@ def _scan(
     """
     present = dataset.schema.names
     _require(present, wanted, origin)
-    warnings = _ignored_columns(present, origin)
+    warnings = _ignored_columns([name for name in present if name != MONTH_KEY], origin)
     uniform = all(f.physical_schema.equals(fragments[0].physical_schema) for f in fragments)
     native = all(
         c.name in present and _decoded(dataset.schema.field(c.name).type) == _decoded(c.type)
@@ -701,13 +714,7 @@ def write_catalog(
     origin = str(target)
     table, warnings = conform(table, origin)
     validate(table, origin)
-    table = _sorted(table).replace_schema_metadata(
-        {
-            schema.META_SCHEMA_VERSION: schema.SCHEMA_VERSION.encode(),
-            schema.META_GENERATED_AT: (generated_at or _now_iso()).encode(),
-            schema.META_SOURCES: json.dumps([s.__dict__ for s in sources]).encode(),
-        }
-    )
+    table = _published(table, sources, generated_at)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target)
     mode = _published_mode(target)
@@ -727,6 +734,106 @@ def write_catalog(
         raise
     _fsync_folder(target.parent)
     return warnings
+
+
+def _published(
+    table: pa.Table, sources: Iterable[SourceInfo], generated_at: str | None
+) -> pa.Table:
+    """Sorted, with the schema version, generation time and sources in its metadata."""
+    return _sorted(table).replace_schema_metadata(
+        {
+            schema.META_SCHEMA_VERSION: schema.SCHEMA_VERSION.encode(),
+            schema.META_GENERATED_AT: (generated_at or _now_iso()).encode(),
+            schema.META_SOURCES: json.dumps([s.__dict__ for s in sources]).encode(),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- partitioned
+
+#: The partition key :func:`write_partitioned` derives from ``release_date``: ``YYYY-MM``.
+MONTH_KEY = "release_month"
+PARTITION_KEYS = (MONTH_KEY, "service")
+
+
+def write_partitioned(
+    table: pa.Table,
+    folder: str | os.PathLike,
+    by: Sequence[str] = PARTITION_KEYS,
+    sources: Iterable[SourceInfo] = (),
+    generated_at: str | None = None,
+) -> list[str]:
+    """Validate ``table`` and publish it as a hive-partitioned folder; return the warnings.
+
+    The layout is one folder per key, e.g. ``release_month=2023-11/service=Netflix/part-0.parquet``
+    (``by`` names schema columns or :data:`MONTH_KEY`; undated rows go to the null partition),
+    so a reader that filters on the keys (see :func:`month_filter`) opens only the files it
+    needs, on a disk or in object storage. The folder is written beside ``folder``, read back,
+    then swapped in by two renames: readers see the old or the new catalog, never a mix.
+    """
+    target = Path(folder)
+    origin = str(target)
+    unknown = [key for key in by if key != MONTH_KEY and key not in COLUMNS_BY_NAME]
+    if not by or unknown:
+        raise CatalogError(
+            f"cannot partition by {', '.join(unknown) or 'nothing'}: use {MONTH_KEY} and "
+            "catalog columns",
+            "unknown_column",
+        )
+    table, warnings = conform(table, origin)
+    validate(table, origin)
+    table = _published(table, sources, generated_at)
+    for key in by:
+        if key == MONTH_KEY:
+            month = pc.strftime(table["release_date"].cast(pa.timestamp("s")), "%Y-%m")
+            table = table.append_column(MONTH_KEY, month)
+        else:
+            table = table.set_column(
+                table.column_names.index(key), key, table[key].cast(pa.string())
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".{target.name}.{os.getpid()}.partitioning"
+    shutil.rmtree(temporary, ignore_errors=True)
+    try:
+        ds.write_dataset(
+            table,
+            temporary,
+            format="parquet",
+            partitioning=ds.partitioning(pa.schema([(k, pa.string()) for k in by]), flavor="hive"),
+            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+            max_rows_per_group=256 * 1024,
+            preserve_order=True,
+        )
+        load_catalog(temporary)
+        _swap_folder(temporary, target)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return warnings
+
+
+def month_filter(start: dt.date, end: dt.date) -> pc.Expression:
+    """Rows dated ``start`` to ``end`` of a catalog partitioned by :data:`MONTH_KEY`: the
+    month partitions outside the range are not even opened."""
+    months = (pc.field(MONTH_KEY) >= f"{start:%Y-%m}") & (pc.field(MONTH_KEY) <= f"{end:%Y-%m}")
+    days = (pc.field("release_date") >= pa.scalar(start, pa.date32())) & (
+        pc.field("release_date") <= pa.scalar(end, pa.date32())
+    )
+    return months & days
+
+
+def _swap_folder(new: Path, target: Path) -> None:
+    if target.exists():
+        old = target.parent / f".{target.name}.{os.getpid()}.replaced"
+        os.replace(target, old)
+        os.replace(new, target)
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    else:
+        os.replace(new, target)
+    _fsync_folder(target.parent)
 
 
 def _sorted(table: pa.Table) -> pa.Table:

@@ -18,7 +18,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import demo, sources
-from .catalog import CatalogError, SourceInfo, load_catalog, write_catalog
+from .catalog import (
+    PARTITION_KEYS,
+    CatalogError,
+    SourceInfo,
+    load_catalog,
+    write_catalog,
+    write_partitioned,
+)
 from .days import local_days
 from .filters import TYPE_GROUPS, ReleaseFilter
 from .schema import KINDS
@@ -99,6 +106,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="end", type=_iso_date, help="last day, YYYY-MM-DD")
     export.add_argument("--query", help="search titles, cast and crew")
     export.set_defaults(func=export_command)
+
+    partition = commands.add_parser(
+        "partition",
+        parents=[common],
+        help="write a catalog as a hive-partitioned folder (by month and service)",
+    )
+    partition.add_argument("path", help="catalog file, folder or URI")
+    partition.add_argument("-o", "--output", required=True, help="folder to write")
+    partition.add_argument(
+        "--by",
+        action="append",
+        metavar="KEY",
+        help=f"partition key, repeatable (default: {' '.join(PARTITION_KEYS)})",
+    )
+    partition.set_defaults(func=partition_command)
 
     importer = commands.add_parser("import", parents=[common], help="import from an outside source")
     _add_importers(importer.add_subparsers(dest="importer", required=True, metavar="SOURCE"))
@@ -187,6 +209,20 @@ def export_command(args: argparse.Namespace) -> int:
     if table.num_rows == 0:
         _warn(["no releases match these filters; the export is empty"])
     _say(args, f"wrote {table.num_rows:,} releases ({release_filter.describe()}) to {args.output}")
+    return EXIT_OK
+
+
+def partition_command(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.path)
+    keys = tuple(args.by or PARTITION_KEYS)
+    warnings = write_partitioned(
+        catalog.table, args.output, keys, catalog.sources, catalog.generated_at or None
+    )
+    _warn(warnings)
+    _say(
+        args,
+        f"wrote {catalog.num_rows:,} releases to {args.output}, partitioned by {', '.join(keys)}",
+    )
     return EXIT_OK
 
 

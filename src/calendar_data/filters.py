@@ -177,7 +177,7 @@ class ReleaseFilter:
                 search = search_text(table)
             # Lower-cased by Arrow, like the search text (Python's lower() differs, e.g. "İ").
             needle = pc.utf8_lower(pa.scalar(self.query, pa.string())).as_py()
-            conditions.append(pc.match_substring(search, needle))
+            conditions.append(contains_text(search, needle))
         if not conditions:
             return pa.array(np.ones(table.num_rows, dtype=bool))
         combined = conditions[0]
@@ -206,17 +206,38 @@ def in_set(values: pa.ChunkedArray, allowed: Sequence[str]) -> pa.ChunkedArray:
     return pa.chunked_array(chunks, pa.bool_())
 
 
+def contains_text(text: pa.Array | pa.ChunkedArray, needle: str) -> pa.Array | pa.ChunkedArray:
+    """Which texts hold ``needle``; a dictionary-encoded text is searched once per distinct
+    value (a catalog repeats a title's search text on every one of its releases)."""
+    if not pa.types.is_dictionary(text.type):
+        return pc.match_substring(text, needle)
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    found = [pc.match_substring(c.dictionary, needle).take(c.indices) for c in chunks]
+    return pa.chunked_array(found, pa.bool_())
+
+
 def list_contains_any(lists: pa.ChunkedArray, wanted: Sequence[str]) -> pa.Array:
     """Rows whose list holds at least one of ``wanted``; null lists hold nothing."""
-    lists = lists.combine_chunks() if isinstance(lists, pa.ChunkedArray) else lists
-    # list_flatten skips null lists (even when their offsets span values), so the parent of
-    # each flattened value is counted from the lengths, with null lists as empty.
-    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy()
-    parents = np.repeat(np.arange(len(lists)), lengths)
-    found = pc.is_in(pc.list_flatten(lists), value_set=pa.array(list(wanted), pa.string()))
-    mask = np.zeros(len(lists), dtype=bool)
-    mask[parents[found.to_numpy(zero_copy_only=False)]] = True
-    return pa.array(mask)
+    chunks = lists.chunks if isinstance(lists, pa.ChunkedArray) else [lists]
+    value_set = pa.array(list(wanted), pa.string())
+    hits = [_contains_any(chunk, value_set) for chunk in chunks]
+    return pa.array(np.concatenate(hits) if hits else np.zeros(0, bool))
+
+
+def _contains_any(lists: pa.ListArray, value_set: pa.Array) -> np.ndarray:
+    """Per row of one chunk: a running count of the matching values, compared at each list's
+    two offsets, says whether the list holds one. No copy of the lists is made."""
+    offsets = lists.offsets.to_numpy()  # a sliced array's own offsets; its values are not sliced
+    values = lists.values.slice(offsets[0], offsets[-1] - offsets[0])
+    found = pc.fill_null(pc.is_in(values, value_set=value_set), False).to_numpy(
+        zero_copy_only=False
+    )
+    running = np.concatenate([[0], np.cumsum(found)])
+    ends = offsets - offsets[0]
+    hits = running[ends[1:]] > running[ends[:-1]]
+    if lists.null_count:  # a null list may still span values; they are not part of the row
+        hits &= lists.is_valid().to_numpy(zero_copy_only=False)
+    return hits
 
 
 def search_text(table: pa.Table) -> pa.Array:

@@ -1,6 +1,8 @@
 """Drawing the calendar: month grid, week and agenda, each day's release cards.
 
-Only the visible range is filtered into cards; the catalog never goes to the browser.
+Only the visible range is filtered into cards; the catalog never goes to the browser. Cards
+are kept on the shared catalog (``LiveCatalog.derived``), so sessions looking at the same
+month and filters, and every rerun that changes neither, reuse them.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from .. import bucketing
-from ..filters import ReleaseFilter
+from ..filters import ReleaseFilter, in_set
 from ..palette import PALETTE, colour_index
-from ..text import escape_markdown
+from ..text import escape_markdown, one_line
 from .data import LiveCatalog
 from .detail import DAY_KEY, open_release
 
 CARDS_PER_DAY = {"month": 3, "week": 12, "agenda": 200}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_NO_CARDS: tuple[list, int] = ([], 0)
 _SLOTS = string.ascii_lowercase
 
 
@@ -34,6 +37,10 @@ def visible_cards(
     if first > last:
         return bucketing.cards(live.table.slice(0, 0), live.days(tz).slice(0, 0))
     window = replace(release_filter, start=first, end=last)
+    return live.derived(("cards", window, tz), lambda: _cards(live, window, tz))
+
+
+def _cards(live: LiveCatalog, window: ReleaseFilter, tz: str) -> pd.DataFrame:
     positions = live.select(window, tz)
     table = live.rows(positions, bucketing.CARD_COLUMNS)
     return bucketing.cards(table, live.days(tz).take(positions))
@@ -41,15 +48,19 @@ def visible_cards(
 
 def undated(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pd.DataFrame:
     """TBA releases matching the filter's services, genres and kinds (dates ignored)."""
-    positions = live.select(replace(release_filter, start=None, end=None), tz)
-    status = live.table["status"].take(positions).cast("string")
-    positions = pc.filter(positions, pc.equal(status, "tba"))
+    dateless = replace(release_filter, start=None, end=None)
+    return live.derived(("undated", dateless), lambda: _undated(live, dateless, tz))
+
+
+def _undated(live: LiveCatalog, dateless: ReleaseFilter, tz: str) -> pd.DataFrame:
+    positions = live.select(dateless, tz)
+    positions = pc.filter(positions, in_set(live.table["status"].take(positions), ["tba"]))
     columns = ["title_id", "release_id", "title", "service", "release_window", "kind"]
     return live.rows(positions, columns).to_pandas()
 
 
 def draw_month(cards: pd.DataFrame, anchor: dt.date, today: dt.date) -> None:
-    by_day = _by_day(cards)
+    by_day = _by_day(cards, "month")
     header = st.columns(7, gap="small")
     for column, name in zip(header, WEEKDAYS, strict=True):
         column.markdown(f"**{name}**")
@@ -58,26 +69,26 @@ def draw_month(cards: pd.DataFrame, anchor: dt.date, today: dt.date) -> None:
         for column, day in zip(columns, week, strict=True):
             with column.container(border=True, key=f"day-{day.isoformat()}"):
                 _day_heading(day, today, faded=day.month != anchor.month)
-                _day_cards(by_day.get(day), day, "month")
+                _day_cards(*by_day.get(day, _NO_CARDS), day, "month")
 
 
 def draw_week(cards: pd.DataFrame, anchor: dt.date, today: dt.date) -> None:
-    by_day = _by_day(cards)
+    by_day = _by_day(cards, "week")
     start = bucketing.week_start(anchor)
     columns = st.columns(7, gap="small")
     for offset, column in enumerate(columns):
         day = start + dt.timedelta(days=offset)
         with column.container(border=True, key=f"day-{day.isoformat()}"):
             _day_heading(day, today, faded=False, weekday=True)
-            _day_cards(by_day.get(day), day, "week")
+            _day_cards(*by_day.get(day, _NO_CARDS), day, "week")
 
 
 def draw_agenda(cards: pd.DataFrame, today: dt.date) -> None:
-    for day, group in _by_day(cards).items():
+    for day, (shown, total) in _by_day(cards, "agenda").items():
         marker = " · today" if day == today else ""
         st.markdown(f"#### {day:%A %-d %B %Y}{marker}")
         with st.container(key=f"day-{day.isoformat()}"):
-            _day_cards(group, day, "agenda")
+            _day_cards(shown, total, day, "agenda")
 
 
 def _close_day() -> None:
@@ -88,7 +99,8 @@ def _close_day() -> None:
 def show_day(cards: pd.DataFrame, day: dt.date) -> None:
     """Every card of one day: the "+N more" drawer."""
     st.subheader(f"{day:%A %-d %B %Y}", anchor=False)
-    _day_cards(cards[cards["day"] == day], day, "day", limit=None)
+    of_day = list(cards[cards["day"] == day].itertuples())
+    _day_cards(of_day, len(of_day), day, "day")
 
 
 def card_css() -> str:
@@ -103,10 +115,19 @@ def card_css() -> str:
     return "<style>" + "\n".join(rules) + "</style>"
 
 
-def _by_day(cards: pd.DataFrame) -> dict[dt.date, pd.DataFrame]:
+def _by_day(cards: pd.DataFrame, view: str) -> dict[dt.date, tuple[list, int]]:
+    """Each day's cards to draw (the view's limit) and how many it has in all, in day order.
+
+    A busy month of a large catalog holds 100,000+ cards and a month cell shows three, so
+    only the shown ones become rows, in one pass.
+    """
     if cards.empty:
         return {}
-    return {day: group for day, group in cards.groupby("day", sort=True)}
+    totals = cards.groupby("day", sort=True).size()
+    shown: dict[dt.date, list] = {day: [] for day in totals.index}
+    for card in cards.groupby("day", sort=False).head(CARDS_PER_DAY[view]).itertuples():
+        shown[card.day].append(card)
+    return {day: (shown[day], int(total)) for day, total in totals.items()}
 
 
 def _day_heading(day: dt.date, today: dt.date, faded: bool, weekday: bool = False) -> None:
@@ -119,14 +140,11 @@ def _day_heading(day: dt.date, today: dt.date, faded: bool, weekday: bool = Fals
         st.markdown(f"**{label}**")
 
 
-def _day_cards(group: pd.DataFrame | None, day: dt.date, view: str, limit: int | None = -1):
-    if group is None or group.empty:
-        return
-    limit = CARDS_PER_DAY.get(view) if limit == -1 else limit
-    shown = group if limit is None else group.head(limit)
-    for index, card in enumerate(shown.itertuples()):
+def _day_cards(shown: list, total: int, day: dt.date, view: str) -> None:
+    """Draw ``shown`` (the first cards of the day) and a "+N more" for the rest of ``total``."""
+    for index, card in enumerate(shown):
         _card(card, f"{view}-{day.isoformat()}-{index}")
-    hidden = len(group) - len(shown)
+    hidden = total - len(shown)
     if hidden > 0:
         st.button(
             f"+{hidden} more",
@@ -140,13 +158,15 @@ def _day_cards(group: pd.DataFrame | None, day: dt.date, view: str, limit: int |
 def _card(card, key: str) -> None:
     slot = _SLOTS[colour_index(card.service)]
     with st.container(key=f"card-{key}-svc{slot}", gap=None):
-        st.button(
-            escape_markdown(card.title, 80),
+        clicked = st.button(
+            escape_markdown(one_line(card.title, 80)),
             key=f"open-{key}",
             type="tertiary",
             on_click=open_release,
             args=(card.title_id, card.release_id),
         )
+        if clicked and key.startswith("day-"):
+            st.rerun()  # a click inside the day's drawer reran only the drawer
         details = " · ".join(part for part in (card.service, card.badge) if part)
         st.caption(escape_markdown(details, 120))
 

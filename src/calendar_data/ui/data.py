@@ -7,37 +7,103 @@ rejected: the last good catalog keeps serving and the viewer is told once.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import datetime as dt
+import gc
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
+from .. import schema
 from ..catalog import Catalog, CatalogError, file_signature, load_catalog
 from ..days import local_days
 from ..filters import TYPE_GROUPS, ReleaseFilter, search_text
+from ..text import escape_message
 
 CATALOG_ENV = "CALENDAR_CATALOG"
 DEFAULT_CATALOG = Path(__file__).resolve().parents[3] / "data" / "catalog.parquet"
 SELECTIONS_KEPT = 16
+#: Row positions the kept selections may hold in all (8 bytes each).
+SELECTED_ROWS_KEPT = 4_000_000
 TIMEZONES_KEPT = 8
+#: Rows per block of the day index: a date-range filter skips blocks it cannot match.
+BLOCK_ROWS = 4_096
+#: Derived frames (a month's cards...) kept for other sessions, bounded by their total rows.
+DERIVED_KEPT = 16
+DERIVED_ROWS_KEPT = 200_000
+#: Columns the views read only a page of rows at a time (details, exports), most of them
+#: repeated by every release of a title or mostly empty: held once per distinct value, see
+#: :class:`SharedColumn`. The views filter, sort and count on the others.
+SHARED_COLUMNS = (
+    "original_title",
+    "episode_titles",
+    "synopsis",
+    "cast",
+    "crew",
+    "release_window",
+    "image_url",
+    "trailer_url",
+    "homepage_url",
+    "source_url",
+    "updated_at",
+    "previous_release_date",
+)
+#: Rows encoded together: hash tables this size stay in the CPU's caches, so loading grows
+#: linearly with the catalog (and a title's releases are mostly close in date order).
+ENCODED_ROWS = 131_072
+EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclasses.dataclass
 class LiveCatalog:
-    """A loaded catalog plus what every view derives from it, computed once."""
+    """A loaded catalog plus what every view derives from it, computed once.
+
+    ``table`` holds every column but the :data:`SHARED_COLUMNS`, which are in ``shared``;
+    :meth:`rows` gives any column.
+    """
 
     catalog: Catalog
     signature: tuple
-    search: pa.Array
+    search: pa.ChunkedArray
     options: dict[str, list[tuple[str, int]]]
-    _days: OrderedDict = dataclasses.field(default_factory=OrderedDict)
-    _selections: OrderedDict = dataclasses.field(default_factory=OrderedDict)
-    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    shared: dict[str, SharedColumn] = dataclasses.field(default_factory=dict)
+    _days: Recent = dataclasses.field(default_factory=lambda: Recent(TIMEZONES_KEPT))
+    _selections: Recent = dataclasses.field(
+        default_factory=lambda: Recent(SELECTIONS_KEPT, SELECTED_ROWS_KEPT)
+    )
+    _derived: Recent = dataclasses.field(
+        default_factory=lambda: Recent(DERIVED_KEPT, DERIVED_ROWS_KEPT)
+    )
+
+    @classmethod
+    def open(cls, location: str, signature: tuple = ()) -> LiveCatalog:
+        """Load the catalog at ``location`` and derive what the views share (uncached).
+
+        A title's releases repeat its search text, synopsis, cast and crew, so these are held
+        once per distinct value (the search text dictionary-encoded: a search scans each
+        distinct text once). Memory the loading needed for a moment goes back to the system.
+        """
+        catalog = load_catalog(location)
+        table = catalog.table
+        search = pa.chunked_array(
+            [pc.dictionary_encode(piece) for piece in _pieces(search_text(table))],
+            pa.dictionary(pa.int32(), pa.string()),
+        )
+        shared = {n: SharedColumn.of(table[n]) for n in SHARED_COLUMNS if n in table.column_names}
+        catalog = dataclasses.replace(catalog, table=_whole(table.drop_columns(list(shared))))
+        del table
+        live = cls(catalog, signature, search, _options(catalog.table), shared)
+        pa.default_memory_pool().release_unused()
+        return live
 
     @property
     def table(self) -> pa.Table:
@@ -45,36 +111,215 @@ class LiveCatalog:
 
     def days(self, tz: str) -> pa.ChunkedArray:
         """Every row's local day in ``tz`` (computed once per zone, a few zones kept)."""
-        with self._lock:
-            if tz in self._days:
-                self._days.move_to_end(tz)
-                return self._days[tz]
-        days = local_days(self.table, tz)
-        with self._lock:
-            self._days[tz] = days
-            while len(self._days) > TIMEZONES_KEPT:
-                self._days.popitem(last=False)
-        return days
+        return self._day_index(tz).days
+
+    def _day_index(self, tz: str) -> DayIndex:
+        return self._days.get(tz, lambda: DayIndex.of(local_days(self.table, tz)))
 
     def select(self, release_filter: ReleaseFilter, tz: str) -> pa.Array:
-        """Positions of the rows that match, cached per (filter, zone)."""
-        key = (release_filter, tz)
-        with self._lock:
-            if key in self._selections:
-                self._selections.move_to_end(key)
-                return self._selections[key]
-        needs_days = release_filter.start or release_filter.end
-        mask = release_filter.mask(self.table, self.days(tz) if needs_days else None, self.search)
-        positions = pc.indices_nonzero(mask)
-        with self._lock:
-            self._selections[key] = positions
-            while len(self._selections) > SELECTIONS_KEPT:
-                self._selections.popitem(last=False)
-        return positions
+        """Positions of the rows that match, cached per filter (and zone, for dates)."""
+        key = (release_filter, tz if release_filter.start or release_filter.end else None)
+        return self._selections.get(key, _releasing(lambda: self.match(release_filter, tz)))
+
+    def match(self, release_filter: ReleaseFilter, tz: str) -> pa.Array:
+        """Positions of the rows that match, computed afresh (:meth:`select` caches them)."""
+        if release_filter.start or release_filter.end:
+            return self._match_dated(release_filter, self._day_index(tz))
+        return pc.indices_nonzero(release_filter.mask(self.table, None, self.search))
+
+    def _match_dated(self, release_filter: ReleaseFilter, index: DayIndex) -> pa.Array:
+        """Filter only the blocks whose days can fall in the filter's date range."""
+        parts = [
+            pc.add(
+                pc.indices_nonzero(
+                    release_filter.mask(
+                        self.table.slice(first, count),
+                        index.days.slice(first, count),
+                        self.search.slice(first, count),
+                    )
+                ),
+                pa.scalar(first, pa.uint64()),
+            )
+            for first, count in index.runs(release_filter.start, release_filter.end)
+        ]
+        return pa.concat_arrays(parts) if parts else pa.array([], pa.uint64())
+
+    def derived(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept for whoever asks with the same ``key`` next (every session
+        shares it, so never modify what it returns). A few are kept, bounded by their rows."""
+        return self._derived.get(key, _releasing(compute))
 
     def rows(self, positions: pa.Array, columns: list[str] | None = None) -> pa.Table:
-        table = self.table if columns is None else self.table.select(columns)
-        return table.take(positions)
+        """The rows at ``positions``: ``columns``, or every column in schema order."""
+        present = set(self.table.column_names) | set(self.shared)
+        names = columns or [c for c in schema.COLUMN_NAMES if c in present]
+        own = self.table.select([n for n in names if n not in self.shared]).take(positions)
+        if own.num_columns == len(names):
+            return own
+        arrays, fields = [], []
+        for name in names:
+            shared = name in self.shared
+            arrays.append(self.shared[name].take(positions) if shared else own.column(name))
+            fields.append(schema.SCHEMA.field(name) if shared else own.schema.field(name))
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _whole(table: pa.Table) -> pa.Table:
+    """``table`` in one piece per column: taking rows from a column in pieces (one per
+    Parquet row group) costs several times more, and every view takes rows."""
+    try:
+        return table.combine_chunks()
+    except pa.ArrowInvalid:  # a text column over 2 GB stays in pieces
+        return table
+
+
+def _releasing(compute: Callable[[], Any]) -> Callable[[], Any]:
+    """``compute``, then give the memory it used for a moment back to the system (Arrow's
+    allocator keeps freed pages otherwise: hundreds of MB after a few month views)."""
+
+    def run():
+        try:
+            return compute()
+        finally:
+            pa.default_memory_pool().release_unused()
+
+    return run
+
+
+class Recent:
+    """A thread-safe cache of the most recently used values, at most ``entries`` of them and,
+    when ``rows`` is given, at most that many in all by ``len`` (the newest is always kept)."""
+
+    def __init__(self, entries: int, rows: int | None = None):
+        self._values: OrderedDict = OrderedDict()
+        self._entries, self._rows = entries, rows
+        self._lock = threading.Lock()
+
+    def get(self, key, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()  # unlocked: a slow computation holds no one else up
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > max(1, self._entries) or self._too_many_rows():
+                self._values.popitem(last=False)
+        return value
+
+    def _too_many_rows(self) -> bool:
+        if self._rows is None or len(self._values) < 2:
+            return False
+        return sum(len(value) for value in self._values.values()) > self._rows
+
+
+@dataclasses.dataclass(frozen=True)
+class SharedColumn:
+    """A column held once per distinct value: row ``i`` holds ``values[index[i]]``."""
+
+    values: pa.Array
+    index: pa.Array
+
+    @classmethod
+    def of(cls, column: pa.ChunkedArray) -> SharedColumn:
+        """Values are shared within pieces of :data:`ENCODED_ROWS` rows."""
+        values, index, known = [], [], 0
+        for piece in _pieces(column):
+            codes = pc.dictionary_encode(_identity(piece), null_encoding="encode").indices
+            codes = codes.to_numpy()
+            first_rows = _first_rows(codes)
+            values.append(piece.take(first_rows))
+            index.append(codes + known)
+            known += len(first_rows)
+        if not values:
+            return cls(column.combine_chunks(), pa.array([], pa.uint8()))
+        narrowest = np.min_scalar_type(max(known - 1, 0))  # an index of 1, 2 or 4 bytes a row
+        return cls(pa.concat_arrays(values), pa.array(np.concatenate(index).astype(narrowest)))
+
+    def take(self, positions: pa.Array) -> pa.Array:
+        return self.values.take(self.index.take(positions))
+
+
+def _pieces(column: pa.ChunkedArray) -> list[pa.Array]:
+    whole = column.combine_chunks()
+    return [whole.slice(start, ENCODED_ROWS) for start in range(0, len(whole), ENCODED_ROWS)]
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """Where each code first appears. Arrow numbers values in order of appearance, so these
+    are the rows where the running maximum grows; anything else is sorted out."""
+    if not len(codes):
+        return np.zeros(0, np.int64)
+    seen = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.concatenate([[True], seen[1:] > seen[:-1]]))
+    if np.array_equal(codes[first], np.arange(len(first))):
+        return first
+    return np.unique(codes, return_index=True)[1]
+
+
+def _identity(values: pa.Array) -> pa.Array:
+    """Per value, something two values share exactly when they are equal: text as it is; a
+    list as the bytes of its items' codes (one int64 per item, 0 for a null item)."""
+    if not pa.types.is_list(values.type):
+        return values
+    offsets = values.offsets.to_numpy().astype(np.int64)  # a slice's, into all the items
+    items = values.values.slice(offsets[0], offsets[-1] - offsets[0])
+    parts = [items]
+    if pa.types.is_struct(items.type):
+        parts = [pc.struct_field(items, i) for i in range(items.type.num_fields)]
+    codes = np.zeros(len(items), np.int64)
+    for part in parts:
+        encoded = pc.dictionary_encode(part, null_encoding="encode")
+        width = len(encoded.dictionary)
+        if int(codes.max(initial=0)) * width >= 2**62:  # renumber densely: no overflow
+            codes = pc.dictionary_encode(pa.array(codes)).indices.to_numpy().astype(np.int64)
+        codes = codes * width + encoded.indices.to_numpy()
+    codes = np.where(items.is_valid().to_numpy(zero_copy_only=False), codes + 1, 0)
+    spans = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(),
+        len(values),
+        [None, pa.py_buffer((offsets - offsets[0]) * codes.itemsize), pa.py_buffer(codes)],
+    )
+    return pc.if_else(values.is_valid(), spans, pa.scalar(None, pa.large_binary()))
+
+
+@dataclasses.dataclass(frozen=True)
+class DayIndex:
+    """A zone's local days and each block's first and last day (a zone map).
+
+    Catalogs are written sorted by date, so a month's rows sit in a few consecutive blocks and
+    a month view filters those instead of every row. Any order stays correct, only slower.
+    """
+
+    days: pa.ChunkedArray
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def of(cls, days: pa.ChunkedArray) -> DayIndex:
+        numbers = days.cast(pa.int32())
+        starts = np.arange(0, len(days), BLOCK_ROWS)
+        if not len(starts):
+            return cls(days, np.array([], np.int32), np.array([], np.int32))
+        limits = np.iinfo(np.int32)
+        # A block of undated rows gets low > high: no date range matches it.
+        low = np.minimum.reduceat(pc.fill_null(numbers, limits.max).to_numpy(), starts)
+        high = np.maximum.reduceat(pc.fill_null(numbers, limits.min).to_numpy(), starts)
+        return cls(days, low, high)
+
+    def runs(self, start: dt.date | None, end: dt.date | None) -> list[tuple[int, int]]:
+        """``(first row, row count)`` of each run of blocks that may hold days in range."""
+        hit = self.low <= self.high
+        if start:
+            hit &= self.high >= (start - EPOCH).days
+        if end:
+            hit &= self.low <= (end - EPOCH).days
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], hit.astype(np.int8), [0]])))
+        rows = len(self.days)
+        return [
+            (first * BLOCK_ROWS, min(last * BLOCK_ROWS, rows) - first * BLOCK_ROWS)
+            for first, last in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True)
+        ]
 
 
 def catalog_location() -> str:
@@ -83,8 +328,23 @@ def catalog_location() -> str:
 
 @st.cache_resource(show_spinner="Loading the release catalog…", max_entries=2)
 def _load(location: str, signature: tuple) -> LiveCatalog:
-    catalog = load_catalog(location)
-    return LiveCatalog(catalog, signature, search_text(catalog.table), _options(catalog.table))
+    live = LiveCatalog.open(location, signature)
+    _freeze_long_lived()
+    return live
+
+
+def _freeze_long_lived() -> None:
+    """Leave the objects alive now (the imported libraries, the catalog) out of every later
+    garbage collection.
+
+    They live as long as the process, and Streamlit collects garbage after every script run
+    (``runner.postScriptGC``): walking their 120,000 objects took 100-300 ms of every
+    interaction on two cores. Garbage is collected first, so none of it is kept for good; at
+    exit they are handed back, so extension modules see their objects released.
+    """
+    gc.collect()
+    gc.freeze()
+    atexit.register(gc.unfreeze)
 
 
 @st.cache_resource
@@ -105,13 +365,15 @@ def live_catalog() -> LiveCatalog:
     except CatalogError as error:
         previous = last_good.get(location)
         if previous is None:
-            st.error(f"The release catalog could not be loaded. {error}", icon="⚠️")
+            st.error(escape_message(f"The release catalog could not be loaded. {error}"), icon="⚠️")
             st.stop()
         if st.session_state.get("_rejected_signature") != signature:
             st.session_state["_rejected_signature"] = signature
             st.warning(
-                f"A new version of the catalog was rejected, so the last good one is shown. "
-                f"{error}",
+                escape_message(
+                    "A new version of the catalog was rejected, so the last good one is shown. "
+                    f"{error}"
+                ),
                 icon="⚠️",
             )
         return previous
@@ -131,9 +393,7 @@ def _options(table: pa.Table) -> dict[str, list[tuple[str, int]]]:
 
 
 def _counts(values) -> list[tuple[str, int]]:
-    if isinstance(values, pa.ChunkedArray) and pa.types.is_dictionary(values.type):
-        values = values.cast(pa.string())
-    counted = pc.value_counts(values)
+    counted = pc.value_counts(values)  # of a categorical column: counts its codes
     pairs = [
         (v, c)
         for v, c in zip(

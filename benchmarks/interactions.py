@@ -1,0 +1,94 @@
+"""The server side of an interaction: the script run of a filter change and of a month change,
+timed through Streamlit's AppTest with the catalog already loaded (warm)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import streamlit as st
+from report import Figure, median_seconds
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
+
+from calendar_data.ui.data import CATALOG_ENV
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+SCRIPT_LIMIT = 0.150
+TIMEOUT = 600
+
+
+class _NavigationPages(PagesManager):
+    """Keeps AppTest on st.navigation routing on every rerun, as a server is once app.py
+    has run (the same patch as tests/conftest.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@contextlib.contextmanager
+def app_for(catalog: Path) -> Iterator[AppTest]:
+    """The app over ``catalog``, run once; the process's caches are cleared afterwards."""
+    previous_env, previous_pages = os.environ.get(CATALOG_ENV), app_test.PagesManager
+    os.environ[CATALOG_ENV] = str(catalog)
+    app_test.PagesManager = _NavigationPages
+    try:
+        with contextlib.chdir(APP.parent):  # the app's own .streamlit/config.toml applies
+            yield AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    finally:
+        app_test.PagesManager = previous_pages
+        if previous_env is None:
+            os.environ.pop(CATALOG_ENV, None)
+        else:
+            os.environ[CATALOG_ENV] = previous_env
+        st.cache_resource.clear()
+
+
+def services_of(catalog: Path) -> list[str]:
+    column = pq.read_table(catalog, columns=["service"])["service"]
+    return sorted(str(value) for value in pc.unique(column.cast("string")).to_pylist())
+
+
+def _checked_run(at: AppTest) -> None:
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"the app failed: {at.exception[0].message}")
+
+
+def interaction_figures(catalog: Path, rows: int, repeats: int, month: str) -> list[Figure]:
+    """First run, then ``repeats`` filter changes (a new service each time, so no cached
+    selection helps) and ``repeats`` month changes (the Next button)."""
+    services = services_of(catalog)
+    with app_for(catalog) as at:
+        at.query_params["date"] = month
+        started = time.perf_counter()
+        _checked_run(at)
+        first = time.perf_counter() - started
+        _checked_run(at)  # warm
+
+        changes = iter(services * (repeats // len(services) + 2))
+
+        def change_filter() -> None:
+            at.multiselect(key="service").set_value([next(changes)])
+            _checked_run(at)
+
+        filter_change = median_seconds(change_filter, repeats, warmup=0)
+        at.multiselect(key="service").set_value([])
+        _checked_run(at)
+
+        def next_month() -> None:
+            at.button(key="next").click()
+            _checked_run(at)
+
+        month_change = median_seconds(next_month, repeats, warmup=0)
+    return [
+        Figure("Server", "first script run (loads the catalog)", first, "s", rows),
+        Figure("Server", "filter change: script run", filter_change, "s", rows, SCRIPT_LIMIT),
+        Figure("Server", "month change: script run", month_change, "s", rows),
+    ]

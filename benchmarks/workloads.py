@@ -1,0 +1,274 @@
+"""In-process workloads: loading, the calendar's query next to polars and DuckDB, the views'
+aggregations and the exports. Each ``*_figures`` function returns :class:`report.Figure` rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from report import Figure, median_seconds
+
+from calendar_data import bucketing, demo, exports, planner, schema
+from calendar_data.filters import ReleaseFilter
+from calendar_data.ui.data import LiveCatalog
+
+#: Demo catalogs run over a year from this day; the calendar looks at its third month.
+DEMO_START = dt.date(2026, 1, 1)
+MONTH = dt.date(2026, 3, 1)
+CSV_ROWS = 100_000
+ICS_ROWS = 10_000
+TZ = "UTC"
+
+QUERY_LIMIT = 1.5  # ours / fastest peer
+CSV_LIMIT = 1.5
+ICS_LIMIT = 2.0
+
+
+def demo_catalog(rows: int, folder: Path) -> Path:
+    """A demo catalog of ``rows`` releases, written by ``calendar-data demo`` when missing or
+    older than the code that generates it."""
+    path = folder / f"demo-{rows}.parquet"
+    sources = [Path(demo.__file__), Path(schema.__file__)]
+    if path.exists() and path.stat().st_mtime > max(p.stat().st_mtime for p in sources):
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "calendar_data.cli", "demo", "--rows", str(rows)]
+    command += ["--start", DEMO_START.isoformat(), "--output", str(path), "--quiet"]
+    subprocess.run(command, check=True)
+    return path
+
+
+# --------------------------------------------------------------------------- load
+
+_COLD_LOAD = """
+import json, sys, time
+from calendar_data.ui.data import LiveCatalog
+start = time.perf_counter()
+LiveCatalog.open(sys.argv[1])
+print(json.dumps(time.perf_counter() - start))
+"""
+
+
+def cold_load_seconds(path: Path) -> float:
+    """Time to a ready LiveCatalog in a new process (imports not counted)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _COLD_LOAD, str(path)], check=True, capture_output=True, text=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def load_figures(path: Path, rows: int, repeats: int) -> tuple[list[Figure], float]:
+    """Cold and warm load figures, and the warm median for the growth check."""
+    cold = sorted(cold_load_seconds(path) for _ in range(max(1, repeats)))
+    warm = median_seconds(lambda: LiveCatalog.open(str(path)), repeats)
+    figures = [
+        Figure("Load", "cold: new process to ready catalog", cold[len(cold) // 2], "s", rows),
+        Figure("Load", "warm: load + search text + options", warm, "s", rows),
+    ]
+    return figures, warm
+
+
+def growth_figure(small: tuple[int, float], large: tuple[int, float]) -> Figure:
+    """Warm load time grows at most as fast as the rows do."""
+    (small_rows, small_time), (large_rows, large_time) = small, large
+    return Figure(
+        "Load",
+        f"growth of warm load, {small_rows:,} → {large_rows:,} rows",
+        large_time / small_time,
+        "x",
+        large_rows,
+        limit=large_rows / small_rows,
+        note="linear = the rows' ratio",
+    )
+
+
+# --------------------------------------------------------------------------- the query
+
+
+@dataclass(frozen=True)
+class CalendarQuery:
+    """The calendar's month view: one month, three services, one genre, one kind."""
+
+    services: tuple[str, ...]
+    genre: str
+    kind: str
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def for_catalog(cls, live: LiveCatalog) -> CalendarQuery:
+        services = tuple(value for value, _ in live.options["service"][:3])
+        start, end = bucketing.view_range("month", MONTH)
+        return cls(services, live.options["genre"][0][0], "series", start, end)
+
+    @property
+    def release_filter(self) -> ReleaseFilter:
+        return ReleaseFilter(
+            services=self.services,
+            genres=(self.genre,),
+            kinds=(self.kind,),
+            start=self.start,
+            end=self.end,
+        )
+
+    def without_dates(self) -> ReleaseFilter:
+        return ReleaseFilter(services=self.services, genres=(self.genre,), kinds=(self.kind,))
+
+
+def peer_table(live: LiveCatalog) -> pa.Table:
+    """What the peers query: the filtered columns, the same local days, and row numbers."""
+    table = live.table
+    return pa.table(
+        {
+            "row": pa.array(np.arange(table.num_rows)),
+            "service": table["service"],
+            "kind": table["kind"],
+            "genres": table["genres"],
+            "day": live.days(TZ),
+        }
+    )
+
+
+def polars_query(peers: pa.Table):
+    """A function running the query in polars over a DataFrame built once from ``peers``."""
+    import polars as pl
+
+    frame = pl.from_arrow(peers)
+
+    def run(query: CalendarQuery) -> np.ndarray:
+        matches = frame.filter(
+            pl.col("service").is_in(list(query.services))
+            & (pl.col("kind") == query.kind)
+            & pl.col("genres").list.contains(query.genre)
+            & pl.col("day").is_between(query.start, query.end)
+        )
+        return matches["row"].to_numpy()
+
+    return run
+
+
+def duckdb_query(peers: pa.Table):
+    """A function running the query in DuckDB over a table loaded once from ``peers``."""
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.register("peers", peers)
+    connection.execute("CREATE TABLE releases AS SELECT * FROM peers")
+    connection.unregister("peers")
+
+    def run(query: CalendarQuery) -> np.ndarray:
+        services = ", ".join("?" for _ in query.services)
+        sql = (
+            f"SELECT row FROM releases WHERE service IN ({services}) AND kind = ? "
+            "AND list_contains(genres, ?) AND day BETWEEN ? AND ?"
+        )
+        parameters = [*query.services, query.kind, query.genre, query.start, query.end]
+        return connection.execute(sql, parameters).fetchnumpy()["row"]
+
+    return run
+
+
+def query_figures(live: LiveCatalog, rows: int, repeats: int) -> list[Figure]:
+    """The calendar's query through LiveCatalog.match (uncached, as a new filter runs in the
+    app), ReleaseFilter.mask over every row, polars and DuckDB; they must agree."""
+    query = CalendarQuery.for_catalog(live)
+    release_filter = query.release_filter
+    days = live.days(TZ)
+    peers = peer_table(live)
+    runners = {"polars": polars_query(peers), "DuckDB": duckdb_query(peers)}
+    ours = live.match(release_filter, TZ).to_numpy()
+    for name, run in runners.items():
+        theirs = np.sort(run(query))
+        if not np.array_equal(ours, theirs):
+            raise AssertionError(f"{name} found {len(theirs)} rows, ours {len(ours)}")
+    app = median_seconds(lambda: live.match(release_filter, TZ), repeats)
+    mask = median_seconds(
+        lambda: pc.indices_nonzero(release_filter.mask(live.table, days, live.search)), repeats
+    )
+    peer_times = {
+        name: median_seconds(lambda r=run: r(query), repeats) for name, run in runners.items()
+    }
+    fastest = min(peer_times, key=peer_times.get)
+    matched = f"{len(ours):,} rows match"
+    return [
+        Figure("Query", "ours: LiveCatalog.match (app path)", app, "s", rows, note=matched),
+        Figure("Query", "ours: ReleaseFilter.mask over all rows", mask, "s", rows),
+        *(Figure("Query", name, t, "s", rows) for name, t in peer_times.items()),
+        Figure(
+            "Query",
+            f"ours / fastest peer ({fastest})",
+            app / peer_times[fastest],
+            "x",
+            rows,
+            limit=QUERY_LIMIT,
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- aggregations
+
+
+def aggregation_figures(live: LiveCatalog, rows: int, repeats: int) -> list[Figure]:
+    """The month grid's cards (filtered and unfiltered month) and the planner's weekly load."""
+    query = CalendarQuery.for_catalog(live)
+    days = live.days(TZ)
+    figures = []
+    month = ReleaseFilter(start=query.start, end=query.end)
+    for label, release_filter in (("query", query.release_filter), ("no filter", month)):
+        positions = live.match(release_filter, TZ)
+        table = live.rows(positions, bucketing.CARD_COLUMNS)
+        month_days = days.take(positions)
+        seconds = median_seconds(lambda t=table, d=month_days: bucketing.cards(t, d), repeats)
+        note = f"{len(positions):,} rows in"
+        figures.append(Figure("Aggregate", f"month cards, {label}", seconds, "s", rows, note=note))
+    positions = live.match(query.without_dates(), TZ)
+    table = live.rows(positions, ["service", "runtime_minutes", "episode_count"])
+    planner_days = days.take(positions)
+    seconds = median_seconds(lambda: planner.weekly_load(table, planner_days), repeats)
+    note = f"{len(positions):,} rows in"
+    figures.append(Figure("Aggregate", "planner service x week", seconds, "s", rows, note=note))
+    return figures
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def export_figures(live: LiveCatalog, rows: int, repeats: int) -> list[Figure]:
+    """CSV of up to 100k and iCalendar of up to 10k filtered (dated, series) rows, each
+    including the take of the rows, as the Browse page's download does."""
+    dated_series = ReleaseFilter(kinds=("series",), start=DEMO_START)
+    positions = live.match(dated_series, TZ)
+    csv_positions, ics_positions = positions[:CSV_ROWS], positions[:ICS_ROWS]
+    csv = median_seconds(lambda: exports.to_csv(live.rows(csv_positions)), repeats)
+    ics = median_seconds(
+        lambda: exports.to_ics(live.rows(ics_positions), calendar_name="Benchmark"), repeats
+    )
+    full_csv, full_ics = len(csv_positions) == CSV_ROWS, len(ics_positions) == ICS_ROWS
+    return [
+        Figure(
+            "Export",
+            f"CSV of {len(csv_positions):,} rows",
+            csv,
+            "s",
+            rows,
+            limit=CSV_LIMIT if full_csv else None,
+            note="" if full_csv else f"target is for {CSV_ROWS:,} rows",
+        ),
+        Figure(
+            "Export",
+            f".ics of {len(ics_positions):,} events",
+            ics,
+            "s",
+            rows,
+            limit=ICS_LIMIT if full_ics else None,
+            note="" if full_ics else f"target is for {ICS_ROWS:,} events",
+        ),
+    ]

@@ -1,0 +1,179 @@
+"""Partitioned catalogs: write_partitioned's layout, and a month query that opens only its
+month's files through load_catalog's own path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from pathlib import Path
+
+import pyarrow.fs as pafs
+import pytest
+
+from calendar_data import catalog
+from calendar_data.catalog import (
+    CatalogError,
+    SourceInfo,
+    load_catalog,
+    month_filter,
+    write_partitioned,
+)
+from calendar_data.cli import main
+from calendar_data.demo import demo_table
+
+START = dt.date(2026, 1, 1)
+MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+@pytest.fixture(scope="module")
+def table():
+    return demo_table(3_000, start=START, seed=7)
+
+
+@pytest.fixture
+def folder(tmp_path, table) -> Path:
+    path = tmp_path / "catalog"
+    write_partitioned(table, path, sources=[SourceInfo("demo")], generated_at="2026-01-01T00:00Z")
+    return path
+
+
+def parquet_files(folder: Path) -> set[str]:
+    return {str(p) for p in folder.rglob("*.parquet")}
+
+
+def by_id(rows: list[dict]) -> dict[str, dict]:
+    return {row["release_id"]: row for row in rows}
+
+
+class CountingFiles(pafs.FileSystemHandler):
+    """The local file system, noting every file opened for reading."""
+
+    def __init__(self):
+        self.local = pafs.LocalFileSystem()
+        self.opened: list[str] = []
+
+    def open_input_file(self, path):
+        self.opened.append(path)
+        return self.local.open_input_file(path)
+
+    def open_input_stream(self, path):
+        self.opened.append(path)
+        return self.local.open_input_stream(path)
+
+    def get_type_name(self):
+        return "counting"
+
+    def normalize_path(self, path):
+        return self.local.normalize_path(path)
+
+    def get_file_info(self, paths):
+        return self.local.get_file_info(paths)
+
+    def get_file_info_selector(self, selector):
+        return self.local.get_file_info(selector)
+
+    def equals(self, other):
+        return other is self
+
+    def create_dir(self, path, recursive):
+        raise NotImplementedError("read only")
+
+    delete_dir = delete_dir_contents = delete_root_dir_contents = delete_file = create_dir
+    move = copy_file = open_output_stream = open_append_stream = create_dir
+
+
+@pytest.fixture
+def counting(monkeypatch) -> CountingFiles:
+    """load_catalog reads local paths through this handler for the rest of the test."""
+    handler = CountingFiles()
+    module = types.SimpleNamespace(**vars(pafs))
+    module.LocalFileSystem = lambda: pafs.PyFileSystem(handler)
+    monkeypatch.setattr(catalog, "pafs", module)
+    return handler
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_layout_is_month_then_service(folder, table):
+    months = sorted(p.name for p in folder.iterdir())
+    assert months[0] == "release_month=2026-01"
+    assert "release_month=__HIVE_DEFAULT_PARTITION__" in months  # undated (tba) releases
+    assert (folder / "release_month=2026-03" / "service=Netflix" / "part-0.parquet").is_file()
+    assert (folder / "release_month=2026-03" / "service=Disney%2B").is_dir()
+
+
+def test_round_trip_keeps_every_row_and_the_metadata(folder, table):
+    loaded = load_catalog(folder)
+    assert loaded.warnings == []  # the month key is a folder name, not an unknown column
+    assert loaded.table.schema.equals(table.schema)
+    assert by_id(loaded.table.to_pylist()) == by_id(table.to_pylist())
+    assert loaded.generated_at == "2026-01-01T00:00Z"
+    assert [s.name for s in loaded.sources] == ["demo"]
+
+
+def test_rewriting_replaces_the_folder_whole(folder, table):
+    write_partitioned(table.slice(0, 10), folder)
+    assert load_catalog(folder).num_rows == 10
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_partition_keys_must_exist(tmp_path, table):
+    with pytest.raises(CatalogError, match="cannot partition by nonsense"):
+        write_partitioned(table, tmp_path / "x", by=("nonsense",))
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli_writes_a_partitioned_copy(tmp_path, table, capsys):
+    source = tmp_path / "catalog.parquet"
+    catalog.write_catalog(table, source)
+    assert main(["partition", str(source), "-o", str(tmp_path / "parts")]) == 0
+    assert "partitioned by release_month, service" in capsys.readouterr().out
+    assert load_catalog(tmp_path / "parts").num_rows == table.num_rows
+
+
+# --------------------------------------------------------------------------- pruning
+
+
+def test_month_query_returns_that_month(folder, table):
+    march = load_catalog(folder, row_filter=month_filter(*MARCH))
+    days = {row["release_date"] for row in march.table.to_pylist()}
+    assert days and min(days) >= MARCH[0] and max(days) <= MARCH[1]
+    expected = [
+        r
+        for r in table.to_pylist()
+        if r["release_date"] and MARCH[0] <= r["release_date"] <= MARCH[1]
+    ]
+    assert march.num_rows == len(expected)
+
+
+def test_month_query_opens_only_that_months_files(folder, counting):
+    everything = parquet_files(folder)
+    march = {f for f in everything if "/release_month=2026-03/" in f}
+
+    load_catalog(folder)
+    assert set(counting.opened) == everything
+
+    counting.opened.clear()
+    load_catalog(folder, row_filter=month_filter(*MARCH))
+    opened = set(counting.opened)
+    # Discovery reads one file's schema; every other file opened is one of March's.
+    assert march <= opened
+    assert len(opened - march) <= 1
+    assert len(opened) < len(everything) / 4
+
+
+def test_other_months_are_not_even_checked(folder, table):
+    """Garbage in the files of later months: only a month query that never opens them loads."""
+    for path in parquet_files(folder):
+        if path.split("release_month=")[1][:7] > "2026-03":
+            Path(path).write_bytes(b"not parquet at all")
+    with pytest.raises(CatalogError):
+        load_catalog(folder)
+    assert load_catalog(folder, row_filter=month_filter(*MARCH)).num_rows > 0
+
+
+def test_a_range_with_no_partition_gives_an_empty_catalog(folder, table):
+    empty = load_catalog(folder, row_filter=month_filter(dt.date(2031, 1, 1), dt.date(2031, 1, 31)))
+    assert empty.num_rows == 0
+    assert empty.table.schema.equals(table.schema)
