@@ -5,8 +5,9 @@ import math
 import streamlit as st
 
 from calendar_data import exports, listing
+from calendar_data.text import escape_markdown
 from calendar_data.ui.context import current
-from calendar_data.ui.detail import open_release, show_panel
+from calendar_data.ui.detail import open_release, show_open_panel
 
 PAGE_SIZE = 100
 
@@ -16,15 +17,13 @@ positions = live.select(release_filter, tz)
 days = live.days(tz)
 
 st.title("Browse releases", anchor=False)
-st.caption(f"{len(positions):,} releases match · {release_filter.describe()}")
+st.caption(f"{len(positions):,} releases match · {escape_markdown(release_filter.describe())}")
 
 controls = st.columns([2, 1, 1, 2, 2], vertical_alignment="bottom")
 sort = controls[0].selectbox(
     "Sort by", list(listing.SORTS), format_func=listing.SORTS.get, key="browse_sort"
 )
-descending = controls[1].toggle(
-    "Newest first" if sort == "date" else "Descending", key="browse_descending"
-)
+descending = controls[1].toggle("Reverse", key="browse_descending", help="Newest or Z first")
 pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
 page = controls[2].number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page")
 
@@ -92,6 +91,4 @@ if picked and st.session_state.get("_browse_opened") != picked["release_id"]:
 if not picked:
     st.session_state.pop("_browse_opened", None)
 
-title_id = st.query_params.get("id")
-if title_id:
-    show_panel(live, title_id, tz)
+show_open_panel(live, tz)

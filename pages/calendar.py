@@ -5,10 +5,10 @@ import datetime as dt
 import streamlit as st
 
 from calendar_data import bucketing
-from calendar_data.text import escape_markdown
+from calendar_data.text import escape_markdown, one_line
 from calendar_data.ui import calendar_view
 from calendar_data.ui.context import current
-from calendar_data.ui.detail import DAY_KEY, open_release, show_panel
+from calendar_data.ui.detail import DAY_KEY, open_release, show_open_panel
 
 context = current()
 live, release_filter, tz = context.live, context.release_filter, context.tz
@@ -18,13 +18,6 @@ opening = bucketing.opening_day(all_days, today)
 
 st.html(calendar_view.card_css())
 st.title("Release calendar", anchor=False)
-if opening != today:
-    first, last = bucketing.span(all_days)
-    st.info(
-        f"This catalog covers {first:%-d %B %Y} to {last:%-d %B %Y} and has nothing from today "
-        "on, so the calendar opens on its first month.",
-        icon=":material/event_busy:",
-    )
 
 
 def _step(steps: int) -> None:
@@ -61,22 +54,30 @@ controls[2].button("Today", key="today", on_click=_today, width="stretch")
 controls[3].button(
     "Next", key="next", on_click=_step, args=(1,), icon=":material/chevron_right:", width="stretch"
 )
-anchor = (
-    controls[4].date_input(
-        "Date",
-        value=opening,
-        key="date",
-        bind="query-params",
-        format="YYYY-MM-DD",
-    )
-    or opening
+chosen = controls[4].date_input(
+    "Date",
+    value=None,
+    key="date",
+    bind="query-params",
+    format="YYYY-MM-DD",
+    help="Any day of the period to show. Empty: this month, or the catalog's first.",
 )
+anchor = chosen or opening
+if chosen is None and opening != today:
+    first, last = bucketing.span(all_days)
+    st.info(
+        f"This catalog covers {first.day} {first:%B %Y} to {last.day} {last:%B %Y} and has "
+        "nothing from today "
+        "on, so the calendar opens on its first month.",
+        icon=":material/event_busy:",
+    )
 
 start, end = bucketing.view_range(view, anchor)
 cards = calendar_view.visible_cards(live, release_filter, tz, start, end)
 heading = f"{anchor:%B %Y}" if view != "week" else f"Week of {start:%-d %B %Y}"
 st.subheader(heading, anchor=False)
-st.caption(f"{len(cards):,} releases shown · days in {escape_markdown(tz)}")
+shown = f"{len(cards):,} release{'s' if len(cards) != 1 else ''} shown"
+st.caption(f"{shown} · days in {escape_markdown(tz)}")
 
 if cards.empty:
     st.info(
@@ -97,15 +98,12 @@ with st.expander(f"Undated / TBA ({len(tba)})"):
     for index, row in enumerate(tba.head(100).itertuples()):
         window = f" · expected {row.release_window}" if row.release_window else ""
         st.button(
-            escape_markdown(f"{row.title} — {row.service}{window}", 150),
+            escape_markdown(one_line(f"{row.title} — {row.service}{window}", 150)),
             key=f"tba-{index}",
             type="tertiary",
             on_click=open_release,
             args=(row.title_id, row.release_id),
         )
 
-title_id = st.query_params.get("id")
-if title_id:
-    show_panel(live, title_id, tz)
-elif st.session_state.get(DAY_KEY):
+if not show_open_panel(live, tz) and st.session_state.get(DAY_KEY):
     calendar_view.show_day(cards, st.session_state[DAY_KEY])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from calendar_data import describe
-from calendar_data.text import escape_markdown, markdown_link, safe_url
+from calendar_data.text import escape_markdown, markdown_link, one_line, safe_url
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import title_rows
 
@@ -31,7 +31,7 @@ if not rows:
 
 first = rows[0]
 updates = [r["updated_at"] for r in rows if r["updated_at"]]
-st.title(escape_markdown(first["title"], 200), anchor=False)
+st.title(escape_markdown(one_line(first["title"], 200)), anchor=False)
 if first["original_title"] and first["original_title"] != first["title"]:
     st.caption(f"Original title: {escape_markdown(first['original_title'], 200)}")
 
@@ -53,7 +53,7 @@ with facts:
     genres = first["genres"] or []
     details = [
         ("Genres", ", ".join(genres)),
-        ("Language", first["language"] or ""),
+        ("Language", describe.language(first["language"])),
         ("Rating", first["rating"] or ""),
         ("Runtime", describe.runtime(first)),
     ]
@@ -72,8 +72,8 @@ st.dataframe(
             "Release": describe.RELEASE_TYPE_NAMES.get(r["release_type"], r["release_type"]),
             "Episodes": describe.episodes(r),
             "Service": r["service"],
-            "Status": r["status"],
-            "Moved from": r["previous_release_date"],
+            "Status": r["status"].capitalize(),
+            "Moved from": str(r["previous_release_date"] or ""),
         }
         for r in rows
     ],

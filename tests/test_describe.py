@@ -158,3 +158,10 @@ def test_cast_lines():
     ]
     assert describe.cast_lines(cast) == ["Mark Ruffalo as Daniel LeBlanc", "Hugh Laurie"]
     assert describe.cast_lines(None) == []
+
+
+def test_language_names_common_codes_and_keeps_others():
+    assert describe.language("en") == "English"
+    assert describe.language("KO") == "Korean"
+    assert describe.language("Klingon") == "Klingon"
+    assert describe.language(None) == ""

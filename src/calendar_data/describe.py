@@ -28,6 +28,25 @@ RELEASE_TYPE_NAMES = {
     "series_finale": "Series finale",
     "full_season": "Full season drop",
 }
+LANGUAGE_NAMES = {
+    "ar": "Arabic",
+    "da": "Danish",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "sv": "Swedish",
+    "tr": "Turkish",
+    "zh": "Chinese",
+}
 ROLE_NAMES = {
     "creator": "Created by",
     "director": "Directed by",
@@ -91,6 +110,13 @@ def release_time(row: Mapping, viewer_tz: str) -> str:
 def _date(day: dt.date) -> str:
     """``Thu 2 Nov 2023`` (``%-d`` is not portable)."""
     return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def language(code: str | None) -> str:
+    """``English`` for ``en``; other values as they are."""
+    if not code:
+        return ""
+    return LANGUAGE_NAMES.get(code.lower(), code)
 
 
 def crew_by_role(crew: Iterable[Mapping] | None) -> dict[str, list[str]]:

@@ -1,7 +1,10 @@
 """The title's detail panel: a side drawer opened from a calendar card or a table row.
 
 The open title lives in the URL (``id``), so a copied link reopens the panel; closing the
-drawer removes it and leaves the view as it was.
+drawer removes it and leaves the view as it was. Callbacks only record the request: the URL is
+written during the run, because a query-parameter write from inside a callback makes the
+browser reset widgets whose values were set through session state (the filters read from the
+opening URL).
 """
 
 from __future__ import annotations
@@ -10,24 +13,38 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from .. import describe
-from ..text import escape_markdown
+from ..text import escape_markdown, one_line
 from .data import LiveCatalog
 
 RELEASE_KEY = "_open_release"
+REQUEST_KEY = "_panel_request"
 DAY_KEY = "_open_day"
 
 
 def open_release(title_id: str, release_id: str) -> None:
     """Card callback: open the panel for one release of a title."""
-    st.query_params["id"] = title_id
-    st.session_state[RELEASE_KEY] = release_id
+    st.session_state[REQUEST_KEY] = (title_id, release_id)
     st.session_state.pop(DAY_KEY, None)
 
 
 def close_panel() -> None:
-    if "id" in st.query_params:
-        del st.query_params["id"]
-    st.session_state.pop(RELEASE_KEY, None)
+    st.session_state[REQUEST_KEY] = None
+
+
+def show_open_panel(live: LiveCatalog, tz: str) -> bool:
+    """Apply this run's open/close request to the URL, then draw the drawer if a title is open."""
+    if REQUEST_KEY in st.session_state:
+        request = st.session_state.pop(REQUEST_KEY)
+        if request is None:
+            st.session_state.pop(RELEASE_KEY, None)
+            if "id" in st.query_params:
+                del st.query_params["id"]
+        else:
+            st.query_params["id"], st.session_state[RELEASE_KEY] = request
+    title_id = st.query_params.get("id")
+    if title_id:
+        show_panel(live, title_id, tz)
+    return bool(title_id)
 
 
 def title_rows(live: LiveCatalog, title_id: str) -> list[dict]:
@@ -49,7 +66,7 @@ def _panel(row: dict | None, tz: str) -> None:
     if row is None:
         st.info("This title is not in the catalog (it may have been filtered out or removed).")
         return
-    st.subheader(escape_markdown(row["title"], 200), anchor=False)
+    st.subheader(escape_markdown(one_line(row["title"], 200)), anchor=False)
     facts = [row["service"], describe.KIND_NAMES.get(row["kind"], row["kind"])]
     facts.append(row["region"] or "Worldwide")
     st.caption(" · ".join(escape_markdown(f, 60) for f in facts))
@@ -58,6 +75,7 @@ def _panel(row: dict | None, tz: str) -> None:
         ("When", describe.release_time(row, tz)),
         ("Episodes", describe.episodes(row)),
         ("Runtime", describe.runtime(row)),
+        ("Genres", ", ".join(row["genres"] or [])),
         ("Status", row["status"].capitalize() if row["status"] != "confirmed" else ""),
     ]
     for label, value in lines:

@@ -15,6 +15,7 @@ import streamlit as st
 from ..days import DEFAULT_TIMEZONE, valid_timezone
 from ..filters import FILTER_PARAMS, MULTI_PARAMS, TYPE_LABELS, ReleaseFilter
 from ..schema import KINDS
+from ..text import one_line
 from .data import LiveCatalog
 
 KNOWN_PARAMS = {*FILTER_PARAMS, "view", "date", "id", "tz"}
@@ -32,10 +33,17 @@ TIMEZONES = sorted(
     if zone not in ("Factory", "localtime", "posixrules")
     and not zone.startswith(("posix/", "right/"))
 )
+OPTION_CHARS = 60
+
+
+#: The multi-valued filters' values, kept outside the widgets: a session's first run computes
+#: widget ids under the entry script's hash and later runs under the page's, so a widget would
+#: forget a value that came from the URL. Each multiselect starts from this store.
+SELECTED = "_selected_filters"
 
 
 def adopt_url(live: LiveCatalog) -> list[str]:
-    """On a session's first run, set the filter widgets from the URL.
+    """On a session's first run, take the filters from the URL.
 
     Returns a notice for each parameter or value the catalog cannot honour.
     """
@@ -47,8 +55,9 @@ def adopt_url(live: LiveCatalog) -> list[str]:
     parsed, more = ReleaseFilter.from_query_params(params)
     options = {p: {v for v, _ in live.options[p]} for p in MULTI_PARAMS}
     parsed, unknown = parsed.restrict(options)
-    for param, attribute in MULTI_PARAMS.items():
-        st.session_state[param] = list(getattr(parsed, attribute))
+    st.session_state[SELECTED] = {
+        param: list(getattr(parsed, attribute)) for param, attribute in MULTI_PARAMS.items()
+    }
     tz = params.get("tz")
     if tz and not valid_timezone(tz):
         more.append(f"Ignored tz={_shown(tz)}: not a known time zone.")
@@ -61,9 +70,8 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
         st.header("Filters")
         for param in MULTI_PARAMS:
             _multiselect(live, param)
-        start, end = st.columns(2)
-        start.date_input("From", value=None, key="from", bind="query-params", format="YYYY-MM-DD")
-        end.date_input("To", value=None, key="to", bind="query-params", format="YYYY-MM-DD")
+        st.date_input("From", value=None, key="from", bind="query-params", format="YYYY-MM-DD")
+        st.date_input("To", value=None, key="to", bind="query-params", format="YYYY-MM-DD")
         st.text_input(
             "Search",
             key="q",
@@ -96,14 +104,42 @@ def _multiselect(live: LiveCatalog, param: str) -> None:
     options = list(counts)
     if param == "kind":
         options = [k for k in KINDS if k in counts]
+    labels = _option_labels(options, names, counts)
+    selected = st.session_state.setdefault(SELECTED, {}).get(param, [])
     st.multiselect(
         label,
         options,
-        format_func=lambda value: f"{names.get(value, value)} ({counts.get(value, 0):,})",
+        default=[value for value in selected if value in labels],
+        format_func=labels.get,
         key=param,
+        on_change=_remember,
+        args=(param,),
         placeholder="All",
         help=help_text,
     )
+
+
+def _remember(param: str) -> None:
+    st.session_state[SELECTED][param] = list(st.session_state[param])
+
+
+def _option_labels(options: list[str], names: dict, counts: dict) -> dict[str, str]:
+    """``Netflix (4)``: each option's name on one short printable line, then its count.
+
+    Labels are unique, since the multiselect maps a chosen label back to its value: names
+    that differ only past the cut or in invisible characters are numbered.
+    """
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for value in options:
+        base = f"{one_line(names.get(value, value), OPTION_CHARS)} ({counts.get(value, 0):,})"
+        label, number = base, 1
+        while label in taken:
+            number += 1
+            label = f"{base} #{number}"
+        taken.add(label)
+        labels[value] = label
+    return labels
 
 
 def _widget_params() -> dict[str, list[str]]:
@@ -153,6 +189,7 @@ def _timezone_picker() -> str:
 
 
 def _clear() -> None:
+    st.session_state[SELECTED] = {}
     for param in MULTI_PARAMS:
         st.session_state[param] = []
     for param in ("from", "to"):

@@ -1,0 +1,169 @@
+"""Support for the browser tests: the app in a subprocess, Debian's Chromium, and waits.
+
+Context managers rather than fixtures, so each test module declares its own fixtures on top
+of them (imported fixtures trip the linter on every test that uses them).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+TIMEZONE = "UTC"
+TIMEOUT_MS = 15_000
+STARTUP_SECONDS = 60
+IDLE = "[data-testid='stApp'][data-test-connection-state='CONNECTED']" + (
+    "[data-test-script-state='notRunning']"
+)
+#: Counts the script runs the page has seen start, so a test can wait for the run its click
+#: started rather than catch the app idle in the moment before that run begins.
+COUNT_RUNS = """
+window.__scriptRuns = 0;
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    const state = change.target.getAttribute("data-test-script-state");
+    if (state === "running" && change.oldValue !== "running") window.__scriptRuns += 1;
+  }
+}).observe(document, {
+  subtree: true,
+  attributes: true,
+  attributeOldValue: true,
+  attributeFilter: ["data-test-script-state"],
+});
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def streamlit_app(catalog: str | Path, log: Path) -> Iterator[str]:
+    """Serve ``app.py`` over ``catalog`` on a free local port; yield its base URL.
+
+    The server's output goes to ``log``, quoted in the error when it does not come up.
+    """
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
+    env = {**os.environ, "CALENDAR_CATALOG": str(catalog)}
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(server, url, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    output = log.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"streamlit did not come up at {url} (exit code {server.poll()}):\n{output}")
+
+
+def chromium_missing() -> str | None:
+    """Why the browser tests cannot run here, if they cannot."""
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"Chromium is not installed at {CHROMIUM} (make test installs it)"
+    return None
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright (``playwright install`` is never needed)."""
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until the app is connected, no script run is going on and every element is drawn.
+
+    Widgets whose code is loaded lazily show a skeleton first. Elements of the previous run
+    linger (``data-stale``) while a run is going on, so check what a run should have drawn
+    with ``expect(...)``, which retries, after this.
+    """
+    expect(page.locator(IDLE)).to_be_attached(timeout=TIMEOUT_MS)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+@contextmanager
+def rerun(page: Page) -> Iterator[None]:
+    """Wait for the script run that the enclosed interaction starts, then for the app to idle."""
+    before = page.evaluate("window.__scriptRuns")
+    yield
+    page.wait_for_function("(before) => window.__scriptRuns > before", arg=before)
+    wait_idle(page)
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_idle(page)
+
+
+@contextmanager
+def new_page(browser: Browser) -> Iterator[Page]:
+    """A page in its own browser context: a new Streamlit session, no shared state."""
+    context = browser.new_context(
+        viewport=VIEWPORT, timezone_id=TIMEZONE, locale="en-GB", accept_downloads=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(COUNT_RUNS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

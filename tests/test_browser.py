@@ -1,0 +1,338 @@
+"""The dashboard in a real Chromium: cards, the detail drawer, the URL, pages and downloads.
+
+Widgets are located by key (Streamlit turns a key into the CSS class ``st-key-<key>``);
+calendar cards are keyed ``card-<view>-<day>-<n>-svc<slot>`` inside day cells ``day-<day>``.
+``SCREENSHOTS=1`` also writes the README's screenshots of data/catalog.parquet to
+docs/screenshots (skipped otherwise: it needs a second server).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from browser import (
+    REPO,
+    VIEWPORT,
+    chromium,
+    chromium_missing,
+    new_page,
+    open_app,
+    rerun,
+    streamlit_app,
+    wait_idle,
+)
+from icalendar import Calendar
+from playwright.sync_api import Locator, Page, expect
+from sample import REFERENCE, sample_rows, write_sample
+
+from calendar_data.schema import COLUMN_NAMES
+from calendar_data.ui.data import catalog_location
+
+NO_CHROMIUM = chromium_missing()
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+
+NOVEMBER = "from=2023-11-01&to=2023-11-30"
+NETFLIX_NOVEMBER = f"service=Netflix&{NOVEMBER}"
+TITLE = REFERENCE["title"]
+TITLE_ID = REFERENCE["title_id"]
+CROWDED_DAY = "2023-11-20"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The app serving the sample catalog (tests/sample.py): one server per module."""
+    folder = tmp_path_factory.mktemp("app")
+    with streamlit_app(write_sample(folder / "catalog.parquet"), folder / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser):
+    with new_page(browser) as fresh:
+        yield fresh
+
+
+# ------------------------------------------------------------------ locators and readings
+
+
+def day_cell(page: Page, day: str) -> Locator:
+    return page.locator(f".st-key-day-{day}")
+
+
+def cards(scope: Page | Locator, view: str = "month") -> Locator:
+    return scope.locator(f"[class*='st-key-card-{view}-']")
+
+
+def card_keys(page: Page, view: str) -> list[str]:
+    """The key of every card of a view on the page, in page order."""
+    return cards(page, view).evaluate_all(
+        "els => els.map(e => [...e.classList].find(c => c.startsWith('st-key-card-')))"
+    )
+
+
+def selected(page: Page, key: str) -> Locator:
+    """The tags of a multiselect's chosen values (labelled ``Netflix (4)``)."""
+    return page.locator(f".st-key-{key} [aria-label='Selected values'] [data-tag]")
+
+
+def value_of(page: Page, key: str) -> str:
+    return page.locator(f".st-key-{key} input").first.input_value()
+
+
+def click(page: Page, target: Locator) -> None:
+    """Click something that reruns the app, and wait for that run to finish."""
+    with rerun(page):
+        target.click()
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    """Add an option to a multiselect (its label starts with ``option``) and close the menu."""
+    page.locator(f".st-key-{key} input").click()
+    with rerun(page):
+        page.get_by_role("option", name=re.compile(rf"^{re.escape(option)}\b")).click()
+        page.keyboard.press("Escape")
+
+
+def navigate(page: Page, name: str) -> None:
+    click(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True))
+
+
+def expect_no_error(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+
+
+def expect_netflix_november(page: Page) -> None:
+    """The filters of ``NETFLIX_NOVEMBER`` are still in the URL and in the sidebar."""
+    for param in NETFLIX_NOVEMBER.split("&"):
+        expect(page).to_have_url(re.compile(rf"[?&]{re.escape(param)}(&|$)"))
+    expect(selected(page, "service")).to_have_text([re.compile(r"^Netflix")])
+
+
+def netflix_november() -> list[dict]:
+    return [
+        row
+        for row in sample_rows()
+        if row["service"] == "Netflix"
+        and row["release_date"]
+        and dt.date(2023, 11, 1) <= row["release_date"] <= dt.date(2023, 11, 30)
+    ]
+
+
+# ------------------------------------------------------------------ calendar and drawer
+
+
+def test_card_opens_drawer_and_the_url_follows(page, app_url):
+    open_app(page, f"{app_url}/?{NETFLIX_NOVEMBER}&date=2023-11-01")
+
+    card = cards(day_cell(page, "2023-11-02")).filter(has_text=TITLE)
+    expect(card).to_have_count(1)
+    expect(card.get_by_test_id("stCaptionContainer")).to_contain_text("Full drop")
+    expect(card.get_by_test_id("stCaptionContainer")).to_contain_text("E1-E4 · 4 episodes")
+
+    click(page, card.get_by_role("button", name=TITLE))
+    drawer = page.get_by_role("dialog")
+    expect(drawer).to_be_visible()
+    expect(drawer).to_contain_text(TITLE)
+    expect(drawer).to_contain_text("Mark Ruffalo as Daniel LeBlanc")
+    expect(drawer).to_contain_text("S1 E1-E4 · 4 episodes")
+    expect(page).to_have_url(re.compile(rf"[?&]id={TITLE_ID}(&|$)"))
+    expect_netflix_november(page)
+
+    click(page, drawer.get_by_role("button", name="Close"))
+    expect(drawer).to_be_hidden()
+    expect(page).not_to_have_url(re.compile(r"[?&]id="))
+    expect_netflix_november(page)
+
+
+def test_crowded_day_more_button_lists_every_release(page, app_url):
+    open_app(page, f"{app_url}/?{NOVEMBER}&date=2023-11-01")
+    crowded = [r["title"] for r in sample_rows() if str(r["release_date"]) == CROWDED_DAY]
+    cell = day_cell(page, CROWDED_DAY)
+    expect(cards(cell)).to_have_count(3)
+
+    click(page, cell.get_by_role("button", name=f"+{len(crowded) - 3} more"))
+    drawer = page.get_by_role("dialog")
+    expect(drawer).to_be_visible()
+    expect(drawer).to_contain_text("Monday 20 November 2023")
+    expect(cards(drawer, "day")).to_have_count(len(crowded))
+    for title in crowded:
+        expect(cards(drawer, "day").filter(has_text=title)).to_have_count(1)
+
+    click(page, cards(drawer, "day").filter(has_text=crowded[-1]).get_by_role("button"))
+    expect(page).to_have_url(re.compile(r"[?&]id=test-title-\d+(&|$)"))
+    expect(page.get_by_role("dialog")).to_contain_text("Release details")
+    expect(page.get_by_role("dialog")).to_contain_text(crowded[-1])
+
+
+# ------------------------------------------------------------------ filters and the URL
+
+
+def test_filter_change_updates_url_and_calendar(page, app_url):
+    open_app(page, f"{app_url}/?{NETFLIX_NOVEMBER}&date=2023-11-01")
+    expect(cards(day_cell(page, CROWDED_DAY))).to_have_count(0)
+
+    choose(page, "service", "Max")
+    expect(page).to_have_url(re.compile(r"[?&]service=Max(&|$)"))
+    assert "service=Netflix" in page.url
+    expect(cards(day_cell(page, CROWDED_DAY)).filter(has_text="Max")).to_have_count(3)
+    expect(cards(day_cell(page, "2023-11-02")).filter(has_text=TITLE)).to_have_count(1)
+
+    page.locator(".st-key-q input").fill("Ruffalo")
+    with rerun(page):
+        page.locator(".st-key-q input").press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q=Ruffalo(&|$)"))
+    expect(cards(page)).to_have_count(1)
+    expect(cards(page)).to_contain_text(TITLE)
+
+
+def test_reloading_the_url_restores_the_view(page, app_url):
+    open_app(page, f"{app_url}/?{NOVEMBER}&date=2023-11-01")
+    choose(page, "service", "Max")
+    expect(page).to_have_url(re.compile(r"[?&]service=Max(&|$)"))
+    click(page, page.locator(".st-key-view").get_by_role("radio", name="Week"))
+    expect(page).to_have_url(re.compile(r"[?&]view=week(&|$)"))
+    expect(cards(page, "week")).not_to_have_count(0)
+    url, keys = page.url, card_keys(page, "week")
+    widgets = {key: value_of(page, key) for key in ("from", "to", "date", "q", "tz")}
+
+    page.reload()
+    wait_idle(page)
+    assert page.url == url
+    expect(cards(page, "week")).to_have_count(len(keys))
+    assert card_keys(page, "week") == keys
+    assert {key: value_of(page, key) for key in widgets} == widgets
+    expect(selected(page, "service")).to_have_text([re.compile(r"^Max")])
+    expect(page.locator(".st-key-view").get_by_role("radio", name="Week")).to_be_checked()
+
+
+def test_filters_survive_page_changes(page, app_url):
+    open_app(page, f"{app_url}/?{NETFLIX_NOVEMBER}&date=2023-11-01")
+    for name, path in (("Browse", "/browse"), ("Planner", "/planner"), ("Title", "/title")):
+        navigate(page, name)
+        expect(page).to_have_url(re.compile(rf"{re.escape(app_url + path)}\?"))
+        expect_no_error(page)
+        expect_netflix_november(page)
+
+    navigate(page, "Calendar")
+    expect(page).to_have_url(re.compile(rf"{re.escape(app_url)}/\?"))
+    expect_netflix_november(page)
+    expect(cards(day_cell(page, "2023-11-02")).filter(has_text=TITLE)).to_have_count(1)
+
+
+# ------------------------------------------------------------------ browse downloads
+
+
+def download(page: Page, key: str) -> tuple[str, bytes]:
+    with page.expect_download() as started:
+        page.locator(f".st-key-{key} button").click()
+    done = started.value
+    return done.suggested_filename, Path(done.path()).read_bytes()
+
+
+def test_browse_downloads_the_filtered_rows(page, app_url):
+    open_app(page, f"{app_url}/browse?{NETFLIX_NOVEMBER}")
+    expected = {row["release_id"] for row in netflix_november()}
+    expect(page.get_by_test_id("stMain")).to_contain_text(f"{len(expected)} releases match")
+
+    name, body = download(page, "export_csv")
+    assert name == "releases_netflix_2023-11.csv"
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert list(rows[0]) == list(COLUMN_NAMES)
+    assert sorted(r["release_id"] for r in rows) == sorted(expected)
+    assert {r["service"] for r in rows} == {"Netflix"}
+
+    name, body = download(page, "export_ics")
+    assert name == "releases_netflix_2023-11.ics"
+    events = Calendar.from_ical(body).walk("VEVENT")
+    assert sorted(str(e["UID"]) for e in events) == sorted(f"{r}@calendar-data" for r in expected)
+
+
+# ------------------------------------------------------------------ planner
+
+
+def test_planner_shows_its_charts(page, app_url):
+    open_app(page, f"{app_url}/planner?{NOVEMBER}")
+    expect_no_error(page)
+    chart = page.get_by_test_id("stPlotlyChart").first
+    expect(chart).to_be_visible()
+    expect(chart.locator(".js-plotly-plot")).to_be_visible()
+
+
+# ------------------------------------------------------------------ README screenshots
+
+
+@pytest.fixture(scope="module")
+def showcase_url(tmp_path_factory):
+    """The app over the catalog it serves by default (data/catalog.parquet)."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        pytest.skip("set SCREENSHOTS=1 to take the README's screenshots")
+    catalog = Path(catalog_location())
+    if not catalog.is_file():
+        pytest.skip(f"no catalog at {catalog} to take screenshots of")
+    log = tmp_path_factory.mktemp("showcase") / "streamlit.log"
+    with streamlit_app(catalog, log) as url:
+        yield url
+
+
+def test_screenshots(page, showcase_url):
+    """The README's screenshots of each page, at the viewport size, in docs/screenshots."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shoot(name: str) -> None:
+        expect_no_error(page)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+    open_app(page, f"{showcase_url}/?date=2023-11-01")
+    expect(cards(page)).not_to_have_count(0)
+    shoot("calendar")
+
+    click(page, cards(day_cell(page, "2023-11-02")).get_by_role("button", name=TITLE))
+    expect(page.get_by_role("dialog")).to_contain_text(TITLE)
+    shoot("drawer")
+
+    open_app(page, f"{showcase_url}/browse?{NOVEMBER}")
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    shoot("browse")
+
+    open_app(page, f"{showcase_url}/title?id={TITLE_ID}")
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    shoot("title")
+
+    open_app(page, f"{showcase_url}/planner")
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+    shoot("planner")
+
+    assert page.viewport_size == VIEWPORT
+
+
+# ------------------------------------------------------------------ a server's first request
+
+
+def test_a_deep_link_as_a_servers_first_request(browser, tmp_path):
+    """Before its first st.navigation call a server routes by the pages/ folder and runs the
+    page without app.py; the page must recover the shared frame, filters included."""
+    catalog = write_sample(tmp_path / "catalog.parquet")
+    with streamlit_app(catalog, tmp_path / "streamlit.log") as url, new_page(browser) as page:
+        open_app(page, f"{url}/browse?{NETFLIX_NOVEMBER}")
+        expect_no_error(page)
+        expect(page.get_by_role("heading", name="Browse releases")).to_be_visible()
+        expect_netflix_november(page)
+        expect(page.get_by_text("4 releases match")).to_be_visible()
