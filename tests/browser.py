@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 TIMEZONE = "UTC"
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = 30_000
 STARTUP_SECONDS = 60
 IDLE = "[data-testid='stApp'][data-test-connection-state='CONNECTED']" + (
     "[data-test-script-state='notRunning']"
