@@ -5,10 +5,10 @@ import datetime as dt
 import streamlit as st
 
 from calendar_data import bucketing
-from calendar_data.text import escape_markdown, one_line
+from calendar_data.text import escape_markdown
 from calendar_data.ui import calendar_view
 from calendar_data.ui.context import current
-from calendar_data.ui.detail import DAY_KEY, open_release, show_open_panel
+from calendar_data.ui.detail import DAY_KEY, show_open_panel
 
 context = current()
 live, release_filter, tz = context.live, context.release_filter, context.tz
@@ -92,18 +92,10 @@ elif not cards.empty:
     calendar_view.draw_agenda(cards, today)
 
 tba = calendar_view.undated(live, release_filter, tz)
-with st.expander(f"Undated / TBA ({len(tba)})"):
-    if tba.empty:
-        st.caption("No undated releases for these filters.")
-    for index, row in enumerate(tba.head(100).itertuples()):
-        window = f" · expected {row.release_window}" if row.release_window else ""
-        st.button(
-            escape_markdown(one_line(f"{row.title} — {row.service}{window}", 150)),
-            key=f"tba-{index}",
-            type="tertiary",
-            on_click=open_release,
-            args=(row.title_id, row.release_id),
-        )
+# Drawn only while open: its hundred buttons would slow every redraw of the month.
+with st.expander(f"Undated / TBA ({len(tba)})", key="tba", on_change="rerun") as tba_panel:
+    if tba_panel.open:
+        calendar_view.draw_undated(tba)
 
 if not show_open_panel(live, tz) and st.session_state.get(DAY_KEY):
     calendar_view.show_day(cards, st.session_state[DAY_KEY])

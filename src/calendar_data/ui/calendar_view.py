@@ -91,6 +91,21 @@ def draw_agenda(cards: pd.DataFrame, today: dt.date) -> None:
             _day_cards(shown, total, day, "agenda")
 
 
+def draw_undated(tba: pd.DataFrame, limit: int = 100) -> None:
+    """The first ``limit`` TBA releases, each opening its detail drawer."""
+    if tba.empty:
+        st.caption("No undated releases for these filters.")
+    for index, row in enumerate(tba.head(limit).itertuples()):
+        window = f" · expected {row.release_window}" if row.release_window else ""
+        st.button(
+            escape_markdown(one_line(f"{row.title} — {row.service}{window}", 150)),
+            key=f"tba-{index}",
+            type="tertiary",
+            on_click=open_release,
+            args=(row.title_id, row.release_id),
+        )
+
+
 def _close_day() -> None:
     st.session_state.pop(DAY_KEY, None)
 
@@ -106,7 +121,7 @@ def show_day(cards: pd.DataFrame, day: dt.date) -> None:
 def card_css() -> str:
     """Per-service colour stripes, keyed on the CSS class each card's key produces."""
     rules = [
-        f'div[class*="st-key-card-"][class*="-svc{_SLOTS[i]}"] '
+        f'div[class*="st-key-card-"][class*="-svc{_SLOTS[i]}"] button '
         f"{{border-left: 5px solid {colour}; padding-left: 6px;}}"
         for i, colour in enumerate(PALETTE)
     ]
@@ -156,19 +171,22 @@ def _day_cards(shown: list, total: int, day: dt.date, view: str) -> None:
 
 
 def _card(card, key: str) -> None:
+    """One button per card, the title over the service and badges: a month holds up to 200
+    cards, and every element costs the browser time on each redraw."""
     slot = _SLOTS[colour_index(card.service)]
-    with st.container(key=f"card-{key}-svc{slot}", gap=None):
-        clicked = st.button(
-            escape_markdown(one_line(card.title, 80)),
-            key=f"open-{key}",
-            type="tertiary",
-            on_click=open_release,
-            args=(card.title_id, card.release_id),
-        )
-        if clicked and key.startswith("day-"):
-            st.rerun()  # a click inside the day's drawer reran only the drawer
-        details = " · ".join(part for part in (card.service, card.badge) if part)
-        st.caption(escape_markdown(details, 120))
+    details = " · ".join(part for part in (card.service, card.badge) if part)
+    title = escape_markdown(one_line(card.title, 80))
+    clicked = st.button(
+        f"{title}  \n:small[:gray[{escape_markdown(one_line(details, 120))}]]",
+        key=f"card-{key}-svc{slot}",
+        type="tertiary",
+        width="stretch",
+        wrap=True,
+        on_click=open_release,
+        args=(card.title_id, card.release_id),
+    )
+    if clicked and key.startswith("day-"):
+        st.rerun()  # a click inside the day's drawer reran only the drawer
 
 
 def _open_day(day: dt.date) -> None:
