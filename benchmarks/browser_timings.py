@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, Page, sync_playwright
 from report import Figure
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from calendar_data.ui.data import CATALOG_ENV
 
@@ -38,12 +39,14 @@ RSS_LIMIT_MB = 700
 SESSIONS = 10
 SESSIONS_LIMIT_MB = 100
 
-#: The calendar is drawn: the script run is over, nothing is stale, a day cell is visible.
+#: The calendar is drawn: the script run is over, nothing is stale, a day cell is there
+#: (inside the calendar component's shadow root).
 CALENDAR_READY = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return !!app && app.getAttribute("data-test-script-state") === "notRunning"
     && !document.querySelector("[data-stale='true']")
-    && !!document.querySelector("[class*='st-key-day-']");
+    && !!document.querySelector("[data-testid='stBidiComponentIsolated']")
+      ?.shadowRoot?.querySelector("[data-day]");
 }"""
 #: The sidebar's "N of M releases match" line, which every filter change alters.
 MATCH_LINE = """() => [...document.querySelectorAll(
@@ -52,23 +55,6 @@ MATCH_LINE = """() => [...document.querySelectorAll(
 """
 #: Ready, and the match line differs from ``before``.
 FILTER_APPLIED = f"""(before) => ({CALENDAR_READY})() && ({MATCH_LINE})() !== before"""
-#: Note when the app's script run starts and ends, as the page sees it (window.__runs).
-WATCH_RUNS = """() => {
-  window.__runs = [];
-  const app = document.querySelector("[data-testid='stApp']");
-  new MutationObserver(() => window.__runs.push(
-      [performance.now(), app.getAttribute("data-test-script-state")]))
-    .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
-}"""
-#: Milliseconds the last script run took, from its start to its end.
-LAST_RUN = """() => {
-  const runs = window.__runs;
-  const end = runs.findLastIndex(([, state]) => state === "notRunning");
-  const start = runs.findLastIndex(([, state], i) => state === "running" && i < end);
-  return start < 0 ? null : runs[end][0] - runs[start][0];
-}"""
-
-
 # --------------------------------------------------------------------------- server
 
 
@@ -159,11 +145,32 @@ def first_paints(browser: Browser, url: str, sessions: int) -> tuple[float, list
     return cold, warm
 
 
-def filter_repaints(page: Page, services: list[str]) -> tuple[list[float], list[float]]:
+class ScriptRuns:
+    """Seconds of each script run as the page sees it: from the server's first message of the
+    run (``new_session``) to its ``script_finished``, read off the websocket. (The page's
+    ``data-test-script-state`` misses quick runs: they start and end between two renders.)"""
+
+    def __init__(self, page: Page) -> None:
+        self.seconds: list[float] = []
+        self._started = 0.0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
+
+    def _received(self, payload: bytes | str) -> None:
+        if not isinstance(payload, bytes):
+            return
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            self._started = time.perf_counter()
+        elif kind == "script_finished":
+            self.seconds.append(time.perf_counter() - self._started)
+
+
+def filter_repaints(page: Page, runs: ScriptRuns, services: list[str]) -> tuple[list, list]:
     """Add each service to the sidebar's filter in turn; seconds from the choice to the
     calendar redrawn for it, and of those, seconds the script ran (as the page saw it)."""
-    times, runs = [], []
-    page.evaluate(WATCH_RUNS)
+    times, script_runs = [], []
     box = page.locator(".st-key-service input")
     for service in services:
         box.click()
@@ -175,9 +182,9 @@ def filter_repaints(page: Page, services: list[str]) -> tuple[list[float], list[
         option.click()
         page.wait_for_function(FILTER_APPLIED, arg=before, polling=POLL_MS, timeout=TIMEOUT_MS)
         times.append(time.perf_counter() - started)
-        runs.append((page.evaluate(LAST_RUN) or 0) / 1000)
+        script_runs.append(runs.seconds[-1])
         page.keyboard.press("Escape")
-    return times, runs
+    return times, script_runs
 
 
 # --------------------------------------------------------------------------- figures
@@ -200,8 +207,11 @@ def large_figures(
     with served(catalog, logs / "large.log") as (url, pid), chromium() as browser:
         url = f"{url}/?date={date}"
         cold, warm = first_paints(browser, url, sessions)
-        page, _ = open_calendar(browser, url)
-        repaints, script_runs = filter_repaints(page, services)
+        page = _new_page(browser)
+        runs = ScriptRuns(page)
+        page.goto(url)
+        page.wait_for_function(CALENDAR_READY, polling=POLL_MS, timeout=TIMEOUT_MS)
+        repaints, script_runs = filter_repaints(page, runs, services)
         page.context.close()
         time.sleep(2)  # let the closed sessions go
         loaded = rss_mb(pid)

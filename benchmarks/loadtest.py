@@ -204,7 +204,7 @@ class Viewer:
         month = dt.date(YEAR, rng.choice(MONTHS), 1)
         following = dt.date(YEAR, month.month + 1, 1)
         month_end = (following + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
-        cards = page.locator("[class*='st-key-card-month-']")
+        cards = page.locator("[data-card^='month-']")
 
         async def open_month():
             await page.goto(f"{self.url}/?date={month.isoformat()}")
@@ -327,7 +327,7 @@ async def first_visit(browser: Browser, url: str) -> None:
     """Open the app once, so the catalog is loaded before the clock starts."""
     page = await browser.new_page()
     await page.goto(url)
-    await expect(page.locator("[class*='st-key-card-month-']").first).to_be_visible()
+    await expect(page.locator("[data-card^='month-']").first).to_be_visible()
     await page.close()
 
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from calendar_data import bucketing
+from calendar_data import bucketing, grid
 from calendar_data.text import escape_markdown
-from calendar_data.ui import calendar_view
+from calendar_data.ui import calendar_grid, calendar_view
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import DAY_KEY, show_open_panel
 
@@ -84,12 +84,8 @@ if cards.empty:
         "No releases match these filters in this period. Try another month or clear some filters.",
         icon=":material/search_off:",
     )
-if view == "month":
-    calendar_view.draw_month(cards, anchor, today)
-elif view == "week":
-    calendar_view.draw_week(cards, anchor, today)
-elif not cards.empty:
-    calendar_view.draw_agenda(cards, today)
+if view != "agenda" or not cards.empty:
+    calendar_grid.draw_calendar(grid.calendar_payload(cards, view, anchor, today))
 
 tba = calendar_view.undated(live, release_filter, tz)
 # Drawn only while open: its hundred buttons would slow every redraw of the month.

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -35,22 +36,6 @@ STARTUP_SECONDS = 60
 IDLE = "[data-testid='stApp'][data-test-connection-state='CONNECTED']" + (
     "[data-test-script-state='notRunning']"
 )
-#: Counts the script runs the page has seen start, so a test can wait for the run its click
-#: started rather than catch the app idle in the moment before that run begins.
-COUNT_RUNS = """
-window.__scriptRuns = 0;
-new MutationObserver((changes) => {
-  for (const change of changes) {
-    const state = change.target.getAttribute("data-test-script-state");
-    if (state === "running" && change.oldValue !== "running") window.__scriptRuns += 1;
-  }
-}).observe(document, {
-  subtree: true,
-  attributes: true,
-  attributeOldValue: true,
-  attributeFilter: ["data-test-script-state"],
-});
-"""
 
 
 def free_port() -> int:
@@ -141,12 +126,36 @@ def wait_idle(page: Page) -> None:
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
+class ScriptRuns:
+    """Counts the script runs the server reports finished to a page (``script_finished`` on
+    the websocket), so a test can wait for the run its click started rather than catch the app
+    idle in the moment before that run begins. The page's ``data-test-script-state`` cannot
+    tell: a quick run starts and ends between two renders and the attribute never changes."""
+
+    def __init__(self, page: Page) -> None:
+        self.finished = 0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
+
+    def _received(self, payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg()
+            message.ParseFromString(payload)
+            self.finished += message.WhichOneof("type") == "script_finished"
+
+
+_RUNS: dict[Page, ScriptRuns] = {}
+
+
 @contextmanager
 def rerun(page: Page) -> Iterator[None]:
     """Wait for the script run that the enclosed interaction starts, then for the app to idle."""
-    before = page.evaluate("window.__scriptRuns")
+    runs = _RUNS[page]
+    before = runs.finished
     yield
-    page.wait_for_function("(before) => window.__scriptRuns > before", arg=before)
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while runs.finished <= before:
+        assert time.monotonic() < deadline, "the interaction started no script run"
+        page.wait_for_timeout(20)  # lets Playwright deliver the page's events
     wait_idle(page)
 
 
@@ -162,8 +171,10 @@ def new_page(browser: Browser) -> Iterator[Page]:
         viewport=VIEWPORT, timezone_id=TIMEZONE, locale="en-GB", accept_downloads=True
     )
     context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(COUNT_RUNS)
+    page = context.new_page()
+    _RUNS[page] = ScriptRuns(page)
     try:
-        yield context.new_page()
+        yield page
     finally:
+        del _RUNS[page]
         context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import NamedTuple
 
 import pytest
 from sample import write_sample
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -40,23 +42,35 @@ def param(at: AppTest, key: str) -> list[str]:
 class Card(NamedTuple):
     title: str
     details: str
-    key: str
-    button: object
+    day: str
+    index: int
+    title_id: str
+    release_id: str
+
+
+def calendar_payload(at: AppTest) -> dict:
+    """The days the calendar component was given to draw."""
+    grids = at.get("bidi_component")
+    return json.loads(grids[0].proto.json) if grids else {"days": []}
 
 
 def calendar_cards(at: AppTest) -> list[Card]:
-    """Each card button's title and details line (its label is ``title  \\n:small[:gray[...]]``)."""
-    found = []
-    for button in at.button:
-        if button.key and button.key.startswith("card-"):
-            title, details = button.label.split("  \n")
-            details = details.removeprefix(":small[:gray[").removesuffix("]]")
-            found.append(Card(unescape(title), unescape(details), button.key, button))
-    return found
+    return [
+        Card(c["title"], c["details"], d["day"], i, c["title_id"], c["release_id"])
+        for d in calendar_payload(at)["days"]
+        for i, c in enumerate(d["cards"])
+    ]
 
 
-def unescape(markdown: str) -> str:
-    return markdown.replace("\\", "")
+def click_in_calendar(at: AppTest, event: str, value) -> AppTest:
+    """Send what a click inside the calendar component sends (a trigger value), and rerun.
+
+    AppTest cannot click inside a component, so this builds the widget state by hand."""
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(at.get("bidi_component")[0].proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
+    return at._run(states)
 
 
 def card_titles(at: AppTest) -> list[str]:
@@ -93,7 +107,7 @@ def test_reference_title_is_a_full_drop_card_on_its_day(catalog):
     at = run_app(service="Netflix", date="2023-11-01")
     card = card_named(at, "All the Light We Cannot See")
     assert card.details == "Netflix · Full drop · S1 E1-E4 · 4 episodes"
-    assert card.key.startswith("card-month-2023-11-02-0-svc")
+    assert (card.day, card.index) == ("2023-11-02", 0)
 
 
 def test_filters_narrow_results(catalog):
@@ -150,7 +164,8 @@ def test_bad_parameters_get_a_gentle_notice(catalog):
 
 def test_panel_shows_the_reference_title(catalog):
     at = run_app(service="Netflix", date="2023-11-01")
-    card_named(at, "All the Light We Cannot See").button.click().run()
+    card = card_named(at, "All the Light We Cannot See")
+    click_in_calendar(at, "open", [card.title_id, card.release_id])
     assert param(at, "id") == [REFERENCE_ID]
     shown = texts(at)
     assert "Mark Ruffalo as Daniel LeBlanc" in shown
@@ -217,9 +232,9 @@ def test_time_zone_moves_timed_releases(catalog):
     at = run_app(service="Netflix", date="2023-11-01", tz="Pacific/Kiritimati")
     # 07:00 UTC on 2 Nov is 21:00 on 2 Nov in Kiritimati (UTC+14)... still 2 Nov; in Honolulu
     # (UTC-10) it is 21:00 on 1 Nov.
-    assert card_named(at, "All the Light We Cannot See").key.startswith("card-month-2023-11-02-0-")
+    assert card_named(at, "All the Light We Cannot See").day == "2023-11-02"
     at = run_app(service="Netflix", date="2023-11-01", tz="Pacific/Honolulu")
-    assert card_named(at, "All the Light We Cannot See").key.startswith("card-month-2023-11-01-0-")
+    assert card_named(at, "All the Light We Cannot See").day == "2023-11-01"
 
 
 def test_browse_lists_exactly_the_filtered_rows(catalog):
@@ -271,3 +286,32 @@ def test_a_rejected_update_keeps_the_last_good_catalog(catalog, tmp_path):
     os.replace(tmp_path / "staged.parquet", catalog)
     at.run()
     assert not at.warning and card_titles(at) == before
+
+
+def test_more_opens_the_days_drawer(catalog):
+    at = run_app(date="2023-11-01")
+    crowded = next(d for d in calendar_payload(at)["days"] if d["more"] > 0)
+    click_in_calendar(at, "more", crowded["day"])
+    assert not at.exception, at.exception
+    drawer = at.get("dialog")[0]
+    titles = [b.label for b in drawer.get("button") if b.key.startswith("card-day-")]
+    assert len(titles) == len(crowded["cards"]) + crowded["more"]
+
+
+@pytest.mark.parametrize(
+    ("event", "value"),
+    [
+        ("open", "not-a-pair"),
+        ("open", [1, 2]),
+        ("open", None),
+        ("more", "2023-13-45"),
+        ("more", 7),
+        ("more", None),
+        ("unknown", "x"),
+    ],
+)
+def test_a_forged_calendar_click_is_ignored(catalog, event, value):
+    at = run_app(date="2023-11-01")
+    click_in_calendar(at, event, value)
+    assert not at.exception, at.exception
+    assert not at.get("dialog") and param(at, "id") == []

@@ -1,4 +1,6 @@
-"""Drawing the calendar: month grid, week and agenda, each day's release cards.
+"""The calendar's cards for the visible range, its TBA list and its "+N more" day drawer.
+
+The month, week and agenda themselves are drawn by ``calendar_grid``.
 
 Only the visible range is filtered into cards; the catalog never goes to the browser. Cards
 are kept on the shared catalog (``LiveCatalog.derived``), so sessions looking at the same
@@ -22,9 +24,6 @@ from ..text import escape_markdown, one_line
 from .data import LiveCatalog
 from .detail import DAY_KEY, open_release
 
-CARDS_PER_DAY = {"month": 3, "week": 12, "agenda": 200}
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_NO_CARDS: tuple[list, int] = ([], 0)
 _SLOTS = string.ascii_lowercase
 
 
@@ -59,38 +58,6 @@ def _undated(live: LiveCatalog, dateless: ReleaseFilter, tz: str) -> pd.DataFram
     return live.rows(positions, columns).to_pandas()
 
 
-def draw_month(cards: pd.DataFrame, anchor: dt.date, today: dt.date) -> None:
-    by_day = _by_day(cards, "month")
-    header = st.columns(7, gap="small")
-    for column, name in zip(header, WEEKDAYS, strict=True):
-        column.markdown(f"**{name}**")
-    for week in bucketing.month_grid(anchor):
-        columns = st.columns(7, gap="small")
-        for column, day in zip(columns, week, strict=True):
-            with column.container(border=True, key=f"day-{day.isoformat()}"):
-                _day_heading(day, today, faded=day.month != anchor.month)
-                _day_cards(*by_day.get(day, _NO_CARDS), day, "month")
-
-
-def draw_week(cards: pd.DataFrame, anchor: dt.date, today: dt.date) -> None:
-    by_day = _by_day(cards, "week")
-    start = bucketing.week_start(anchor)
-    columns = st.columns(7, gap="small")
-    for offset, column in enumerate(columns):
-        day = start + dt.timedelta(days=offset)
-        with column.container(border=True, key=f"day-{day.isoformat()}"):
-            _day_heading(day, today, faded=False, weekday=True)
-            _day_cards(*by_day.get(day, _NO_CARDS), day, "week")
-
-
-def draw_agenda(cards: pd.DataFrame, today: dt.date) -> None:
-    for day, (shown, total) in _by_day(cards, "agenda").items():
-        marker = " · today" if day == today else ""
-        st.markdown(f"#### {day:%A %-d %B %Y}{marker}")
-        with st.container(key=f"day-{day.isoformat()}"):
-            _day_cards(shown, total, day, "agenda")
-
-
 def draw_undated(tba: pd.DataFrame, limit: int = 100) -> None:
     """The first ``limit`` TBA releases, each opening its detail drawer."""
     if tba.empty:
@@ -114,8 +81,8 @@ def _close_day() -> None:
 def show_day(cards: pd.DataFrame, day: dt.date) -> None:
     """Every card of one day: the "+N more" drawer."""
     st.subheader(f"{day:%A %-d %B %Y}", anchor=False)
-    of_day = list(cards[cards["day"] == day].itertuples())
-    _day_cards(of_day, len(of_day), day, "day")
+    for index, card in enumerate(cards[cards["day"] == day].itertuples()):
+        _card(card, f"day-{day.isoformat()}-{index}")
 
 
 def card_css() -> str:
@@ -128,46 +95,6 @@ def card_css() -> str:
     rules.append('div[class*="st-key-card-"] button {text-align: left; justify-content: start;}')
     rules.append('div[class*="st-key-card-"] p {margin-bottom: 0;}')
     return "<style>" + "\n".join(rules) + "</style>"
-
-
-def _by_day(cards: pd.DataFrame, view: str) -> dict[dt.date, tuple[list, int]]:
-    """Each day's cards to draw (the view's limit) and how many it has in all, in day order.
-
-    A busy month of a large catalog holds 100,000+ cards and a month cell shows three, so
-    only the shown ones become rows, in one pass.
-    """
-    if cards.empty:
-        return {}
-    totals = cards.groupby("day", sort=True).size()
-    shown: dict[dt.date, list] = {day: [] for day in totals.index}
-    for card in cards.groupby("day", sort=False).head(CARDS_PER_DAY[view]).itertuples():
-        shown[card.day].append(card)
-    return {day: (shown[day], int(total)) for day, total in totals.items()}
-
-
-def _day_heading(day: dt.date, today: dt.date, faded: bool, weekday: bool = False) -> None:
-    label = f"{day:%a} {day.day}" if weekday else str(day.day)
-    if day == today:
-        st.markdown(f":blue-background[**{label}**]")
-    elif faded:
-        st.caption(label)
-    else:
-        st.markdown(f"**{label}**")
-
-
-def _day_cards(shown: list, total: int, day: dt.date, view: str) -> None:
-    """Draw ``shown`` (the first cards of the day) and a "+N more" for the rest of ``total``."""
-    for index, card in enumerate(shown):
-        _card(card, f"{view}-{day.isoformat()}-{index}")
-    hidden = total - len(shown)
-    if hidden > 0:
-        st.button(
-            f"+{hidden} more",
-            key=f"more-{view}-{day.isoformat()}",
-            type="tertiary",
-            on_click=_open_day,
-            args=(day,),
-        )
 
 
 def _card(card, key: str) -> None:
@@ -185,7 +112,7 @@ def _card(card, key: str) -> None:
         on_click=open_release,
         args=(card.title_id, card.release_id),
     )
-    if clicked and key.startswith("day-"):
+    if clicked:
         st.rerun()  # a click inside the day's drawer reran only the drawer
 
 
