@@ -16,7 +16,6 @@ today = dt.datetime.now(dt.UTC).date()
 all_days = live.days(tz)
 opening = bucketing.opening_day(all_days, today)
 
-st.html(calendar_view.card_css())
 st.title("Release calendar", anchor=False)
 
 

@@ -80,12 +80,13 @@ def _close_day() -> None:
 @st.dialog("All releases of the day", position="right", on_dismiss=_close_day)
 def show_day(cards: pd.DataFrame, day: dt.date) -> None:
     """Every card of one day: the "+N more" drawer."""
+    st.html(_card_css())  # here, not on the page: st.html's code would slow every first paint
     st.subheader(f"{day:%A %-d %B %Y}", anchor=False)
     for index, card in enumerate(cards[cards["day"] == day].itertuples()):
         _card(card, f"day-{day.isoformat()}-{index}")
 
 
-def card_css() -> str:
+def _card_css() -> str:
     """Per-service colour stripes, keyed on the CSS class each card's key produces."""
     rules = [
         f'div[class*="st-key-card-"][class*="-svc{_SLOTS[i]}"] button '
