@@ -623,6 +623,8 @@ def _check_choices(table, column, origin):
 
 def _check_unique_ids(table, origin):
     ids = table["release_id"]
+    if len(pc.unique(ids)) == len(ids):  # the usual case, in half the time of counting
+        return
     counts = pc.value_counts(ids)
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     if len(repeated):

@@ -95,7 +95,10 @@ class LiveCatalog:
         catalog = load_catalog(location)
         table = catalog.table
         search = pa.chunked_array(
-            [pc.dictionary_encode(piece) for piece in _pieces(search_text(table))],
+            [
+                pc.dictionary_encode(search_text(table.slice(start, ENCODED_ROWS)))
+                for start in range(0, table.num_rows, ENCODED_ROWS)
+            ],
             pa.dictionary(pa.int32(), pa.string()),
         )
         shared = {n: SharedColumn.of(table[n]) for n in SHARED_COLUMNS if n in table.column_names}
