@@ -3,33 +3,18 @@ and what the server process holds in memory (VmRSS from /proc)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from report import Figure
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-from calendar_data.ui.data import CATALOG_ENV
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(REPO / "tests"))  # the browser tests' harness: server and Chromium
+from browser import ScriptRuns, chromium, served  # noqa: E402
+
 VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 120_000
 POLL_MS = 20  # how often the page is checked: the resolution of the browser timings
@@ -58,46 +43,6 @@ FILTER_APPLIED = f"""(before) => ({CALENDAR_READY})() && ({MATCH_LINE})() !== be
 # --------------------------------------------------------------------------- server
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def served(catalog: Path, log: Path) -> Iterator[tuple[str, int]]:
-    """``streamlit run app.py`` over ``catalog``; yields its URL and process id."""
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true"]
-    command += [f"--server.port={port}", "--server.address=127.0.0.1"]
-    command += ["--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
-    env = {**os.environ, CATALOG_ENV: str(catalog)}
-    with open(log, "wb") as output:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(server, url, log)
-        yield url, server.pid
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                return
-        time.sleep(0.2)
-    tail = log.read_text(errors="replace")[-2000:]
-    raise RuntimeError(f"streamlit did not come up at {url}:\n{tail}")
-
-
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -106,16 +51,6 @@ def rss_mb(pid: int) -> float:
 
 
 # --------------------------------------------------------------------------- browser
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _new_page(browser: Browser) -> Page:
@@ -143,28 +78,6 @@ def first_paints(browser: Browser, url: str, sessions: int) -> tuple[float, list
         page.context.close()
         warm.append(seconds)
     return cold, warm
-
-
-class ScriptRuns:
-    """Seconds of each script run as the page sees it: from the server's first message of the
-    run (``new_session``) to its ``script_finished``, read off the websocket. (The page's
-    ``data-test-script-state`` misses quick runs: they start and end between two renders.)"""
-
-    def __init__(self, page: Page) -> None:
-        self.seconds: list[float] = []
-        self._started = 0.0
-        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
-
-    def _received(self, payload: bytes | str) -> None:
-        if not isinstance(payload, bytes):
-            return
-        message = ForwardMsg()
-        message.ParseFromString(payload)
-        kind = message.WhichOneof("type")
-        if kind == "new_session":
-            self._started = time.perf_counter()
-        elif kind == "script_finished":
-            self.seconds.append(time.perf_counter() - self._started)
 
 
 def filter_repaints(page: Page, runs: ScriptRuns, services: list[str]) -> tuple[list, list]:

@@ -38,7 +38,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from browser import CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_app  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, IDLE, served  # noqa: E402
 
 CATALOG = REPO / "benchmarks" / ".data" / "demo-1m.parquet"
 ROWS = 1_000_000
@@ -113,18 +113,6 @@ def descendants(pid: int) -> set[int]:
             found.add(child)
             stack.append(child)
     return found
-
-
-def server_pid(port: int) -> int:
-    """The Streamlit server among this process's children (it listens on ``port``)."""
-    for pid in descendants(os.getpid()):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except FileNotFoundError:
-            continue
-        if f"--server.port={port}".encode() in command:
-            return pid
-    raise RuntimeError(f"no server process listening on port {port}")
 
 
 async def connected_sessions(client: httpx.AsyncClient, timeout: float) -> int:
@@ -468,8 +456,7 @@ def main() -> int:
 
     ensure_catalog(args.catalog)
     log = args.catalog.parent / "loadtest-server.log"
-    with streamlit_app(args.catalog, log) as url:
-        server = server_pid(int(url.rsplit(":", 1)[1]))
+    with served(args.catalog, log) as (url, server):
         result = asyncio.run(load(url, server, args))
     section = report(result, args)
     print(section)

@@ -46,7 +46,15 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_app(catalog: str | Path, log: Path) -> Iterator[str]:
-    """Serve ``app.py`` over ``catalog`` on a free local port; yield its base URL.
+    """Serve ``app.py`` over ``catalog`` on a free local port; yield its base URL."""
+    with served(catalog, log) as (url, _):
+        yield url
+
+
+@contextmanager
+def served(catalog: str | Path, log: Path) -> Iterator[tuple[str, int]]:
+    """Serve ``app.py`` over ``catalog`` on a free local port; yield its base URL and the
+    server's process id.
 
     The server's output goes to ``log``, quoted in the error when it does not come up.
     """
@@ -71,7 +79,7 @@ def streamlit_app(catalog: str | Path, log: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(server, url, log)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         try:
@@ -127,20 +135,32 @@ def wait_idle(page: Page) -> None:
 
 
 class ScriptRuns:
-    """Counts the script runs the server reports finished to a page (``script_finished`` on
-    the websocket), so a test can wait for the run its click started rather than catch the app
-    idle in the moment before that run begins. The page's ``data-test-script-state`` cannot
-    tell: a quick run starts and ends between two renders and the attribute never changes."""
+    """The script runs the server reports to a page, read off the websocket: how many have
+    finished, and how long each took from its first message (``new_session``) to its
+    ``script_finished``. A test waits for the run its click started rather than catch the app
+    idle in the moment before that run begins; the page's ``data-test-script-state`` cannot
+    tell, as a quick run starts and ends between two renders and the attribute never changes.
+    """
 
     def __init__(self, page: Page) -> None:
-        self.finished = 0
+        self.seconds: list[float] = []
+        self._started = 0.0
         page.on("websocket", lambda socket: socket.on("framereceived", self._received))
 
+    @property
+    def finished(self) -> int:
+        return len(self.seconds)
+
     def _received(self, payload: bytes | str) -> None:
-        if isinstance(payload, bytes):
-            message = ForwardMsg()
-            message.ParseFromString(payload)
-            self.finished += message.WhichOneof("type") == "script_finished"
+        if not isinstance(payload, bytes):
+            return
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            self._started = time.perf_counter()
+        elif kind == "script_finished":
+            self.seconds.append(time.perf_counter() - self._started)
 
 
 _RUNS: dict[Page, ScriptRuns] = {}

@@ -191,23 +191,39 @@ def _releasing(compute: Callable[[], Any]) -> Callable[[], Any]:
 
 class Recent:
     """A thread-safe cache of the most recently used values, at most ``entries`` of them and,
-    when ``rows`` is given, at most that many in all by ``len`` (the newest is always kept)."""
+    when ``rows`` is given, at most that many in all by ``len`` (the newest is always kept).
+
+    Sessions asking for the same missing key at once wait for one computation: under load,
+    many sessions open the same month together, and each computing it would multiply both
+    the work and the memory held at the peak.
+    """
 
     def __init__(self, entries: int, rows: int | None = None):
         self._values: OrderedDict = OrderedDict()
         self._entries, self._rows = entries, rows
         self._lock = threading.Lock()
+        self._computing: dict[Any, threading.Lock] = {}
 
     def get(self, key, compute: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
                 return self._values[key]
-        value = compute()  # unlocked: a slow computation holds no one else up
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > max(1, self._entries) or self._too_many_rows():
-                self._values.popitem(last=False)
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:  # other keys are computed meanwhile
+            with self._lock:
+                if key in self._values:  # computed by whoever held the key before
+                    self._values.move_to_end(key)
+                    return self._values[key]
+            try:
+                value = compute()
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > max(1, self._entries) or self._too_many_rows():
+                    self._values.popitem(last=False)
         return value
 
     def _too_many_rows(self) -> bool:
