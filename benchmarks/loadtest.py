@@ -1,8 +1,9 @@
 """Load test: many browser sessions on one dashboard server over the 1M-row demo catalog.
 
 One Streamlit server serves ``benchmarks/.data/demo-1m.parquet`` (built with ``calendar-data
-demo`` when missing). ``--sessions`` Playwright contexts in one or a few Chromium processes
-each repeat a viewer's journey until ``--seconds`` have passed: open a month, pick a service
+demo`` when missing). ``--sessions`` Playwright contexts in one or a few Chromium processes,
+arriving one after another over the first ``--ramp`` seconds, each repeat a viewer's journey
+until ``--seconds`` have passed: open a month, pick a service
 and a genre, go to the next month, open and close a release's drawer, go to Browse, narrow
 it to that month and download the CSV. Every step is timed from the action until the app is
 idle again with its effect on screen.
@@ -267,8 +268,15 @@ class Viewer:
 
 
 async def run_viewer(
-    browser: Browser, url: str, deadline: float, tally: Tally, seed: int, think: float
+    browser: Browser,
+    url: str,
+    deadline: float,
+    tally: Tally,
+    seed: int,
+    think: float,
+    delay: float = 0.0,
 ):
+    await asyncio.sleep(delay)  # sessions arrive over the ramp, not all in one instant
     context = await browser.new_context(
         viewport=VIEWPORT, timezone_id="UTC", locale="en-GB", accept_downloads=True
     )
@@ -296,7 +304,15 @@ async def load(url: str, server: int, args: argparse.Namespace) -> dict:
         sampler = asyncio.create_task(sample_until(stop, url, server, args.every, samples))
         deadline = time.monotonic() + args.seconds
         viewers = [
-            run_viewer(browsers[n % len(browsers)], url, deadline, tally, n, args.think)
+            run_viewer(
+                browsers[n % len(browsers)],
+                url,
+                deadline,
+                tally,
+                n,
+                args.think,
+                delay=n * args.ramp / args.sessions,
+            )
             for n in range(args.sessions)
         ]
         load_started = time.monotonic()
@@ -370,8 +386,9 @@ def report(result: dict, args: argparse.Namespace) -> str:
         f"{platform.python_implementation()} {platform.python_version()} · "
         f"{ROWS:,}-row demo catalog · {args.sessions} browser sessions in {args.browsers} "
         f"Chromium process(es) on the same machine · {args.seconds} s of load, "
-        f"{args.think:g} s mean think time between steps (`benchmarks/loadtest.py "
-        f"--sessions {args.sessions} --seconds {args.seconds} --think {args.think:g}`).",
+        f"sessions arriving over the first {args.ramp:g} s, {args.think:g} s mean think time "
+        f"between steps (`benchmarks/loadtest.py --sessions {args.sessions} --seconds "
+        f"{args.seconds} --think {args.think:g} --ramp {args.ramp:g}`).",
         "",
         "| | |",
         "|---|---|",
@@ -447,6 +464,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=120, help="how long the load lasts")
     parser.add_argument("--browsers", type=int, default=1, help="Chromium processes")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between steps")
+    parser.add_argument(
+        "--ramp", type=float, default=30, help="seconds over which the sessions arrive"
+    )
     parser.add_argument("--warmup", type=float, default=30, help="seconds before memory counts")
     parser.add_argument("--settle", type=float, default=150, help="watch memory this long after")
     parser.add_argument("--every", type=float, default=5, help="seconds between memory samples")
