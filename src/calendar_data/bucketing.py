@@ -242,7 +242,14 @@ def _badge_texts(columns: dict, flags: dict) -> pa.Array:
         "Finale",
     )
     tentative = pc.if_else(columns["tentative"], "Tentative", _NO_TEXT)
-    return pc.binary_join_element_wise(label, episodes, tentative, " · ", null_handling="skip")
+    return pc.fill_null(_present_joined(_present_joined(label, episodes), tentative), "")
+
+
+def _present_joined(first, second, separator: str = " · "):
+    """``first · second``, or whichever is present. (``binary_join_element_wise`` with
+    ``null_handling="skip"`` drops the rows where every part is null, in pyarrow 26.)"""
+    both = pc.binary_join_element_wise(first, second, separator)
+    return pc.coalesce(both, first, second)
 
 
 def _joined(*parts) -> pa.Array:
