@@ -167,6 +167,16 @@ def test_card_opens_drawer_and_the_url_follows(page, app_url):
     expect_netflix_november(page)
 
 
+def test_calendar_works_from_the_keyboard_and_names_its_days(page, app_url):
+    open_app(page, f"{app_url}/?{NETFLIX_NOVEMBER}&date=2023-11-01")
+    cell = page.get_by_role("group", name="Thursday 2 November 2023")
+    expect(cell).to_have_attribute("data-day", "2023-11-02")
+    cell.get_by_role("button", name=TITLE).focus()
+    with rerun(page):
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_contain_text("Mark Ruffalo as Daniel LeBlanc")
+
+
 def test_crowded_day_more_button_lists_every_release(page, app_url):
     open_app(page, f"{app_url}/?{NOVEMBER}&date=2023-11-01")
     crowded = [r["title"] for r in sample_rows() if str(r["release_date"]) == CROWDED_DAY]

@@ -72,6 +72,7 @@ def test_days_outside_the_month_are_faded_and_today_is_marked():
     assert by_day["2023-11-02"]["today"] and not by_day["2023-11-01"]["today"]
     agenda = calendar_payload(cards((NOV_2, "A", "Max", "")), "agenda", NOV_2, today=NOV_2)
     assert agenda["days"][0]["label"] == "Thursday 2 November 2023"
+    assert by_day["2023-10-30"]["name"] == "Monday 30 October 2023"
 
 
 def test_text_is_one_bounded_printable_line_and_the_payload_is_json():

@@ -80,6 +80,7 @@ def day_cell(
     return {
         "day": day.isoformat(),
         "label": label,
+        "name": f"{day:%A %-d %B %Y}",  # what a screen reader announces for the cell
         "today": day == today,
         "faded": view == "month" and day.month != anchor.month,
         "cards": cards,

@@ -11,8 +11,10 @@ export default function (component) {
 }
 
 function dayCell(day, view, setTriggerValue) {
-  const cell = element("section", "day");
+  const cell = element("div", "day");
   cell.dataset.day = day.day;
+  cell.setAttribute("role", "group");
+  cell.setAttribute("aria-label", day.name);
   cell.classList.toggle("faded", day.faded);
   cell.classList.toggle("today", day.today);
   const heading = cell.appendChild(element(view === "agenda" ? "h4" : "div", "label", day.label));
