@@ -23,7 +23,9 @@ _ASSETS = Path(__file__).parent / "assets"
 
 
 def _css() -> str:
-    stripes = (f".svc-{slot} {{ border-left-color: {hex}; }}" for slot, hex in enumerate(PALETTE))
+    stripes = (
+        f".svc-{slot} {{ border-left-color: {colour}; }}" for slot, colour in enumerate(PALETTE)
+    )
     return (_ASSETS / "calendar.css").read_text(encoding="utf-8") + "\n".join(stripes)
 
 

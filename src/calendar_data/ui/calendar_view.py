@@ -17,9 +17,9 @@ import pandas as pd
 import pyarrow.compute as pc
 import streamlit as st
 
-from .. import bucketing
+from .. import bucketing, grid
 from ..filters import ReleaseFilter, in_set
-from ..palette import PALETTE, colour_index
+from ..palette import PALETTE
 from ..text import escape_markdown, one_line
 from .data import LiveCatalog
 from .detail import DAY_KEY, open_release
@@ -99,14 +99,11 @@ def _card_css() -> str:
 
 
 def _card(card, key: str) -> None:
-    """One button per card, the title over the service and badges: a month holds up to 200
-    cards, and every element costs the browser time on each redraw."""
-    slot = _SLOTS[colour_index(card.service)]
-    details = " · ".join(part for part in (card.service, card.badge) if part)
-    title = escape_markdown(one_line(card.title, 80))
+    """A card of the day drawer: one button, its title over its service and badges."""
+    shown = grid.card_data(card)
     clicked = st.button(
-        f"{title}  \n:small[:gray[{escape_markdown(one_line(details, 120))}]]",
-        key=f"card-{key}-svc{slot}",
+        f"{escape_markdown(shown['title'])}  \n:small[:gray[{escape_markdown(shown['details'])}]]",
+        key=f"card-{key}-svc{_SLOTS[shown['slot']]}",
         type="tertiary",
         width="stretch",
         wrap=True,
@@ -115,7 +112,3 @@ def _card(card, key: str) -> None:
     )
     if clicked:
         st.rerun()  # a click inside the day's drawer reran only the drawer
-
-
-def _open_day(day: dt.date) -> None:
-    st.session_state[DAY_KEY] = day
