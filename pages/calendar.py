@@ -1,10 +1,9 @@
 """Calendar: month grid, week and agenda, with the title's detail panel."""
 
-import datetime as dt
-
 import streamlit as st
 
 from calendar_data import bucketing, grid
+from calendar_data.days import local_today
 from calendar_data.text import escape_markdown
 from calendar_data.ui import calendar_grid, calendar_view
 from calendar_data.ui.context import current
@@ -12,7 +11,7 @@ from calendar_data.ui.detail import DAY_KEY, show_open_panel
 
 context = current()
 live, release_filter, tz = context.live, context.release_filter, context.tz
-today = dt.datetime.now(dt.UTC).date()
+today = local_today(tz)
 all_days = live.days(tz)
 opening = bucketing.opening_day(all_days, today)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from calendar_data.days import DEFAULT_TIMEZONE, local_days, valid_timezone
+from calendar_data.days import DEFAULT_TIMEZONE, local_days, local_today, valid_timezone
 from calendar_data.schema import SCHEMA
 
 NOV_1, NOV_2 = dt.date(2023, 11, 1), dt.date(2023, 11, 2)
@@ -106,3 +106,16 @@ def test_valid_timezone_rejects(name):
 def test_valid_timezone_accepts_real_zones(name):
     assert valid_timezone(name) == name
     local_days(table(), name)  # and Arrow can use every zone it accepts
+
+
+@pytest.mark.parametrize(
+    ("now", "tz", "today"),
+    [
+        ("2026-11-24T12:00:00+00:00", "Pacific/Kiritimati", dt.date(2026, 11, 25)),
+        ("2026-11-24T12:00:00+00:00", "Pacific/Honolulu", dt.date(2026, 11, 24)),
+        ("2026-11-24T02:00:00+00:00", "Pacific/Honolulu", dt.date(2026, 11, 23)),
+        ("2026-11-24T23:59:59+00:00", "UTC", dt.date(2026, 11, 24)),
+    ],
+)
+def test_today_is_the_viewers_day(now, tz, today):
+    assert local_today(tz, dt.datetime.fromisoformat(now)) == today

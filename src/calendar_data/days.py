@@ -6,6 +6,7 @@ their platform date everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 import pyarrow as pa
@@ -28,6 +29,11 @@ def valid_timezone(name: object) -> str | None:
     except (ValueError, zoneinfo.ZoneInfoNotFoundError, OSError, pa.ArrowInvalid):
         return None
     return name
+
+
+def local_today(tz: str = DEFAULT_TIMEZONE, now: dt.datetime | None = None) -> dt.date:
+    """Today where the viewer is (``now`` is for tests): the calendar marks this day."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(zoneinfo.ZoneInfo(tz)).date()
 
 
 def local_days(table: pa.Table, tz: str = DEFAULT_TIMEZONE) -> pa.ChunkedArray:
