@@ -13,6 +13,8 @@ from sample import write_sample
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
+from calendar_data.ui import calendar_view
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REFERENCE_ID = "all-the-light-we-cannot-see"
 
@@ -296,6 +298,17 @@ def test_more_opens_the_days_drawer(catalog):
     drawer = at.get("dialog")[0]
     titles = [b.label for b in drawer.get("button") if b.key.startswith("card-day-")]
     assert len(titles) == len(crowded["cards"]) + crowded["more"]
+
+
+def test_a_crowded_days_drawer_shows_its_first_cards(catalog, monkeypatch):
+    monkeypatch.setattr(calendar_view, "DRAWER_CARDS", 2)
+    at = run_app(date="2023-11-01")
+    crowded = next(d for d in calendar_payload(at)["days"] if d["more"] > 0)
+    click_in_calendar(at, "more", crowded["day"])
+    drawer = at.get("dialog")[0]
+    assert len([b for b in drawer.get("button") if b.key.startswith("card-day-")]) == 2
+    total = len(crowded["cards"]) + crowded["more"]
+    assert any(f"The first 2 of {total} releases" in c.value for c in drawer.get("caption"))
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,9 @@ from .data import LiveCatalog
 from .detail import DAY_KEY, open_release
 
 _SLOTS = string.ascii_lowercase
+#: Cards the day drawer draws: a day of a million-row catalog holds thousands, and each is a
+#: button the browser must build.
+DRAWER_CARDS = 200
 
 
 def visible_cards(
@@ -79,10 +82,16 @@ def _close_day() -> None:
 
 @st.dialog("All releases of the day", position="right", on_dismiss=_close_day)
 def show_day(cards: pd.DataFrame, day: dt.date) -> None:
-    """Every card of one day: the "+N more" drawer."""
+    """The cards of one day, the first :data:`DRAWER_CARDS` of them: the "+N more" drawer."""
     st.html(_card_css())  # here, not on the page: st.html's code would slow every first paint
     st.subheader(f"{day:%A %-d %B %Y}", anchor=False)
-    for index, card in enumerate(cards[cards["day"] == day].itertuples()):
+    of_day = cards[cards["day"] == day]
+    if len(of_day) > DRAWER_CARDS:
+        st.caption(
+            f"The first {DRAWER_CARDS} of {len(of_day):,} releases. Narrow the filters, or "
+            "list them all on Browse."
+        )
+    for index, card in enumerate(of_day.head(DRAWER_CARDS).itertuples()):
         _card(card, f"day-{day.isoformat()}-{index}")
 
 
