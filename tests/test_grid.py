@@ -82,3 +82,9 @@ def test_text_is_one_bounded_printable_line_and_the_payload_is_json():
     assert card["title"].startswith("<b>x</b> evil y") and len(card["title"]) <= 80
     assert card["details"] == "Max Bad"
     assert json.loads(json.dumps(payload)) == payload
+
+
+def test_an_agenda_day_shows_fifty_cards_and_counts_the_rest():
+    busy = cards(*[(NOV_2, f"Show {i}", "Max", "") for i in range(60)])
+    day = calendar_payload(busy, "agenda", NOV_2, NOV_2)["days"][0]
+    assert len(day["cards"]) == CARDS_PER_DAY["agenda"] == 50 and day["more"] == 10

@@ -15,7 +15,7 @@ from .palette import colour_index
 from .text import one_line
 
 #: How many cards a day shows in each view before "+N more".
-CARDS_PER_DAY = {"month": 3, "week": 12, "agenda": 200}
+CARDS_PER_DAY = {"month": 3, "week": 12, "agenda": 50}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
