@@ -251,24 +251,23 @@ def export_figures(live: LiveCatalog, rows: int, repeats: int) -> list[Figure]:
     ics = median_seconds(
         lambda: exports.to_ics(live.rows(ics_positions), calendar_name="Benchmark"), repeats
     )
-    full_csv, full_ics = len(csv_positions) == CSV_ROWS, len(ics_positions) == ICS_ROWS
     return [
-        Figure(
-            "Export",
-            f"CSV of {len(csv_positions):,} rows",
-            csv,
-            "s",
-            rows,
-            limit=CSV_LIMIT if full_csv else None,
-            note="" if full_csv else f"target is for {CSV_ROWS:,} rows",
-        ),
-        Figure(
-            "Export",
-            f".ics of {len(ics_positions):,} events",
-            ics,
-            "s",
-            rows,
-            limit=ICS_LIMIT if full_ics else None,
-            note="" if full_ics else f"target is for {ICS_ROWS:,} events",
-        ),
+        _export_figure("CSV", "rows", len(csv_positions), CSV_ROWS, csv, CSV_LIMIT, rows),
+        _export_figure(".ics", "events", len(ics_positions), ICS_ROWS, ics, ICS_LIMIT, rows),
     ]
+
+
+def _export_figure(
+    kind: str, unit: str, count: int, target_count: int, seconds: float, limit: float, rows: int
+) -> Figure:
+    """An export's time; the target applies only when the catalog had ``target_count`` rows."""
+    full = count == target_count
+    return Figure(
+        "Export",
+        f"{kind} of {count:,} {unit}",
+        seconds,
+        "s",
+        rows,
+        limit=limit if full else None,
+        note="" if full else f"target is for {target_count:,} {unit}",
+    )
