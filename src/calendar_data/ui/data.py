@@ -94,11 +94,13 @@ class LiveCatalog:
         """
         catalog = load_catalog(location)
         table = catalog.table
+        encoded = (
+            pc.dictionary_encode(search_text(table.slice(start, ENCODED_ROWS)))
+            for start in range(0, table.num_rows, ENCODED_ROWS)
+        )
+        # Built from arrays: given chunked arrays, pa.chunked_array reads them value by value.
         search = pa.chunked_array(
-            [
-                pc.dictionary_encode(search_text(table.slice(start, ENCODED_ROWS)))
-                for start in range(0, table.num_rows, ENCODED_ROWS)
-            ],
+            [chunk for piece in encoded for chunk in piece.chunks],
             pa.dictionary(pa.int32(), pa.string()),
         )
         shared = {n: SharedColumn.of(table[n]) for n in SHARED_COLUMNS if n in table.column_names}
@@ -242,6 +244,8 @@ class SharedColumn:
     @classmethod
     def of(cls, column: pa.ChunkedArray) -> SharedColumn:
         """Values are shared within pieces of :data:`ENCODED_ROWS` rows."""
+        if len(column) and column.null_count == len(column):  # an optional column left out
+            return cls(pa.nulls(1, column.type), pa.array(np.zeros(len(column), np.uint8)))
         values, index, known = [], [], 0
         for piece in _pieces(column):
             codes = pc.dictionary_encode(_identity(piece), null_encoding="encode").indices
@@ -260,8 +264,13 @@ class SharedColumn:
 
 
 def _pieces(column: pa.ChunkedArray) -> list[pa.Array]:
-    whole = column.combine_chunks()
-    return [whole.slice(start, ENCODED_ROWS) for start in range(0, len(whole), ENCODED_ROWS)]
+    """``column`` in pieces of at most :data:`ENCODED_ROWS` rows, cut from its chunks as they
+    are: joining a million-row text or list column's chunks first costs more than encoding it."""
+    return [
+        chunk.slice(start, ENCODED_ROWS)
+        for chunk in column.chunks
+        for start in range(0, len(chunk), ENCODED_ROWS)
+    ]
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:
