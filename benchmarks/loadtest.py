@@ -1,12 +1,13 @@
 """Load test: many browser sessions on one dashboard server over the 1M-row demo catalog.
 
 One Streamlit server serves ``benchmarks/.data/demo-1m.parquet`` (built with ``calendar-data
-demo`` when missing). ``--sessions`` Playwright contexts in one or a few Chromium processes,
-arriving one after another over the first ``--ramp`` seconds, each repeat a viewer's journey
-until ``--seconds`` have passed: open a month, pick a service
-and a genre, go to the next month, open and close a release's drawer, go to Browse, narrow
-it to that month and download the CSV. Every step is timed from the action until the app is
-idle again with its effect on screen.
+demo`` when missing). ``--sessions`` Playwright contexts in one or a few Chromium processes
+arrive one after another over ``--ramp`` seconds; each opens the app on a month (its one page
+load, timed as "arrive") and then, in the same tab, repeats a viewer's journey until every
+session has been present for ``--seconds``: pick a service and a genre, go to the next month,
+open and close a release's drawer, go to Browse, narrow it to that month, download the CSV,
+clear the filters, go back to the calendar and pick another month. Every step is timed from
+the action until the app is idle again with its effect on screen.
 
 Meanwhile the server's resident memory (VmRSS) and the CPU time of the server and of the
 browsers are sampled. After the load, every context is closed and memory is watched while
@@ -48,6 +49,9 @@ YEAR = 2026
 TIMEOUT_MS = 30_000
 VIEWPORT = {"width": 1280, "height": 900}
 SECTION = "## Load test"
+ARRIVE = "arrive (new page)"
+RELOAD = "reload after an error"
+PAGE_LOADS = (ARRIVE, RELOAD)
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -62,8 +66,17 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     journeys: int = 0
 
-    def timings(self) -> list[float]:
-        return [s for values in self.seconds.values() for s in values]
+    def timings(self, page_loads: bool = False) -> list[float]:
+        """Interactions in the open tab, or (``page_loads``) the pages loaded."""
+        return [
+            s
+            for name, values in self.seconds.items()
+            if (name in PAGE_LOADS) == page_loads
+            for s in values
+        ]
+
+    def page_load_errors(self) -> int:
+        return sum(error.startswith(PAGE_LOADS) for error in self.errors)
 
 
 @dataclass
@@ -155,7 +168,8 @@ async def sample_until(
 
 
 class Viewer:
-    """One browser context going through the journey again and again.
+    """One browser context: it opens the app once, then goes through the journey again and
+    again in the same tab (after a failed step, it reloads the page and starts over).
 
     Each step waits for an effect the server produces (a URL parameter it writes, an element
     it draws) and then for the app to be idle, with event-driven waits rather than polling
@@ -164,6 +178,7 @@ class Viewer:
 
     def __init__(self, page: Page, url: str, tally: Tally, rng: random.Random, think: float):
         self.page, self.url, self.tally, self.rng, self.think = page, url, tally, rng, think
+        self.cards = page.locator("[data-card^='month-']")
         page.on("pageerror", lambda error: tally.errors.append(f"page error: {error}"))
 
     async def shown(self, locator) -> None:
@@ -181,23 +196,49 @@ class Viewer:
         if await exceptions.count():
             raise RuntimeError(f"the app showed an exception: {await exceptions.inner_text()}")
 
-    async def step(self, name: str, action) -> None:
-        await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)  # the viewer reads
+    async def step(self, name: str, action, think: bool = True) -> bool:
+        """Run one timed step; a failure is tallied as an error and ends the journey."""
+        if think:
+            await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)  # the viewer reads
         started = time.monotonic()
-        await action()
-        await self.idle()
+        try:
+            await action()
+            await self.idle()
+        except Exception as error:  # noqa: BLE001 (any failure is an error to report)
+            self.tally.errors.append(f"{name}: {str(error).splitlines()[0][:200]}")
+            return False
         self.tally.seconds[name].append(time.monotonic() - started)
+        return True
 
-    async def journey(self) -> None:
-        page, rng = self.page, self.rng
-        month = dt.date(YEAR, rng.choice(MONTHS), 1)
-        following = dt.date(YEAR, month.month + 1, 1)
-        month_end = (following + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
-        cards = page.locator("[data-card^='month-']")
+    async def load_page(self, name: str, month: dt.date) -> bool:
+        """Open the app on ``month``: a page load, as a viewer following a link does."""
 
         async def open_month():
-            await page.goto(f"{self.url}/?date={month.isoformat()}")
-            await self.shown(cards)
+            await self.page.goto(f"{self.url}/?date={month.isoformat()}")
+            await self.shown(self.cards)
+
+        return await self.step(name, open_month, think=name != ARRIVE)
+
+    async def journey(self, month: dt.date, on_calendar: bool) -> bool:
+        """The viewer's path through ``month``; ``on_calendar``: the tab already shows it."""
+        page, rng = self.page, self.rng
+        following = dt.date(YEAR, month.month + 1, 1)
+        month_end = (following + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+
+        async def type_date(key: str, day: dt.date):
+            await page.locator(f".st-key-{key}").get_by_role("spinbutton").first.click()
+            await page.keyboard.type(day.strftime("%Y%m%d"))
+            await page.locator("h1").first.click()  # the field commits its value on blur
+
+        async def to_calendar():
+            nav = page.get_by_test_id("stSidebarNav")
+            await nav.get_by_role("link", name="Calendar", exact=True).click()
+            await self.shown(page.locator(".st-key-date"))
+
+        async def to_month():
+            await type_date("date", month)
+            await self.url_has(f"date={month.isoformat()}")  # written by the server's rerun
+            await self.shown(self.cards)
 
         async def pick(key: str):
             await page.locator(f".st-key-{key} input").click()
@@ -205,7 +246,7 @@ class Viewer:
             await self.shown(options)
             await options.nth(rng.randrange(min(6, await options.count()))).click()
             await page.keyboard.press("Escape")
-            await self.url_has(f"{key}=")  # written by the server's rerun
+            await self.url_has(f"{key}=")
 
         async def next_month():
             await page.locator(".st-key-next button").click()
@@ -217,7 +258,7 @@ class Viewer:
             )
 
         async def open_drawer():
-            await cards.get_by_role("button").first.click()
+            await self.cards.get_by_role("button").first.click()
             await self.url_has("id=")
             await self.shown(page.get_by_role("dialog"))
 
@@ -232,9 +273,7 @@ class Viewer:
 
         async def narrow_to_month():
             for key, day in (("from", following), ("to", month_end)):
-                await page.locator(f".st-key-{key}").get_by_role("spinbutton").first.click()
-                await page.keyboard.type(day.strftime("%Y%m%d"))
-                await page.locator("h1").first.click()  # the field commits its value on blur
+                await type_date(key, day)
             captions = page.get_by_test_id("stCaptionContainer")
             whole_month = re.compile(rf"{following:%Y-%m}(?!-)")  # how the filter says it
             await self.shown(captions.filter(has_text=whole_month))
@@ -248,8 +287,12 @@ class Viewer:
                 raise RuntimeError(f"download failed: {failure}")
             await download.delete()
 
-        for name, action in (
-            ("open", open_month),
+        async def clear_filters():
+            await page.locator(".st-key-clear_filters button").click()
+            await self.url_has("service=", present=False)
+
+        steps = [] if on_calendar else [("calendar", to_calendar), ("month", to_month)]
+        steps += [
             ("service", lambda: pick("service")),
             ("genre", lambda: pick("genre")),
             ("next month", next_month),
@@ -258,13 +301,13 @@ class Viewer:
             ("browse", browse),
             ("dates", narrow_to_month),
             ("csv", download_csv),
-        ):
-            try:
-                await self.step(name, action)
-            except Exception as error:  # noqa: BLE001 (any failure is an error to report)
-                self.tally.errors.append(f"{name}: {str(error).splitlines()[0][:200]}")
-                return
+            ("clear filters", clear_filters),
+        ]
+        for name, action in steps:
+            if not await self.step(name, action):
+                return False
         self.tally.journeys += 1
+        return True
 
 
 async def run_viewer(
@@ -282,9 +325,19 @@ async def run_viewer(
     )
     context.set_default_timeout(TIMEOUT_MS)
     try:
-        viewer = Viewer(await context.new_page(), url, tally, random.Random(seed), think)
+        rng = random.Random(seed)
+        viewer = Viewer(await context.new_page(), url, tally, rng, think)
+        page_name, loaded = ARRIVE, False
         while time.monotonic() < deadline:
-            await viewer.journey()
+            month = dt.date(YEAR, rng.choice(MONTHS), 1)
+            if not loaded:
+                loaded = await viewer.load_page(page_name, month)
+                page_name = RELOAD
+                if not loaded:
+                    continue
+                on_calendar = True
+            loaded = await viewer.journey(month, on_calendar)
+            on_calendar = False
     finally:
         await context.close()
 
@@ -302,7 +355,7 @@ async def load(url: str, server: int, args: argparse.Namespace) -> dict:
         ]
         await first_visit(browsers[0], url)
         sampler = asyncio.create_task(sample_until(stop, url, server, args.every, samples))
-        deadline = time.monotonic() + args.seconds
+        deadline = time.monotonic() + args.ramp + args.seconds  # the last arrival + seconds
         viewers = [
             run_viewer(
                 browsers[n % len(browsers)],
@@ -369,35 +422,36 @@ def slope_mb_per_minute(samples: list[Sample]) -> float:
 
 def report(result: dict, args: argparse.Namespace) -> str:
     tally, samples = result["tally"], result["samples"]
-    warm, closed = args.warmup, result["closed_at"]
+    warm, closed = _warmup(args), result["closed_at"]
     loaded = [s for s in samples if warm <= s.at <= closed]
-    timings = tally.timings()
+    timings, page_loads = tally.timings(), tally.timings(page_loads=True)
     busy = max(closed, 1e-9)
     last_loaded = loaded[-1] if loaded else samples[-1]
     first = samples[0]
     server_cpu = (last_loaded.server_cpu - first.server_cpu) / busy
     browser_cpu = (last_loaded.browser_cpu - first.browser_cpu) / busy
     other_cpu = (last_loaded.machine_cpu - first.machine_cpu) / busy - server_cpu - browser_cpu
-    per_step = (last_loaded.server_cpu - first.server_cpu) / max(len(timings), 1)
+    per_step = (last_loaded.server_cpu - first.server_cpu) / max(len(timings + page_loads), 1)
     lines = [
         SECTION,
         "",
         f"{dt.date.today().isoformat()} · {os.cpu_count()} CPU cores · "
         f"{platform.python_implementation()} {platform.python_version()} · "
         f"{ROWS:,}-row demo catalog · {args.sessions} browser sessions in {args.browsers} "
-        f"Chromium process(es) on the same machine · {args.seconds} s of load, "
-        f"sessions arriving over the first {args.ramp:g} s, {args.think:g} s mean think time "
-        f"between steps (`benchmarks/loadtest.py --sessions {args.sessions} --seconds "
+        f"Chromium process(es) on the same machine · sessions arriving over {args.ramp:g} s, "
+        f"then {args.seconds} s with every session present · {args.think:g} s mean think "
+        f"time between steps (`benchmarks/loadtest.py --sessions {args.sessions} --seconds "
         f"{args.seconds} --think {args.think:g} --ramp {args.ramp:g}`).",
         "",
         "| | |",
         "|---|---|",
         f"| load, until the last journey under way ended | {result['load']:.0f} s |",
         f"| journeys completed | {tally.journeys} |",
-        f"| interactions timed | {len(timings)} |",
-        f"| errors | {len(tally.errors)} |",
-        f"| latency p50 / p95 / max | {percentile(timings, 0.5):.2f} s / "
-        f"{percentile(timings, 0.95):.2f} s / {max(timings, default=float('nan')):.2f} s |",
+        f"| interactions in an open tab, timed | {len(timings)} |",
+        f"| their latency p50 / p95 / max | {_spread(timings)} |",
+        f"| pages loaded (arrivals, reloads after an error) | {len(page_loads)} |",
+        f"| their latency p50 / p95 / max | {_spread(page_loads)} |",
+        f"| errors (of them, page loads) | {len(tally.errors)} ({tally.page_load_errors()}) |",
         f"| CPU, server (cores busy) | {server_cpu:.2f} of {os.cpu_count()} |",
         f"| CPU, Chromium + Playwright (cores busy) | {browser_cpu:.2f} of {os.cpu_count()} |",
         f"| CPU, everything else on the machine | {max(other_cpu, 0):.2f} of {os.cpu_count()} |",
@@ -437,6 +491,18 @@ def report(result: dict, args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _warmup(args: argparse.Namespace) -> float:
+    return args.ramp if args.warmup is None else args.warmup
+
+
+def _spread(values: list[float]) -> str:
+    if not values:
+        return "none"
+    return (
+        f"{percentile(values, 0.5):.2f} s / {percentile(values, 0.95):.2f} s / {max(values):.2f} s"
+    )
+
+
 def _timeline(samples: list[Sample], every: float = 15.0) -> list[str]:
     shown, next_at = [], 0.0
     for sample in samples:
@@ -461,13 +527,17 @@ def write_section(path: Path, section: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=25, help="concurrent browser sessions")
-    parser.add_argument("--seconds", type=int, default=120, help="how long the load lasts")
+    parser.add_argument(
+        "--seconds", type=int, default=120, help="how long the load lasts once all have arrived"
+    )
     parser.add_argument("--browsers", type=int, default=1, help="Chromium processes")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between steps")
     parser.add_argument(
         "--ramp", type=float, default=30, help="seconds over which the sessions arrive"
     )
-    parser.add_argument("--warmup", type=float, default=30, help="seconds before memory counts")
+    parser.add_argument(
+        "--warmup", type=float, help="seconds before memory counts (default: the ramp)"
+    )
     parser.add_argument("--settle", type=float, default=150, help="watch memory this long after")
     parser.add_argument("--every", type=float, default=5, help="seconds between memory samples")
     parser.add_argument("--catalog", type=Path, default=CATALOG)

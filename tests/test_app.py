@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import NamedTuple
 import pytest
 from sample import write_sample
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
 from calendar_data.ui import calendar_view
@@ -146,6 +148,26 @@ def test_clear_filters_empties_the_url(catalog):
     assert at.multiselect(key="service").value == []
     assert "service" not in at.query_params
     assert len(card_titles(at)) > 1
+
+
+def test_clear_filters_resets_the_widgets_without_a_warning(catalog, monkeypatch):
+    """Streamlit warns (once per process, with a stack) about a widget given a default and
+    a value through session state; clearing must not set one off."""
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    logged: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: logged.append(record.getMessage())
+    logger = logging.getLogger(policies.__name__)
+    logger.addHandler(handler)
+    try:
+        at = run_app(service="Netflix", genre="Drama", date="2023-11-01")
+        at.button(key="clear_filters").click().run()
+        at.multiselect(key="kind").select("series").run()
+    finally:
+        logger.removeHandler(handler)
+    assert at.multiselect(key="service").value == []
+    assert at.multiselect(key="kind").value == ["series"]
+    assert not [m for m in logged if "default value" in m], logged
 
 
 def test_bad_parameters_get_a_gentle_notice(catalog):

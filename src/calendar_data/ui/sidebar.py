@@ -109,7 +109,9 @@ def _multiselect(live: LiveCatalog, param: str) -> None:
     st.multiselect(
         label,
         options,
-        default=[value for value in selected if value in labels],
+        # None, not []: Clear filters sets the widget through session state, and Streamlit
+        # warns about a widget given both that and a default.
+        default=[value for value in selected if value in labels] or None,
         format_func=labels.get,
         key=param,
         on_change=_remember,
