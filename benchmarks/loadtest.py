@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pyarrow.parquet as pq
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,20 +60,39 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
+class Step:
+    name: str
+    started: float  # time.monotonic()
+    seconds: float
+
+
+@dataclass
 class Tally:
     """Step timings and failures, shared by every session (one event loop: no locks)."""
 
-    seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    sessions: int
+    steps: list[Step] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     journeys: int = 0
+    arrived: int = 0
+    all_present: float = float("inf")  # when the last session's first page load ended
 
-    def timings(self, page_loads: bool = False) -> list[float]:
-        """Interactions in the open tab, or (``page_loads``) the pages loaded."""
+    def arrival(self) -> None:
+        self.arrived += 1
+        if self.arrived == self.sessions:
+            self.all_present = time.monotonic()
+
+    def timings(self, page_loads: bool = False, all_present: bool | None = None) -> list[float]:
+        """Interactions in the open tab, or (``page_loads``) the pages loaded; with
+        ``all_present``, only those begun once every session was there (or before)."""
+        return [step.seconds for step in self.chosen(page_loads, all_present)]
+
+    def chosen(self, page_loads: bool, all_present: bool | None) -> list[Step]:
         return [
-            s
-            for name, values in self.seconds.items()
-            if (name in PAGE_LOADS) == page_loads
-            for s in values
+            step
+            for step in self.steps
+            if (step.name in PAGE_LOADS) == page_loads
+            and all_present in (None, step.started >= self.all_present)
         ]
 
     def page_load_errors(self) -> int:
@@ -176,8 +196,11 @@ class Viewer:
     back-off, so the time measured is the time a viewer waits.
     """
 
-    def __init__(self, page: Page, url: str, tally: Tally, rng: random.Random, think: float):
+    def __init__(
+        self, page: Page, url: str, tally: Tally, rng: random.Random, think: float, deadline: float
+    ):
         self.page, self.url, self.tally, self.rng, self.think = page, url, tally, rng, think
+        self.deadline = deadline
         self.cards = page.locator("[data-card^='month-']")
         page.on("pageerror", lambda error: tally.errors.append(f"page error: {error}"))
 
@@ -207,7 +230,7 @@ class Viewer:
         except Exception as error:  # noqa: BLE001 (any failure is an error to report)
             self.tally.errors.append(f"{name}: {str(error).splitlines()[0][:200]}")
             return False
-        self.tally.seconds[name].append(time.monotonic() - started)
+        self.tally.steps.append(Step(name, started, time.monotonic() - started))
         return True
 
     async def load_page(self, name: str, month: dt.date) -> bool:
@@ -217,7 +240,12 @@ class Viewer:
             await self.page.goto(f"{self.url}/?date={month.isoformat()}")
             await self.shown(self.cards)
 
-        return await self.step(name, open_month, think=name != ARRIVE)
+        if name != ARRIVE:
+            return await self.step(name, open_month)
+        try:
+            return await self.step(name, open_month, think=False)
+        finally:
+            self.tally.arrival()
 
     async def journey(self, month: dt.date, on_calendar: bool) -> bool:
         """The viewer's path through ``month``; ``on_calendar``: the tab already shows it."""
@@ -284,7 +312,9 @@ class Viewer:
             download = await started.value
             failure = await download.failure()
             if failure:
-                raise RuntimeError(f"download failed: {failure}")
+                async with httpx.AsyncClient() as client:
+                    status = (await client.get(download.url)).status_code
+                raise RuntimeError(f"download failed: {failure} (its URL now answers {status})")
             await download.delete()
 
         async def clear_filters():
@@ -304,6 +334,8 @@ class Viewer:
             ("clear filters", clear_filters),
         ]
         for name, action in steps:
+            if time.monotonic() >= self.deadline:
+                return True  # the load is over: stop between two steps
             if not await self.step(name, action):
                 return False
         self.tally.journeys += 1
@@ -326,7 +358,7 @@ async def run_viewer(
     context.set_default_timeout(TIMEOUT_MS)
     try:
         rng = random.Random(seed)
-        viewer = Viewer(await context.new_page(), url, tally, rng, think)
+        viewer = Viewer(await context.new_page(), url, tally, rng, think, deadline)
         page_name, loaded = ARRIVE, False
         while time.monotonic() < deadline:
             month = dt.date(YEAR, rng.choice(MONTHS), 1)
@@ -347,7 +379,7 @@ async def run_viewer(
 
 async def load(url: str, server: int, args: argparse.Namespace) -> dict:
     expect.set_options(timeout=TIMEOUT_MS)
-    tally, samples, stop = Tally(), [], asyncio.Event()
+    tally, samples, stop = Tally(args.sessions), [], asyncio.Event()
     async with async_playwright() as playwright:
         browsers = [
             await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -377,7 +409,13 @@ async def load(url: str, server: int, args: argparse.Namespace) -> dict:
     await asyncio.sleep(args.settle)
     stop.set()
     await sampler
-    return {"tally": tally, "samples": samples, "load": load_seconds, "closed_at": closed_at}
+    return {
+        "tally": tally,
+        "samples": samples,
+        "load": load_seconds,
+        "started": load_started,
+        "closed_at": closed_at,
+    }
 
 
 async def first_visit(browser: Browser, url: str) -> None:
@@ -425,19 +463,22 @@ def report(result: dict, args: argparse.Namespace) -> str:
     warm, closed = _warmup(args), result["closed_at"]
     loaded = [s for s in samples if warm <= s.at <= closed]
     timings, page_loads = tally.timings(), tally.timings(page_loads=True)
+    arriving, present = tally.timings(all_present=False), tally.timings(all_present=True)
+    present_from = tally.all_present - result["started"]
     busy = max(closed, 1e-9)
     last_loaded = loaded[-1] if loaded else samples[-1]
     first = samples[0]
     server_cpu = (last_loaded.server_cpu - first.server_cpu) / busy
     browser_cpu = (last_loaded.browser_cpu - first.browser_cpu) / busy
     other_cpu = (last_loaded.machine_cpu - first.machine_cpu) / busy - server_cpu - browser_cpu
-    per_step = (last_loaded.server_cpu - first.server_cpu) / max(len(timings + page_loads), 1)
+    per_action = (last_loaded.server_cpu - first.server_cpu) / max(len(timings + page_loads), 1)
     lines = [
         SECTION,
         "",
         f"{dt.date.today().isoformat()} · {os.cpu_count()} CPU cores · "
         f"{platform.python_implementation()} {platform.python_version()} · "
-        f"{ROWS:,}-row demo catalog · {args.sessions} browser sessions in {args.browsers} "
+        f"{_rows(args.catalog):,}-row catalog · {args.sessions} browser sessions in "
+        f"{args.browsers} "
         f"Chromium process(es) on the same machine · sessions arriving over {args.ramp:g} s, "
         f"then {args.seconds} s with every session present · {args.think:g} s mean think "
         f"time between steps (`benchmarks/loadtest.py --sessions {args.sessions} --seconds "
@@ -445,26 +486,30 @@ def report(result: dict, args: argparse.Namespace) -> str:
         "",
         "| | |",
         "|---|---|",
-        f"| load, until the last journey under way ended | {result['load']:.0f} s |",
+        f"| load, from the first arrival to the end | {result['load']:.0f} s |",
         f"| journeys completed | {tally.journeys} |",
-        f"| interactions in an open tab, timed | {len(timings)} |",
-        f"| their latency p50 / p95 / max | {_spread(timings)} |",
+        f"| every session present, from | {present_from:.0f} s |",
+        f"| interactions in an open tab, every session present | {len(present)} |",
+        f"| their latency p50 / p95 / max | {_spread(present)} |",
+        f"| interactions in an open tab, while sessions arrive | {len(arriving)} |",
+        f"| their latency p50 / p95 / max | {_spread(arriving)} |",
         f"| pages loaded (arrivals, reloads after an error) | {len(page_loads)} |",
         f"| their latency p50 / p95 / max | {_spread(page_loads)} |",
         f"| errors (of them, page loads) | {len(tally.errors)} ({tally.page_load_errors()}) |",
         f"| CPU, server (cores busy) | {server_cpu:.2f} of {os.cpu_count()} |",
         f"| CPU, Chromium + Playwright (cores busy) | {browser_cpu:.2f} of {os.cpu_count()} |",
         f"| CPU, everything else on the machine | {max(other_cpu, 0):.2f} of {os.cpu_count()} |",
-        f"| server CPU per interaction | {per_step:.2f} s |",
+        f"| server CPU per interaction or page load | {per_action:.2f} s |",
         "",
-        "| step | count | p50 | p95 | max |",
-        "|---|---|---|---|---|",
+        "Per step: pages loaded, then interactions with every session present.",
+        "",
+        "| step | count | p50 / p95 / max |",
+        "|---|---|---|",
     ]
-    for name, values in tally.seconds.items():
-        lines.append(
-            f"| {name} | {len(values)} | {percentile(values, 0.5):.2f} s | "
-            f"{percentile(values, 0.95):.2f} s | {max(values):.2f} s |"
-        )
+    per_step = defaultdict(list)
+    for step in tally.chosen(True, None) + tally.chosen(False, True):
+        per_step[step.name].append(step.seconds)
+    lines += [f"| {name} | {len(v)} | {_spread(v)} |" for name, v in per_step.items()]
     peak = max(loaded or samples, key=lambda s: s.rss_mb)
     moments = [
         ("catalog loaded, before the load", samples[0]),
@@ -489,6 +534,10 @@ def report(result: dict, args: argparse.Namespace) -> str:
         lines += ["", "First errors:", ""]
         lines += [f"- {error}" for error in tally.errors[:10]]
     return "\n".join(lines) + "\n"
+
+
+def _rows(catalog: Path) -> int:
+    return pq.ParquetFile(catalog).metadata.num_rows
 
 
 def _warmup(args: argparse.Namespace) -> float:
@@ -531,9 +580,11 @@ def main() -> int:
         "--seconds", type=int, default=120, help="how long the load lasts once all have arrived"
     )
     parser.add_argument("--browsers", type=int, default=1, help="Chromium processes")
-    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between steps")
     parser.add_argument(
-        "--ramp", type=float, default=30, help="seconds over which the sessions arrive"
+        "--think", type=float, default=10, help="mean seconds a viewer reads between steps"
+    )
+    parser.add_argument(
+        "--ramp", type=float, default=60, help="seconds over which the sessions arrive"
     )
     parser.add_argument(
         "--warmup", type=float, help="seconds before memory counts (default: the ramp)"
