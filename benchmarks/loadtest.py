@@ -405,8 +405,13 @@ async def load(url: str, server: int, args: argparse.Namespace) -> dict:
         load_seconds = time.monotonic() - load_started
         for browser in browsers:
             await browser.close()
-    closed_at = samples[-1].at if samples else 0.0
-    await asyncio.sleep(args.settle)
+        closed_at = samples[-1].at if samples else 0.0
+        await asyncio.sleep(args.settle)
+        # Streamlit drops disconnected sessions past their TTL when it next stores a session.
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        await first_visit(browser, url)
+        await browser.close()
+        await asyncio.sleep(2 * args.every)
     stop.set()
     await sampler
     return {
@@ -520,6 +525,7 @@ def report(result: dict, args: argparse.Namespace) -> str:
     for wait in sorted({min(30, args.settle), args.settle}):
         settled = at(samples, closed + wait)
         moments.append((f"{settled.at - closed:.0f} s after every session closed", settled))
+    moments.append(("then, after one new session came and went", samples[-1]))
     lines += [
         "",
         "Server memory (VmRSS) and connected sessions (Streamlit's `/_stcore/metrics`; -1: no "
@@ -581,7 +587,10 @@ def main() -> int:
     )
     parser.add_argument("--browsers", type=int, default=1, help="Chromium processes")
     parser.add_argument(
-        "--think", type=float, default=10, help="mean seconds a viewer reads between steps"
+        "--think",
+        type=float,
+        default=20,
+        help="mean seconds a viewer reads (a month of cards, a synopsis) between steps",
     )
     parser.add_argument(
         "--ramp", type=float, default=60, help="seconds over which the sessions arrive"
