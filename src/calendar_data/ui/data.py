@@ -219,13 +219,13 @@ class Recent:
                     return self._values[key]
             try:
                 value = compute()
-            finally:
                 with self._lock:
+                    self._values[key] = value
+                    while len(self._values) > max(1, self._entries) or self._too_many_rows():
+                        self._values.popitem(last=False)
+            finally:
+                with self._lock:  # only now: whoever asks next finds the value
                     self._computing.pop(key, None)
-            with self._lock:
-                self._values[key] = value
-                while len(self._values) > max(1, self._entries) or self._too_many_rows():
-                    self._values.popitem(last=False)
         return value
 
     def _too_many_rows(self) -> bool:
