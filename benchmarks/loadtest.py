@@ -84,7 +84,7 @@ class Tally:
 
     def timings(self, page_loads: bool = False, all_present: bool | None = None) -> list[float]:
         """Interactions in the open tab, or (``page_loads``) the pages loaded; with
-        ``all_present``, only those begun once every session was there (or before)."""
+        ``all_present`` true (false), only those begun after (before) the last arrival."""
         return [step.seconds for step in self.chosen(page_loads, all_present)]
 
     def chosen(self, page_loads: bool, all_present: bool | None) -> list[Step]:
@@ -274,7 +274,7 @@ class Viewer:
             await self.shown(options)
             await options.nth(rng.randrange(min(6, await options.count()))).click()
             await page.keyboard.press("Escape")
-            await self.url_has(f"{key}=")
+            await self.url_has(f"{key}=")  # written by the server's rerun
 
         async def next_month():
             await page.locator(".st-key-next button").click()
