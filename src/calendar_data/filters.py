@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .days import local_days
+from .days import local_days, valid_timezone
 from .schema import KINDS
 
 #: URL ``type`` values and the release types each one selects.
@@ -46,6 +46,8 @@ MULTI_PARAMS = {
     "region": "regions",
 }
 FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q")
+#: The dashboard's other URL parameters: the calendar's view and date, the open title, the zone.
+VIEW_PARAMS = ("view", "date", "id", "tz")
 
 Params = Mapping[str, str | Sequence[str]]
 
@@ -259,6 +261,25 @@ def _joined_names(people: pa.ChunkedArray) -> pa.Array:
 
 
 # ---------------------------------------------------------------------- parsing
+
+
+def read_view(
+    params: Params, options: Mapping[str, Collection[str]]
+) -> tuple[ReleaseFilter, list[str]]:
+    """The filter a dashboard URL describes, held to the values the catalog has
+    (``options``, keyed by URL parameter), and a notice for each parameter or value ignored.
+
+    The dashboard and its export links read a URL through this one function, so a link shows
+    and exports the same rows.
+    """
+    known = {*FILTER_PARAMS, *VIEW_PARAMS}
+    notices = [f"Ignored unknown parameter {_shown(k)}." for k in params if k not in known]
+    parsed, more = ReleaseFilter.from_query_params(params)
+    parsed, unknown = parsed.restrict(options)
+    tz = _last(params, "tz")
+    if tz and not valid_timezone(tz):
+        more.append(f"Ignored tz={_shown(tz)}: not a known time zone.")
+    return parsed, notices + more + unknown
 
 
 def parse_date(raw: str) -> dt.date | None:

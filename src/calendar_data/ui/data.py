@@ -1,6 +1,6 @@
 """The catalog, loaded once per process and shared read-only by every session.
 
-It is held in ``st.cache_resource`` keyed on the file's signature, so a replaced file is picked
+It is kept in this module keyed on the file's signature, so a replaced file is picked
 up on the next interaction, and no session ever copies it. A replacement that fails to load is
 rejected: the last good catalog keeps serving and the viewer is told once.
 """
@@ -15,6 +15,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,10 @@ class LiveCatalog:
     @property
     def table(self) -> pa.Table:
         return self.catalog.table
+
+    def known_values(self) -> dict[str, set[str]]:
+        """The values each multi-valued filter can take here, keyed by URL parameter."""
+        return {param: {value for value, _ in counts} for param, counts in self.options.items()}
 
     def days(self, tz: str) -> pa.ChunkedArray:
         """Every row's local day in ``tz`` (computed once per zone, a few zones kept)."""
@@ -227,6 +232,11 @@ class Recent:
                 with self._lock:  # only now: whoever asks next finds the value
                     self._computing.pop(key, None)
         return value
+
+    def peek(self, key) -> Any | None:
+        """The value kept for ``key``, or None: nothing is computed or awaited."""
+        with self._lock:
+            return self._values.get(key)
 
     def _too_many_rows(self) -> bool:
         if self._rows is None or len(self._values) < 2:
@@ -354,8 +364,13 @@ def catalog_location() -> str:
     return os.environ.get(CATALOG_ENV) or str(DEFAULT_CATALOG)
 
 
-@st.cache_resource(show_spinner="Loading the release catalog…", max_entries=2)
-def _load(location: str, signature: tuple) -> LiveCatalog:
+#: The catalog's current version and the one before, which sessions may still be drawing.
+_CATALOGS = Recent(entries=2)
+#: The last version of each catalog file that loaded, served while a replacement is broken.
+_LAST_GOOD: dict[str, LiveCatalog] = {}
+
+
+def _open(location: str, signature: tuple) -> LiveCatalog:
     live = LiveCatalog.open(location, signature)
     _freeze_long_lived()
     return live
@@ -375,37 +390,46 @@ def _freeze_long_lived() -> None:
     atexit.register(gc.unfreeze)
 
 
-@st.cache_resource
-def _last_good() -> dict[str, LiveCatalog]:
-    return {}
+def current_catalog(
+    waiting: AbstractContextManager | None = None,
+) -> tuple[LiveCatalog | None, CatalogError | None]:
+    """The catalog to serve, and why its file could not be loaded if it could not.
 
-
-def live_catalog() -> LiveCatalog:
-    """The current catalog, or the last good one when a replacement is broken.
-
-    With nothing good to show, the page shows one clear message and stops.
+    When a replacement is broken, the last good version is served along with the error; with
+    nothing good yet, there is no catalog. ``waiting`` is entered while this call loads a
+    file (the page's spinner). Script runs and the export routes share what is loaded.
     """
     location = catalog_location()
     signature = file_signature(location)
-    last_good = _last_good()
+    key = (location, signature)
     try:
-        live = _load(location, signature)
+        live = _CATALOGS.peek(key)
+        if live is None:
+            with waiting or nullcontext():
+                live = _CATALOGS.get(key, lambda: _open(location, signature))
     except CatalogError as error:
-        previous = last_good.get(location)
-        if previous is None:
-            st.error(escape_message(f"The release catalog could not be loaded. {error}"), icon="⚠️")
-            st.stop()
-        if st.session_state.get("_rejected_signature") != signature:
-            st.session_state["_rejected_signature"] = signature
-            st.warning(
-                escape_message(
-                    "A new version of the catalog was rejected, so the last good one is shown. "
-                    f"{error}"
-                ),
-                icon="⚠️",
-            )
-        return previous
-    last_good[location] = live
+        return _LAST_GOOD.get(location), error
+    _LAST_GOOD[location] = live
+    return live, None
+
+
+def live_catalog() -> LiveCatalog:
+    """The current catalog, or the last good one when a replacement is broken (said once).
+
+    With nothing good to show, the page shows one clear message and stops.
+    """
+    live, error = current_catalog(waiting=st.spinner("Loading the release catalog…"))
+    if live is None:
+        st.error(escape_message(f"The release catalog could not be loaded. {error}"), icon="⚠️")
+        st.stop()
+    if error is not None and st.session_state.get("_rejected") != str(error):
+        st.session_state["_rejected"] = str(error)
+        st.warning(
+            escape_message(
+                f"A new version of the catalog was rejected, so the last good one is shown. {error}"
+            ),
+            icon="⚠️",
+        )
     return live
 
 

@@ -13,12 +13,11 @@ import zoneinfo
 import streamlit as st
 
 from ..days import DEFAULT_TIMEZONE, valid_timezone
-from ..filters import FILTER_PARAMS, MULTI_PARAMS, TYPE_LABELS, ReleaseFilter
+from ..filters import MULTI_PARAMS, TYPE_LABELS, ReleaseFilter, read_view
 from ..schema import KINDS
 from ..text import one_line
 from .data import LiveCatalog
 
-KNOWN_PARAMS = {*FILTER_PARAMS, "view", "date", "id", "tz"}
 KIND_LABELS = {
     "movie": "Movies",
     "series": "Series",
@@ -50,18 +49,11 @@ def adopt_url(live: LiveCatalog) -> list[str]:
     if st.session_state.get("_url_adopted"):
         return []
     st.session_state["_url_adopted"] = True
-    params = st.query_params
-    notices = [f"Ignored unknown parameter {_shown(k)}." for k in params if k not in KNOWN_PARAMS]
-    parsed, more = ReleaseFilter.from_query_params(params)
-    options = {p: {v for v, _ in live.options[p]} for p in MULTI_PARAMS}
-    parsed, unknown = parsed.restrict(options)
+    parsed, notices = read_view(st.query_params, live.known_values())
     st.session_state[SELECTED] = {
         param: list(getattr(parsed, attribute)) for param, attribute in MULTI_PARAMS.items()
     }
-    tz = params.get("tz")
-    if tz and not valid_timezone(tz):
-        more.append(f"Ignored tz={_shown(tz)}: not a known time zone.")
-    return notices + more + unknown
+    return notices
 
 
 def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
@@ -171,10 +163,6 @@ def _write_url(release_filter: ReleaseFilter) -> None:
                 st.query_params[param] = values
             else:
                 del st.query_params[param]
-
-
-def _shown(value: str) -> str:
-    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 def _timezone_picker() -> str:
