@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run server.py
 
 test: $(VENV)/.installed chromium
 	$(BIN)/ruff check .

@@ -308,7 +308,7 @@ class Viewer:
 
         async def download_csv():
             async with page.expect_download(timeout=TIMEOUT_MS) as started:
-                await page.locator(".st-key-export_csv button").click()
+                await page.locator(".st-key-export_csv").get_by_role("link").click()
             download = await started.value
             failure = await download.failure()
             if failure:

@@ -4,10 +4,11 @@ import math
 
 import streamlit as st
 
-from calendar_data import exports, listing
+from calendar_data import listing
 from calendar_data.text import escape_markdown
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import open_release, show_open_panel
+from calendar_data.ui.downloads import export_buttons
 
 PAGE_SIZE = 100
 
@@ -27,37 +28,7 @@ descending = controls[1].toggle("Reverse", key="browse_descending", help="Newest
 pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
 page = controls[2].number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page")
 
-
-def _csv() -> bytes:
-    return exports.to_csv(live.rows(positions))
-
-
-def _ics() -> bytes:
-    return exports.to_ics(live.rows(positions), calendar_name=release_filter.describe())
-
-
-controls[3].download_button(
-    "Download CSV",
-    data=_csv,
-    file_name=exports.export_filename(release_filter, "csv"),
-    mime="text/csv",
-    on_click="ignore",
-    key="export_csv",
-    icon=":material/download:",
-    disabled=not len(positions),
-    width="stretch",
-)
-controls[4].download_button(
-    "Download iCalendar",
-    data=_ics,
-    file_name=exports.export_filename(release_filter, "ics"),
-    mime="text/calendar",
-    on_click="ignore",
-    key="export_ics",
-    icon=":material/event:",
-    disabled=not len(positions),
-    width="stretch",
-)
+export_buttons(controls[3:5], live, positions, release_filter, tz)
 
 if not len(positions):
     st.info(

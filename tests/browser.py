@@ -46,15 +46,15 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_app(catalog: str | Path, log: Path) -> Iterator[str]:
-    """Serve ``app.py`` over ``catalog`` on a free local port; yield its base URL."""
+    """Serve the dashboard over ``catalog`` on a free local port; yield its base URL."""
     with served(catalog, log) as (url, _):
         yield url
 
 
 @contextmanager
 def served(catalog: str | Path, log: Path) -> Iterator[tuple[str, int]]:
-    """Serve ``app.py`` over ``catalog`` on a free local port; yield its base URL and the
-    server's process id.
+    """Serve the dashboard (``server.py``: app.py and its export routes) over ``catalog`` on a
+    free local port; yield its base URL and the server's process id.
 
     The server's output goes to ``log``, quoted in the error when it does not come up.
     """
@@ -64,7 +64,7 @@ def served(catalog: str | Path, log: Path) -> Iterator[tuple[str, int]]:
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        "server.py",
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",

@@ -257,7 +257,7 @@ def test_filters_survive_page_changes(page, app_url):
 
 def download(page: Page, key: str) -> tuple[str, bytes]:
     with page.expect_download() as started:
-        page.locator(f".st-key-{key} button").click()
+        page.locator(f".st-key-{key}").get_by_role("link").click()
     done = started.value
     return done.suggested_filename, Path(done.path()).read_bytes()
 
