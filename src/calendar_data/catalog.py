@@ -16,7 +16,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -598,8 +598,7 @@ def _check_no_nulls(table, name, origin):
     values = table[name]
     empty = pc.is_null(values)
     if _is_text(values.type):
-        blank = pc.equal(pc.utf8_trim_whitespace(values.cast(pa.string())), "")
-        empty = pc.or_(empty, pc.fill_null(blank, False))
+        empty = pc.or_(empty, pc.fill_null(_per_text_value(values, _blank), False))
     if pc.any(empty).as_py():
         raise CatalogError(
             f"{origin}: required column {name} is empty or blank (rows {_rows_where(empty)})",
@@ -608,17 +607,41 @@ def _check_no_nulls(table, name, origin):
 
 
 def _check_choices(table, column, origin):
-    values = table[column.name].cast(pa.string())
-    known = pc.is_in(values, value_set=pa.array(column.choices))
+    values = table[column.name]
+    choices = pa.array(column.choices)
+    known = _per_text_value(values, lambda text: pc.is_in(text, value_set=choices))
     wrong = pc.and_(pc.is_valid(values), pc.invert(known))
     if pc.any(wrong).as_py():
-        bad = sorted(set(pc.filter(values, wrong).to_pylist()))[:SHOWN_ROWS]
+        bad = sorted(set(pc.filter(values.cast(pa.string()), wrong).to_pylist()))[:SHOWN_ROWS]
         raise CatalogError(
             f"{origin}: column {column.name} has unknown value(s) "
             f"{', '.join(repr(v[:40]) for v in bad)} (rows {_rows_where(wrong)}); "
             f"expected one of {', '.join(column.choices)}",
             "bad_value",
         )
+
+
+def _per_text_value(values: pa.ChunkedArray, test: Callable[[pa.Array], pa.Array]):
+    """``test`` of each value of a text column. A categorical column's distinct values are
+    tested once, instead of decoding a million rows to test the same few values again."""
+    return pa.chunked_array(
+        [
+            pc.take(test(_plain_text(chunk.dictionary)), chunk.indices)
+            if pa.types.is_dictionary(chunk.type)
+            else test(_plain_text(chunk))
+            for chunk in values.chunks
+        ],
+        pa.bool_(),
+    )
+
+
+def _plain_text(text: pa.Array) -> pa.Array:
+    return text if pa.types.is_string(text.type) else text.cast(pa.string())
+
+
+def _blank(text: pa.Array) -> pa.Array:
+    """Empty or only whitespace (what trimming would leave empty, without making the copy)."""
+    return pc.or_(pc.utf8_is_space(text), pc.equal(pc.binary_length(text), 0))
 
 
 def _check_unique_ids(table, origin):
