@@ -116,12 +116,15 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """CPU time ``pid`` has used; with ``reaped``, also its children that have exited (a
+    closed tab's renderer is gone from /proc, but its time is in the parent that reaped it)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    used = fields[11:15] if reaped else fields[11:13]  # utime, stime, cutime, cstime
+    return sum(int(ticks) for ticks in used) / TICKS
 
 
 def machine_cpu_seconds() -> float:
@@ -172,7 +175,7 @@ async def sample_until(
                     time.monotonic() - started,
                     rss_mb(server),
                     cpu_seconds(server),
-                    sum(cpu_seconds(pid) for pid in clients),
+                    sum(cpu_seconds(pid, reaped=True) for pid in clients),
                     machine_cpu_seconds(),
                     sessions,
                 )
