@@ -1,8 +1,11 @@
 """Shared pytest fixtures. Each block says which tests it serves."""
 
+from pathlib import Path
+
 import bad_corpus
 import pyarrow as pa
 import pytest
+from sample import write_sample
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import app_test
 
@@ -14,6 +17,18 @@ from streamlit.testing.v1 import app_test
 def catalog_table() -> pa.Table:
     """A small valid catalog (12 releases, every column filled somewhere), canonical schema."""
     return bad_corpus.sample_table()
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch) -> Path:
+    """The sample catalog (tests/sample.py), written and made the app's catalog.
+
+    For test_app.py and test_downloads.py; modules that need another define their own.
+    """
+    path = tmp_path / "catalog.parquet"
+    write_sample(path)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    return path
 
 
 # ------------------------------------------------------------------ end of catalog fixtures

@@ -15,18 +15,10 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
-from calendar_data.ui import calendar_view
+from calendar_data.ui import calendar_view, downloads
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REFERENCE_ID = "all-the-light-we-cannot-see"
-
-
-@pytest.fixture
-def catalog(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "catalog.parquet"
-    write_sample(path)
-    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
-    return path
 
 
 def run_app(**params) -> AppTest:
@@ -272,6 +264,24 @@ def test_browse_lists_exactly_the_filtered_rows(catalog):
         "Test Show 12",
     ]
     assert "4 releases match" in texts(at)
+
+
+def test_with_the_export_routes_browse_links_to_its_view(catalog, monkeypatch):
+    monkeypatch.setattr(downloads, "_routes_mounted", True)
+    at = run_app(service="Netflix", **{"from": "2023-11-01", "to": "2023-11-30"}, tz="Asia/Tokyo")
+    at.switch_page("pages/browse.py").run()
+    links = {button.key: button.proto.url for button in at.get("link_button")}
+    tail = "service=Netflix&from=2023-11-01&to=2023-11-30&tz=Asia%2FTokyo"
+    assert links == {"export_csv": f"/export.csv?{tail}", "export_ics": f"/export.ics?{tail}"}
+    assert not at.get("download_button")
+
+
+def test_without_the_export_routes_browse_makes_the_files_on_click(catalog, monkeypatch):
+    monkeypatch.setattr(downloads, "_routes_mounted", False)
+    at = run_app(service="Netflix")
+    at.switch_page("pages/browse.py").run()
+    assert [button.key for button in at.get("download_button")] == ["export_csv", "export_ics"]
+    assert not at.get("link_button")
 
 
 def test_a_broken_catalog_shows_one_clear_message(tmp_path, monkeypatch):

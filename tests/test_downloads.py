@@ -1,4 +1,4 @@
-"""The export links (/export.csv, /export.ics) and the Browse page's buttons for them."""
+"""The export links, /export.csv and /export.ics (the Browse page's buttons: test_app.py)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from icalendar import Calendar
-from sample import REFERENCE, write_sample
+from sample import REFERENCE
 from starlette.requests import Request
 from starlette.responses import Response
-from streamlit.testing.v1 import AppTest
 
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days
 from calendar_data.filters import ReleaseFilter, read_view
 from calendar_data.ui import downloads
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"
-
-
-@pytest.fixture
-def catalog(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "catalog.parquet"
-    write_sample(path)
-    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
-    return path
 
 
 @pytest.fixture(autouse=True)
@@ -139,32 +129,3 @@ def test_an_export_url_reads_back_as_its_view(catalog):
     assert path == "/export.ics" and query["tz"] == ["Europe/Paris"]
     assert read_view(query, {**live_values, "region": set()}) == (release_filter, [])
     assert downloads.export_url("csv", ReleaseFilter(), "UTC") == "/export.csv"
-
-
-# ------------------------------------------------------------------ the Browse page's buttons
-
-
-def browse(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/browse.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_with_the_routes_served_browse_links_to_its_view(catalog, monkeypatch):
-    monkeypatch.setattr(downloads, "_routes_mounted", True)
-    at = browse(service="Netflix", **{"from": "2023-11-01", "to": "2023-11-30"}, tz="Asia/Tokyo")
-    links = {button.key: button.proto.url for button in at.get("link_button")}
-    tail = "service=Netflix&from=2023-11-01&to=2023-11-30&tz=Asia%2FTokyo"
-    assert links == {"export_csv": f"/export.csv?{tail}", "export_ics": f"/export.ics?{tail}"}
-    assert not at.get("download_button")
-
-
-def test_without_the_routes_browse_makes_the_files_on_click(catalog, monkeypatch):
-    monkeypatch.setattr(downloads, "_routes_mounted", False)
-    at = browse(service="Netflix")
-    assert [button.key for button in at.get("download_button")] == ["export_csv", "export_ics"]
-    assert not at.get("link_button")
