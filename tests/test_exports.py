@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from calendar_data.exports import export_filename, to_csv, to_ics
+from calendar_data.exports import export_bytes, export_filename, to_csv, to_ics
 from calendar_data.filters import ReleaseFilter
 from calendar_data.schema import COLUMN_NAMES, SCHEMA
 
@@ -621,3 +621,13 @@ def test_export_filename_is_always_safe(services, genres):
 def test_export_filename_refuses_unknown_formats():
     with pytest.raises(ValueError, match="unknown export format"):
         export_filename(ReleaseFilter(), "exe")
+
+
+def test_export_bytes_makes_either_format_and_names_the_calendar_after_the_filter():
+    table = synthetic_table(5)
+    netflix = ReleaseFilter(services=("Netflix",))
+    assert export_bytes("csv", table, netflix) == to_csv(table)
+    calendar = Calendar.from_ical(export_bytes("ics", table, netflix))
+    assert str(calendar["X-WR-CALNAME"]) == "Netflix"
+    with pytest.raises(ValueError, match="unknown export format 'xlsx'"):
+        export_bytes("xlsx", table, netflix)

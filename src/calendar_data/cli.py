@@ -201,11 +201,7 @@ def export_command(args: argparse.Namespace) -> int:
     _warn(notices)
     table = load_catalog(args.path).table
     table = release_filter.apply(table, local_days(table, "UTC"))
-    if args.format == "csv":
-        data = exports.to_csv(table)
-    else:
-        data = exports.to_ics(table, calendar_name=release_filter.describe())
-    write_atomically(args.output, data)
+    write_atomically(args.output, exports.export_bytes(args.format, table, release_filter))
     if table.num_rows == 0:
         _warn(["no releases match these filters; the export is empty"])
     _say(args, f"wrote {table.num_rows:,} releases ({release_filter.describe()}) to {args.output}")

@@ -350,6 +350,16 @@ def _fold(line: bytes) -> bytes:
 # --------------------------------------------------------------------------- file names
 
 
+def export_bytes(fmt: str, table: pa.Table, release_filter: ReleaseFilter) -> bytes:
+    """``table`` (the rows ``release_filter`` selected) as a CSV or an iCalendar file; the
+    calendar is named after the filter."""
+    if fmt == "csv":
+        return to_csv(table)
+    if fmt == "ics":
+        return to_ics(table, calendar_name=release_filter.describe())
+    raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
 def export_filename(release_filter: ReleaseFilter, fmt: str) -> str:
     """A safe file name describing the filter, e.g. ``releases_netflix_2023-11.csv``.
 

@@ -74,18 +74,14 @@ def export_buttons(
         else:
             column.download_button(
                 LABELS[fmt],
-                data=lambda fmt=fmt: export_body(fmt, live.rows(positions), release_filter),
+                data=lambda fmt=fmt: exports.export_bytes(
+                    fmt, live.rows(positions), release_filter
+                ),
                 file_name=exports.export_filename(release_filter, fmt),
                 mime=MEDIA_TYPES[fmt],
                 on_click="ignore",
                 **common,
             )
-
-
-def export_body(fmt: str, rows: pa.Table, release_filter: ReleaseFilter) -> bytes:
-    if fmt == "csv":
-        return exports.to_csv(rows)
-    return exports.to_ics(rows, calendar_name=release_filter.describe())
 
 
 def _export_csv(request: Request) -> Response:
@@ -114,7 +110,7 @@ def _export(request: Request, fmt: str) -> Response:
     rows = live.rows(live.select(release_filter, tz))
     filename = exports.export_filename(release_filter, fmt)
     return Response(
-        export_body(fmt, rows, release_filter),
+        exports.export_bytes(fmt, rows, release_filter),
         media_type=MEDIA_TYPES[fmt],
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
