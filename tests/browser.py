@@ -45,16 +45,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_app(catalog: str | Path, log: Path) -> Iterator[str]:
+def streamlit_app(catalog: str | Path, log: Path, script: str = "server.py") -> Iterator[str]:
     """Serve the dashboard over ``catalog`` on a free local port; yield its base URL."""
-    with served(catalog, log) as (url, _):
+    with served(catalog, log, script) as (url, _):
         yield url
 
 
 @contextmanager
-def served(catalog: str | Path, log: Path) -> Iterator[tuple[str, int]]:
-    """Serve the dashboard (``server.py``: app.py and its export routes) over ``catalog`` on a
-    free local port; yield its base URL and the server's process id.
+def served(catalog: str | Path, log: Path, script: str = "server.py") -> Iterator[tuple[str, int]]:
+    """Serve the dashboard (``server.py``: app.py and its export routes; or ``app.py`` alone,
+    as a plain ``streamlit run app.py`` does) over ``catalog`` on a free local port; yield its
+    base URL and the server's process id.
 
     The server's output goes to ``log``, quoted in the error when it does not come up.
     """
@@ -64,7 +65,7 @@ def served(catalog: str | Path, log: Path) -> Iterator[tuple[str, int]]:
         "-m",
         "streamlit",
         "run",
-        "server.py",
+        script,
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",

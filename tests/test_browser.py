@@ -255,19 +255,33 @@ def test_filters_survive_page_changes(page, app_url):
 # ------------------------------------------------------------------ browse downloads
 
 
-def download(page: Page, key: str) -> tuple[str, bytes]:
+def download(page: Page, key: str, role: str = "link") -> tuple[str, bytes]:
+    """Click the export ``key`` (a link to the export routes, or a download button when the
+    routes are not mounted) and read the file the browser saves."""
     with page.expect_download() as started:
-        page.locator(f".st-key-{key}").get_by_role("link").click()
+        page.locator(f".st-key-{key}").get_by_role(role).click()
     done = started.value
     return done.suggested_filename, Path(done.path()).read_bytes()
 
 
 def test_browse_downloads_the_filtered_rows(page, app_url):
+    expect_browse_downloads(page, app_url, "link")
+
+
+def test_plain_streamlit_run_downloads_through_buttons(page, tmp_path):
+    """Served as ``streamlit run app.py``, without the export routes, the same view's buttons
+    make the same files on click."""
+    catalog = write_sample(tmp_path / "catalog.parquet")
+    with streamlit_app(catalog, tmp_path / "streamlit.log", script="app.py") as url:
+        expect_browse_downloads(page, url, "button")
+
+
+def expect_browse_downloads(page: Page, app_url: str, role: str) -> None:
     open_app(page, f"{app_url}/browse?{NETFLIX_NOVEMBER}")
     expected = {row["release_id"] for row in netflix_november()}
     expect(page.get_by_test_id("stMain")).to_contain_text(f"{len(expected)} releases match")
 
-    name, body = download(page, "export_csv")
+    name, body = download(page, "export_csv", role)
     assert name == "releases_netflix_2023-11.csv"
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
@@ -275,7 +289,7 @@ def test_browse_downloads_the_filtered_rows(page, app_url):
     assert sorted(r["release_id"] for r in rows) == sorted(expected)
     assert {r["service"] for r in rows} == {"Netflix"}
 
-    name, body = download(page, "export_ics")
+    name, body = download(page, "export_ics", role)
     assert name == "releases_netflix_2023-11.ics"
     events = Calendar.from_ical(body).walk("VEVENT")
     assert sorted(str(e["UID"]) for e in events) == sorted(f"{r}@calendar-data" for r in expected)
