@@ -302,9 +302,12 @@ class Viewer:
             await nav.get_by_role("link", name="Browse", exact=True).click()
             await self.shown(page.get_by_test_id("stDataFrame"))
 
-        async def narrow_to_month():
-            for key, day in (("from", following), ("to", month_end)):
-                await type_date(key, day)
+        async def from_date():
+            await type_date("from", following)
+            await self.url_has(f"from={following.isoformat()}")  # written by the server's rerun
+
+        async def to_date():
+            await type_date("to", month_end)
             captions = page.get_by_test_id("stCaptionContainer")
             whole_month = re.compile(rf"{following:%Y-%m}(?!-)")  # how the filter says it
             await self.shown(captions.filter(has_text=whole_month))
@@ -332,14 +335,16 @@ class Viewer:
             ("open drawer", open_drawer),
             ("close drawer", close_drawer),
             ("browse", browse),
-            ("dates", narrow_to_month),
+            ("from date", from_date),
+            ("to date", to_date),
             ("csv", download_csv),
             ("clear filters", clear_filters),
         ]
         for name, action in steps:
             if time.monotonic() >= self.deadline:
                 return True  # the load is over: stop between two steps
-            if not await self.step(name, action):
+            # Each date is its own interaction (a script run); the viewer enters both at once.
+            if not await self.step(name, action, think=name != "to date"):
                 return False
         self.tally.journeys += 1
         return True
