@@ -68,8 +68,9 @@ def test_a_failed_computation_is_not_kept():
 
 def test_a_catalog_in_many_pieces_reads_back_unchanged(tmp_path, monkeypatch):
     """The shared columns and the search text are built piece by piece, from the file's row
-    groups as they come: every row must still read back as it was written."""
+    groups as they come, on several threads: every row must still read back as it was written."""
     monkeypatch.setattr(data, "ENCODED_ROWS", 300)  # pieces cut across the row groups
+    monkeypatch.setattr(data, "CORES", 3)  # pieces finish out of order
     path = tmp_path / "catalog.parquet"
     pq.write_table(demo_table(2_000, seed=3), path, row_group_size=700)
     written = load_catalog(path).table
@@ -81,3 +82,4 @@ def test_a_catalog_in_many_pieces_reads_back_unchanged(tmp_path, monkeypatch):
     everything = pa.array(range(len(written)))
     assert live.rows(everything).equals(written.select(live.rows(everything).column_names))
     assert live.search.cast(pa.string()).equals(search_text(written))
+
