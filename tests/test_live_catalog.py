@@ -3,6 +3,9 @@ values (``Recent``)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -83,3 +86,15 @@ def test_a_catalog_in_many_pieces_reads_back_unchanged(tmp_path, monkeypatch):
     assert live.rows(everything).equals(written.select(live.rows(everything).column_names))
     assert live.search.cast(pa.string()).equals(search_text(written))
 
+
+def test_arrow_keeps_freed_memory_a_moment_unless_told_otherwise():
+    """Importing the library before pyarrow sets Arrow's allocator to reuse what it frees for
+    a second; a value the environment already holds is kept."""
+    show = "import calendar_data, os, pyarrow; print(os.environ['MIMALLOC_PURGE_DELAY'])"
+    env = {k: v for k, v in os.environ.items() if k != "MIMALLOC_PURGE_DELAY"}
+    for preset, expected in ((None, "1000"), ("0", "0")):
+        run_env = env if preset is None else {**env, "MIMALLOC_PURGE_DELAY": preset}
+        shown = subprocess.run(
+            [sys.executable, "-c", show], env=run_env, capture_output=True, text=True, check=True
+        )
+        assert shown.stdout.strip() == expected
