@@ -21,6 +21,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the sibling modules, also when imported from the tests
 
+# First, as in the app: the library sets Arrow's allocator up before pyarrow loads.
+import calendar_data  # noqa: E402, F401
+
+# isort: split
 import browser_timings  # noqa: E402
 import interactions  # noqa: E402
 import report  # noqa: E402
