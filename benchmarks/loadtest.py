@@ -261,14 +261,17 @@ class Viewer:
             await page.keyboard.type(day.strftime("%Y%m%d"))
             await page.locator("h1").first.click()  # the field commits its value on blur
 
-        async def to_calendar():
+        async def enter_date(key: str, day: dt.date):
+            await type_date(key, day)
+            await self.url_has(f"{key}={day.isoformat()}")  # written by the server's rerun
+
+        async def go_to(name: str, drawn):
             nav = page.get_by_test_id("stSidebarNav")
-            await nav.get_by_role("link", name="Calendar", exact=True).click()
-            await self.shown(page.locator(".st-key-date"))
+            await nav.get_by_role("link", name=name, exact=True).click()
+            await self.shown(drawn)
 
         async def to_month():
-            await type_date("date", month)
-            await self.url_has(f"date={month.isoformat()}")  # written by the server's rerun
+            await enter_date("date", month)
             await self.shown(self.cards)
 
         async def pick(key: str):
@@ -297,15 +300,6 @@ class Viewer:
             await page.get_by_role("dialog").get_by_role("button", name="Close").click()
             await self.url_has("id=", present=False)
 
-        async def browse():
-            nav = page.get_by_test_id("stSidebarNav")
-            await nav.get_by_role("link", name="Browse", exact=True).click()
-            await self.shown(page.get_by_test_id("stDataFrame"))
-
-        async def from_date():
-            await type_date("from", following)
-            await self.url_has(f"from={following.isoformat()}")  # written by the server's rerun
-
         async def to_date():
             await type_date("to", month_end)
             captions = page.get_by_test_id("stCaptionContainer")
@@ -327,15 +321,20 @@ class Viewer:
             await page.locator(".st-key-clear_filters button").click()
             await self.url_has("service=", present=False)
 
-        steps = [] if on_calendar else [("calendar", to_calendar), ("month", to_month)]
+        steps = []
+        if not on_calendar:
+            steps += [
+                ("calendar", lambda: go_to("Calendar", page.locator(".st-key-date"))),
+                ("month", to_month),
+            ]
         steps += [
             ("service", lambda: pick("service")),
             ("genre", lambda: pick("genre")),
             ("next month", next_month),
             ("open drawer", open_drawer),
             ("close drawer", close_drawer),
-            ("browse", browse),
-            ("from date", from_date),
+            ("browse", lambda: go_to("Browse", page.get_by_test_id("stDataFrame"))),
+            ("from date", lambda: enter_date("from", following)),
             ("to date", to_date),
             ("csv", download_csv),
             ("clear filters", clear_filters),
