@@ -10,10 +10,11 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 from report import Figure
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the browser tests' harness: server and Chromium
-from browser import ScriptRuns, chromium, served  # noqa: E402
+from browser import chromium, served  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 120_000
@@ -51,6 +52,25 @@ def rss_mb(pid: int) -> float:
 
 
 # --------------------------------------------------------------------------- browser
+
+
+class ScriptRuns:
+    """How long each script run the server reports to a page took, read off the websocket:
+    from its first message (``new_session``) to its ``script_finished``."""
+
+    def __init__(self, page: Page) -> None:
+        self.seconds: list[float] = []
+        self._started = 0.0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
+
+    def _received(self, payload: bytes | str) -> None:
+        if not isinstance(payload, bytes):
+            return
+        kind = ForwardMsg.FromString(payload).WhichOneof("type")
+        if kind == "new_session":
+            self._started = time.perf_counter()
+        elif kind == "script_finished":
+            self.seconds.append(time.perf_counter() - self._started)
 
 
 def _new_page(browser: Browser) -> Page:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,48 +135,28 @@ def wait_idle(page: Page) -> None:
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
-class ScriptRuns:
-    """The script runs the server reports to a page, read off the websocket: how many have
-    finished, and how long each took from its first message (``new_session``) to its
-    ``script_finished``. A test waits for the run its click started rather than catch the app
-    idle in the moment before that run begins; the page's ``data-test-script-state`` cannot
-    tell, as a quick run starts and ends between two renders and the attribute never changes.
+def _ends_a_run(frame: bytes | str) -> bool:
+    """Whether a frame from the server ends a script run (the app's or a fragment's) that no
+    rerun follows. Only the message stream tells: a quick run starts and ends between two
+    renders, so the page's ``data-test-script-state`` never changes.
     """
-
-    def __init__(self, page: Page) -> None:
-        self.seconds: list[float] = []
-        self._started = 0.0
-        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
-
-    @property
-    def finished(self) -> int:
-        return len(self.seconds)
-
-    def _received(self, payload: bytes | str) -> None:
-        if not isinstance(payload, bytes):
-            return
-        message = ForwardMsg()
-        message.ParseFromString(payload)
-        kind = message.WhichOneof("type")
-        if kind == "new_session":
-            self._started = time.perf_counter()
-        elif kind == "script_finished":
-            self.seconds.append(time.perf_counter() - self._started)
+    if not isinstance(frame, bytes):
+        return False
+    message = ForwardMsg.FromString(frame)
+    return (
+        message.WhichOneof("type") == "script_finished"
+        and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+    )
 
 
-_RUNS: dict[Page, ScriptRuns] = {}
+_SOCKETS: dict[Page, WebSocket] = {}  # each page's latest connection to the app
 
 
 @contextmanager
 def rerun(page: Page) -> Iterator[None]:
     """Wait for the script run that the enclosed interaction starts, then for the app to idle."""
-    runs = _RUNS[page]
-    before = runs.finished
-    yield
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while runs.finished <= before:
-        assert time.monotonic() < deadline, "the interaction started no script run"
-        page.wait_for_timeout(20)  # lets Playwright deliver the page's events
+    with _SOCKETS[page].expect_event("framereceived", predicate=_ends_a_run):
+        yield
     wait_idle(page)
 
 
@@ -193,9 +173,9 @@ def new_page(browser: Browser) -> Iterator[Page]:
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    _RUNS[page] = ScriptRuns(page)
+    page.on("websocket", lambda socket: _SOCKETS.update({page: socket}))
     try:
         yield page
     finally:
-        del _RUNS[page]
+        _SOCKETS.pop(page, None)
         context.close()
