@@ -59,7 +59,7 @@ def test_a_write_failing_halfway_leaves_no_trace(tmp_path, catalog_table, monkey
         where.write(b"PAR1 and then nothing")
         raise failure
 
-    monkeypatch.setattr(catalog.pq, "write_table", write_half_then_fail)
+    monkeypatch.setattr(pq, "write_table", write_half_then_fail)
     with pytest.raises(type(failure)):
         write_catalog(catalog_table.slice(0, 6), target)
     assert target.read_bytes() == before

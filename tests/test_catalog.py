@@ -61,6 +61,21 @@ def test_unreadable_sources_metadata_is_ignored(tmp_path, catalog_table):
     assert load_catalog(save(table, tmp_path / "catalog.parquet")).sources == ()
 
 
+@pytest.mark.parametrize(
+    "sources",
+    [b"{not json", b"[" * 100_000, b'{"name": "x"}', b'[{"licence": "no name"}, 3, null]'],
+)
+def test_decode_metadata_reads_unusable_sources_as_none(sources):
+    metadata = {schema.META_SOURCES: sources, schema.META_GENERATED_AT: b"2025-06-01\xff"}
+    assert catalog.decode_metadata(metadata) == ("2025-06-01\ufffd", ())
+    assert catalog.decode_metadata(None) == ("", ())
+
+
+def test_decode_metadata_keeps_the_known_fields_of_each_source():
+    metadata = {schema.META_SOURCES: b'[{"name": "TVmaze", "licence": "CC BY-SA", "extra": 1}]'}
+    assert catalog.decode_metadata(metadata)[1] == (SourceInfo("TVmaze", licence="CC BY-SA"),)
+
+
 def test_loads_a_folder_of_files_and_skips_hidden_ones(tmp_path, catalog_table):
     for start in range(0, 12, 4):
         save(catalog_table.slice(start, 4), tmp_path / "cat" / f"part-{start}.parquet")
@@ -404,13 +419,13 @@ def test_rejects_a_catalog_without_rows(tmp_path, catalog_table):
 
 
 def test_rejects_more_rows_than_allowed(tmp_path, catalog_table, monkeypatch):
-    monkeypatch.setattr(catalog, "MAX_ROWS", 10)
+    monkeypatch.setattr(catalog.read, "MAX_ROWS", 10)
     error = rejection(save(catalog_table, tmp_path / "catalog.parquet"))
     assert error.category == "too_large" and "12 rows" in str(error)
 
 
 def test_rejects_a_folder_with_more_rows_than_allowed(tmp_path, catalog_table, monkeypatch):
-    monkeypatch.setattr(catalog, "MAX_ROWS", 15)
+    monkeypatch.setattr(catalog.read, "MAX_ROWS", 15)
     save(catalog_table, tmp_path / "cat" / "a.parquet")
     save(catalog_table.slice(0, 6), tmp_path / "cat" / "b.parquet")
     error = rejection(tmp_path / "cat")
@@ -427,7 +442,7 @@ def test_rejects_a_footer_claiming_absurd_row_counts(tmp_path, catalog_table):
 
 
 def test_rejects_too_many_columns(tmp_path, monkeypatch, catalog_table):
-    monkeypatch.setattr(catalog, "MAX_COLUMNS", 20)
+    monkeypatch.setattr(catalog.read, "MAX_COLUMNS", 20)
     error = rejection(save(catalog_table, tmp_path / "catalog.parquet"))
     assert error.category == "too_large" and "columns" in str(error)
 

@@ -61,6 +61,11 @@ def test_demo_start_date(capsys, tmp_path):
         (["demo", "--rows", "0", "-o", "x"], "0 is not at least 1"),
         (["demo", "--rows", "many", "-o", "x"], "'many' is not a whole number"),
         (["demo", "--rows", "5", "--start", "soon", "-o", "x"], "'soon' is not a date"),
+        (
+            ["export", "x", "--format", "csv", "-o", "y", "--from", "2023-W44-4"],
+            "argument --from: '2023-W44-4' is not a date (YYYY-MM-DD)",
+        ),
+        (["demo", "--rows", "5", "--start", "20231102", "-o", "x"], "'20231102' is not a date"),
         (["demo", "--rows", "5"], "required: -o/--output"),
         (["export", "x", "--format", "pdf", "-o", "y"], "invalid choice: 'pdf'"),
         ([], "required: COMMAND"),

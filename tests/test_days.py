@@ -1,4 +1,5 @@
-"""Which day a release lands on for a viewer, and which time zone names are trusted."""
+"""Reading typed dates, which day a release lands on for a viewer, and which time zone names
+are trusted."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from calendar_data.days import DEFAULT_TIMEZONE, local_days, local_today, valid_timezone
+from calendar_data.days import (
+    DEFAULT_TIMEZONE,
+    local_days,
+    local_today,
+    parse_date,
+    valid_timezone,
+)
 from calendar_data.schema import SCHEMA
 
 NOV_1, NOV_2 = dt.date(2023, 11, 1), dt.date(2023, 11, 2)
@@ -119,3 +126,37 @@ def test_valid_timezone_accepts_real_zones(name):
 )
 def test_today_is_the_viewers_day(now, tz, today):
     assert local_today(tz, dt.datetime.fromisoformat(now)) == today
+
+
+def test_parse_date_reads_year_month_day():
+    assert parse_date("2023-11-02") == NOV_2
+    assert parse_date("0001-01-01") == dt.date.min
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023-W44-4",
+        "20231102",
+        "2023-11",
+        "2023-13-01",
+        "2023-02-30",
+        "２０２３-１１-０１",
+        " 2023-11-02",
+        "2023-11-02T00:00",
+        "2023-11-02\n",
+        "",
+        None,
+        20231102,
+    ],
+)
+def test_parse_date_refuses_anything_else_and_quotes_it(text):
+    with pytest.raises(ValueError, match=r"is not a date \(YYYY-MM-DD\)") as caught:
+        parse_date(text)
+    assert str(caught.value).startswith(repr(text))
+
+
+def test_parse_date_quotes_long_text_shortly():
+    with pytest.raises(ValueError) as caught:
+        parse_date("x" * 10_000)
+    assert len(str(caught.value)) < 100

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
+import pyarrow as pa
 import pytest
 
 from calendar_data import describe
-from calendar_data.schema import CREW_ROLES, KINDS, RELEASE_TYPES
+from calendar_data.schema import CREW_ROLES, KIND_NAMES, KINDS, RELEASE_TYPES
 
 DROP = {
     "kind": "limited_series",
@@ -25,7 +27,7 @@ MOVIE = {"kind": "movie", "release_type": "movie", "runtime_minutes": 118}
 
 
 def test_every_kind_and_release_type_has_a_name():
-    assert set(describe.KIND_NAMES) == set(KINDS)
+    assert set(KIND_NAMES) == set(KINDS)
     assert set(describe.RELEASE_TYPE_NAMES) == set(RELEASE_TYPES)
     assert set(describe.ROLE_NAMES) == set(CREW_ROLES)
 
@@ -51,6 +53,51 @@ def test_every_kind_and_release_type_has_a_name():
 )
 def test_episodes(row, text):
     assert describe.episodes(row) == text
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [
+        (DROP, "S1 E1-E4"),
+        ({"season": 2, "episode_start": 3, "episode_end": 3}, "S2 E3"),
+        ({"season": 3, "episode_count": 6}, "S3"),
+        ({"episode_count": 1}, ""),
+    ],
+)
+def test_episodes_without_their_count(row, text):
+    assert describe.episodes(row, counted=False) == text
+
+
+def test_one_unnumbered_episode_is_not_counted():
+    assert describe.episodes({"season": 2, "episode_count": 1}) == "S2"
+
+
+def test_episode_labels_of_columns_say_what_episodes_says_of_each_row():
+    """The calendar's cards (Arrow) and the detail panel (Python) word episodes alike."""
+    values = (None, 0, 1, 2, 8)
+    rows = [
+        {"kind": kind, "season": s, "episode_start": a, "episode_end": b, "episode_count": c}
+        for kind, s, a, b, c in itertools.product(("movie", "series"), *[values] * 4)
+    ]
+    numbers = ("season", "episode_start", "episode_end", "episode_count")
+    columns = [pa.array([row[name] for row in rows], pa.int64()) for name in numbers]
+    movie = pa.array([row["kind"] == "movie" for row in rows])
+    labels = describe.episode_labels(*columns, movie).to_pylist()
+    assert [label or "" for label in labels] == [describe.episodes(row) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [
+        (DROP, "Season 1, episodes 1–4"),
+        ({"episode_start": 3}, "Episode 3"),
+        ({"episode_count": 8}, "8 episodes"),
+        ({"season": 2, "episode_count": 1}, "Season 2, 1 episode"),
+        ({}, ""),
+    ],
+)
+def test_episodes_in_words(row, text):
+    assert describe.episodes_in_words(row) == text
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from test_tvmaze import GLASS, HARBOUR_PREMIERE, NIGHT_DESK, STANDUP, FakeTvmaze
 
 from calendar_data import demo
 from calendar_data.catalog import SourceInfo, load_catalog, validate, write_catalog
+from calendar_data.changes import change_log_path
 
 ROWS = 100_000
 KILLS = 10
@@ -124,4 +125,6 @@ def test_killed_imports_leave_the_old_or_the_new_catalog(tmp_path, tvmaze_url):
     assert finished.returncode == 0, errors.decode()
     assert IMPORTED <= set(load_catalog(catalog).table["release_id"].to_pylist())
     assert temporaries(catalog) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == [catalog.name]
+    # The catalog and the log of what its imports changed; no temporary of either is left.
+    log = change_log_path(catalog)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([catalog.name, log.name])

@@ -88,7 +88,7 @@ def counting(monkeypatch) -> CountingFiles:
     handler = CountingFiles()
     module = types.SimpleNamespace(**vars(pafs))
     module.LocalFileSystem = lambda: pafs.PyFileSystem(handler)
-    monkeypatch.setattr(catalog, "pafs", module)
+    monkeypatch.setattr(catalog.read, "pafs", module)
     return handler
 
 

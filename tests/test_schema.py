@@ -1,5 +1,7 @@
 """The schema is defined once; everything derived from it must agree with it."""
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from calendar_data import schema
@@ -41,6 +43,11 @@ def test_choices_belong_to_categorical_columns():
 def test_link_columns_are_text_columns_of_the_schema():
     for name in schema.LINK_COLUMNS:
         assert schema.COLUMNS_BY_NAME[name].type == pa.string()
+
+
+def test_the_readme_holds_the_current_column_table():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert schema.markdown_table() in readme, "paste schema.markdown_table() into README.md"
 
 
 def test_markdown_table_lists_every_column_once():

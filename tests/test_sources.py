@@ -86,6 +86,20 @@ def test_csv_instants_with_offsets_become_utc_and_empty_cells_null(tmp_path):
     assert got["genres"] is None and got["season"] is None
 
 
+def test_dates_other_than_year_month_day_are_refused(tmp_path):
+    """The same dates the dashboard's URL and the command line refuse."""
+    rows = "".join(
+        f"r{i},t,A,movie,movie,Netflix,confirmed,{day},s\n"
+        for i, day in enumerate(["2023-W44-4", "20231102"])
+    )
+    with pytest.raises(SourceError) as caught:
+        read_source(write(tmp_path / "weeks.csv", HEADER + "\n" + rows))
+    assert caught.value.problems == [
+        "line 2, column release_date: '2023-W44-4' is not a date (YYYY-MM-DD)",
+        "line 3, column release_date: '20231102' is not a date (YYYY-MM-DD)",
+    ]
+
+
 def test_csv_bad_rows_are_reported_with_physical_line_numbers(tmp_path):
     source = write(
         tmp_path / "bad.csv",

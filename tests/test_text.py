@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import re
 
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendar_data.text import clean, escape_markdown, markdown_link, one_line, safe_url
+from calendar_data.text import (
+    clean,
+    escape_markdown,
+    first_line,
+    markdown_link,
+    one_line,
+    quoted,
+    safe_url,
+    safe_urls,
+    slug,
+)
 
 #: Characters markdown or Streamlit (colour directives, LaTeX, emoji codes) give meaning to.
 SPECIAL = set("\\`*_{}[]()<>#+-.!|:$~=^&")
@@ -179,6 +190,55 @@ def test_safe_url_rejects(url):
     assert safe_url(url) is None
 
 
+#: Text near the edge of a URL: schemes, separators, brackets, spaces and invisible characters.
+URL_PIECES = st.sampled_from(
+    [
+        "http",
+        "s",
+        "://",
+        "/",
+        "?",
+        "#",
+        "@",
+        ":",
+        "[",
+        "]",
+        ".",
+        "a",
+        "1",
+        "%",
+        "\\",
+        " ",
+        "\t",
+        "\n",
+        "\x00",
+        "\x85",
+        "\xa0",
+        "\u200b",
+        "\u202e",
+        "\u3000",
+        "\ufeff",
+        "é",
+        "(",
+        "<",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(URL_PIECES, max_size=12).map("".join), min_size=1, max_size=30))
+def test_safe_urls_of_a_column_agree_with_safe_url(texts):
+    """The catalog loader (Arrow) and the app (Python) keep exactly the same links."""
+    links = ["https://" + text for text in texts] + texts + [None]
+    expected = [None if link is None else safe_url(link) is not None for link in links]
+    assert safe_urls(pa.array(links, pa.string())).to_pylist() == expected
+
+
+def test_safe_urls_refuses_overlong_links():
+    link = "https://example.com/" + "a" * 2048
+    assert safe_urls(pa.array([link, link[:2048]])).to_pylist() == [False, True]
+
+
 # --------------------------------------------------------------------------- markdown_link
 
 
@@ -213,3 +273,44 @@ def test_markdown_link_target_cannot_break_out(url):
 
 def test_markdown_link_label_is_bounded():
     assert len(markdown_link("x" * 10_000, "https://example.com")) < 300
+
+
+# --------------------------------------------------------------------------- slug
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Disney+ Hotstar", "disney-hotstar"),
+        ("France Télévisions", "france-televisions"),
+        ("  Apple TV+  ", "apple-tv"),
+        ("BBC One/Two", "bbc-one-two"),
+        ("東京", ""),
+        ("", ""),
+    ],
+)
+def test_slug(value, expected):
+    assert slug(value) == expected
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Nope+", "'Nope+'"),
+        ("x" * 50, "'" + "x" * 40 + "…'"),
+        ("a\nb", "'a\\nb'"),
+        (list(range(30)), "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …"),
+        (7, "7"),
+    ],
+)
+def test_quoted(value, expected):
+    assert quoted(value) == expected
+
+
+def test_first_line():
+    assert first_line(ValueError("bad file\nwith details")) == "bad file"
+    assert first_line(ValueError("x" * 500)) == "x" * 300
+    assert first_line(KeyError()) == "KeyError"

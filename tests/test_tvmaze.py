@@ -28,7 +28,14 @@ from calendar_data.importers.tvmaze_client import (
     TvmazeError,
     UnusableResponse,
 )
-from calendar_data.importers.tvmaze_parse import crew_role, language_code, plain_text
+from calendar_data.importers.tvmaze_parse import (
+    Airing,
+    Channel,
+    crew_role,
+    language_code,
+    plain_text,
+)
+from calendar_data.importers.tvmaze_releases import release_id
 from calendar_data.schema import SCHEMA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tvmaze"
@@ -578,3 +585,21 @@ def test_crew_roles(kind, role):
 def test_language_names_become_codes_where_known():
     assert language_code("English") == "en" and language_code("Klingon") == "Klingon"
     assert language_code(None) is None
+
+
+def test_release_ids_keep_the_channel_as_earlier_imports_wrote_it():
+    """Ids never change across versions: a re-import merges instead of adding duplicates."""
+    airing = Airing(
+        show={"id": 42},
+        episode_id=7,
+        name=None,
+        season=2,
+        number=3,
+        special=False,
+        airdate=dt.date(2024, 1, 5),
+        airstamp=None,
+        runtime=None,
+        url=None,
+        channel=Channel("France Télévisions", "FR", None),
+    )
+    assert release_id([airing]) == "tvmaze-42-s2e3-france-t-l-visions-fr"

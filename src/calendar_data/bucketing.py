@@ -14,9 +14,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import describe
+from .filters import TYPE_GROUPS
+
 VIEWS = ("month", "week", "agenda")
-PREMIERES = {"series_premiere", "season_premiere"}
-FINALES = {"season_finale", "series_finale"}
 CARD_COLUMNS = [
     "release_id",
     "title_id",
@@ -127,26 +128,8 @@ def cards(table: pa.Table, days: pa.ChunkedArray | pa.Array) -> pd.DataFrame:
     return frame
 
 
-def badge(card) -> str:
-    """A short label: Movie, Premiere, Finale, Full drop with its episodes, Tentative."""
-    types = set(card.types)
-    numbers = ("season", "episode_start", "episode_end", "episode_count")
-    columns = {
-        name: pa.array([None if pd.isna(getattr(card, name)) else int(getattr(card, name))])
-        for name in numbers
-    }
-    columns["tentative"] = pa.array([bool(card.tentative)])
-    flags = {flag: pa.array([bool(types & set(kinds))]) for flag, kinds in FLAGS.items()}
-    return _badge_texts(columns, flags)[0].as_py()
-
-
 #: The release types behind each flag that decides a card's label and rank.
-FLAGS = {
-    "movie": ("movie",),
-    "full_drop": ("full_season",),
-    "premiere": tuple(sorted(PREMIERES)),
-    "finale": tuple(sorted(FINALES)),
-}
+FLAGS = {group: TYPE_GROUPS[group] for group in ("movie", "full_drop", "premiere", "finale")}
 _NO_TEXT = pa.scalar(None, pa.string())
 
 
@@ -221,19 +204,9 @@ def _as_categories(text: pa.ChunkedArray, source: pa.ChunkedArray) -> pa.Chunked
 
 
 def _badge_texts(columns: dict, flags: dict) -> pa.Array:
-    """Each card's :func:`badge`: ``Premiere · S1 E1-E4 · 4 episodes · Tentative``."""
-    season, start, end, count = (
-        columns[name] for name in ("season", "episode_start", "episode_end", "episode_count")
-    )
-    counted_span = pc.add(pc.subtract(end, start), 1)
-    total = pc.if_else(pc.fill_null(pc.not_equal(count, 0), False), count, counted_span)
-    single = pc.or_kleene(pc.is_null(end), pc.equal(end, start))
-    prefix = pc.fill_null(_joined("S", season, " "), "")
-    first = _joined(prefix, "E", start)
-    ranged = pc.if_else(single, first, _joined(first, "-E", end, " · ", total, " episodes"))
-    counted = pc.if_else(pc.greater(count, 1), _joined(count, " episodes"), _NO_TEXT)
-    episodes = pc.if_else(pc.is_null(start), counted, ranged)
-    episodes = pc.if_else(flags["movie"], _NO_TEXT, episodes)
+    """Each card's badge: ``Premiere · S1 E1-E4 · 4 episodes · Tentative``."""
+    numbers = ("season", "episode_start", "episode_end", "episode_count")
+    episodes = describe.episode_labels(*(columns[name] for name in numbers), flags["movie"])
     label = pc.case_when(
         pc.make_struct(*(flags[f] for f in ("movie", "full_drop", "premiere", "finale"))),
         "Movie",
@@ -250,12 +223,6 @@ def _present_joined(first, second, separator: str = " · "):
     ``null_handling="skip"`` drops the rows where every part is null, in pyarrow 26.)"""
     both = pc.binary_join_element_wise(first, second, separator)
     return pc.coalesce(both, first, second)
-
-
-def _joined(*parts) -> pa.Array:
-    """The parts as one text; null where any part is null."""
-    texts = [part if isinstance(part, str) else part.cast(pa.string()) for part in parts]
-    return pc.binary_join_element_wise(*texts, "")
 
 
 def _distinct_types(lists: pa.ChunkedArray, counts: pa.ChunkedArray) -> np.ndarray:

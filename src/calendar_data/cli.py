@@ -1,23 +1,24 @@
-"""The ``calendar-data`` command: check, inspect, build, generate and export catalogs.
+"""The ``calendar-data`` command: check, inspect, build, generate, export, partition and
+import catalogs, list what builds and imports changed, and write weekly digests
+(``calendar-data --help`` lists every sub-command).
 
-Every sub-command is a function taking the parsed arguments and returning an exit code.
-Problems with the input end as ``error: ...`` lines on stderr and exit code 1, never as a
-traceback; bad usage is argparse's exit code 2.
+Every sub-command is a function taking the parsed arguments and returning an exit code;
+importers add their own (see :mod:`calendar_data.importers.tvmaze`). Problems with the input
+end as ``error: ...`` lines on stderr and exit code 1, never as a traceback; bad usage is
+argparse's exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 from tqdm import tqdm
 
-from . import demo, sources
+from . import changes, demo, sources
+from .arguments import date_argument
 from .catalog import (
     PARTITION_KEYS,
     CatalogError,
@@ -27,7 +28,9 @@ from .catalog import (
     write_partitioned,
 )
 from .days import local_days
+from .files import atomic_write
 from .filters import TYPE_GROUPS, ReleaseFilter
+from .importers import tvmaze
 from .schema import KINDS
 from .summary import disk_size, render, summarise
 
@@ -60,6 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     # resetting a --quiet given before it.
     common = argparse.ArgumentParser(add_help=False)
     _add_quiet(common, default=argparse.SUPPRESS)
+    # The filters of export, changes and digest: the dashboard's URL parameters, as flags.
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--service", action="append", help="e.g. Netflix (repeatable)")
+    filters.add_argument("--genre", action="append", help="e.g. Drama (repeatable)")
+    filters.add_argument("--kind", action="append", choices=KINDS)
+    filters.add_argument("--type", action="append", choices=tuple(TYPE_GROUPS))
+    filters.add_argument("--region", action="append", help="e.g. GB (repeatable)")
+    filters.add_argument("--from", dest="start", type=date_argument, help="first day, YYYY-MM-DD")
+    filters.add_argument("--to", dest="end", type=date_argument, help="last day, YYYY-MM-DD")
+    filters.add_argument("--query", help="search titles, cast and crew")
 
     validate = commands.add_parser(
         "validate", parents=[common], help="check a catalog and summarise it"
@@ -84,28 +97,47 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help="write a synthetic catalog for trying things out"
     )
     generate.add_argument("--rows", type=_positive_int, required=True, help="how many releases")
-    generate.add_argument("--start", type=_iso_date, default=dt.date(2026, 1, 1), help="first day")
+    generate.add_argument(
+        "--start", type=date_argument, default=dt.date(2026, 1, 1), help="first day"
+    )
     generate.add_argument("--seed", type=int, default=0, help="same seed, same catalog")
     generate.add_argument("-o", "--output", required=True, help="catalog file to write")
     generate.set_defaults(func=demo_command)
 
     export = commands.add_parser(
         "export",
-        parents=[common],
-        help="export the releases that match filters as CSV or iCalendar",
+        parents=[common, filters],
+        help="export the releases that match filters as CSV, JSON or iCalendar",
     )
     export.add_argument("path", help="catalog file, folder or URI")
-    export.add_argument("--format", choices=("csv", "ics"), required=True)
+    export.add_argument("--format", choices=("csv", "ics", "json"), required=True)
     export.add_argument("-o", "--output", required=True, help="file to write")
-    export.add_argument("--service", action="append", help="e.g. Netflix (repeatable)")
-    export.add_argument("--genre", action="append", help="e.g. Drama (repeatable)")
-    export.add_argument("--kind", action="append", choices=KINDS)
-    export.add_argument("--type", action="append", choices=tuple(TYPE_GROUPS))
-    export.add_argument("--region", action="append", help="e.g. GB (repeatable)")
-    export.add_argument("--from", dest="start", type=_iso_date, help="first day, YYYY-MM-DD")
-    export.add_argument("--to", dest="end", type=_iso_date, help="last day, YYYY-MM-DD")
-    export.add_argument("--query", help="search titles, cast and crew")
     export.set_defaults(func=export_command)
+
+    history = commands.add_parser(
+        "changes",
+        parents=[common, filters],
+        help="list what builds and imports changed in a catalog, newest first",
+    )
+    history.add_argument("path", help="catalog file or folder (its change log lies beside it)")
+    history.add_argument(
+        "--since", type=date_argument, help="changes recorded on or after this UTC day"
+    )
+    history.add_argument("--format", choices=("text", "json"), default="text")
+    history.set_defaults(func=changes_command)
+
+    weekly = commands.add_parser(
+        "digest",
+        parents=[common, filters],
+        help='write a "coming this week" digest of the releases that match filters',
+    )
+    weekly.add_argument("path", help="catalog file, folder or URI")
+    weekly.add_argument(
+        "--week", type=date_argument, required=True, help="any day of the week (Monday-Sunday)"
+    )
+    weekly.add_argument("--format", choices=("md", "html"), default="md")
+    weekly.add_argument("-o", "--output", required=True, help="file to write")
+    weekly.set_defaults(func=digest_command)
 
     partition = commands.add_parser(
         "partition",
@@ -138,11 +170,23 @@ def _add_quiet(parser: argparse.ArgumentParser, default) -> None:
 
 
 def _add_importers(subparsers) -> None:
-    try:
-        from .importers import tvmaze
-    except ImportError:  # the importer is optional until it ships
-        return
-    tvmaze.add_parser(subparsers)
+    importer = tvmaze.add_parser(subparsers)
+    importer.set_defaults(func=_recording_changes(tvmaze.run, "import tvmaze"))
+
+
+def _recording_changes(run, source: str):
+    """An importer's command that also logs what it changed in the catalog it wrote
+    (``--into`` or ``-o``; see :mod:`calendar_data.changes`)."""
+
+    def run_and_record(args: argparse.Namespace) -> int:
+        target = args.into or args.out
+        before = changes.snapshot(target)
+        code = run(args)
+        if code == EXIT_OK:
+            _warn(changes.record_changes(before, target, source))
+        return code
+
+    return run_and_record
 
 
 # --------------------------------------------------------------------------- commands
@@ -161,8 +205,10 @@ def info_command(args: argparse.Namespace) -> int:
 
 
 def build_command(args: argparse.Namespace) -> int:
+    before = changes.snapshot(args.output)
     result = sources.build(args.sources, args.output, quiet=args.quiet)
-    _warn(result.warnings)
+    source = "build " + " ".join(str(path) for path in args.sources)
+    _warn(result.warnings + changes.record_changes(before, args.output, source))
     names = ", ".join(info.name for info in result.sources)
     _say(args, f"wrote {result.rows:,} releases ({names}) to {result.path}")
     return EXIT_OK
@@ -183,28 +229,50 @@ def demo_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    from . import exports  # written alongside; imported late so the other commands never wait
+    from . import exports  # imported here: only the exports need icalendar, slow to import
 
-    params = {
-        "service": args.service,
-        "genre": args.genre,
-        "kind": args.kind,
-        "type": args.type,
-        "region": args.region,
-        "from": args.start and args.start.isoformat(),
-        "to": args.end and args.end.isoformat(),
-        "q": args.query,
-    }
-    release_filter, notices = ReleaseFilter.from_query_params(
-        {name: value for name, value in params.items() if value}
-    )
-    _warn(notices)
+    release_filter = _release_filter(args)
     table = load_catalog(args.path).table
     table = release_filter.apply(table, local_days(table, "UTC"))
-    write_atomically(args.output, exports.export_bytes(args.format, table, release_filter))
+    data = exports.export_bytes(args.format, table, release_filter)
+    atomic_write(args.output, lambda handle: handle.write(data))
     if table.num_rows == 0:
         _warn(["no releases match these filters; the export is empty"])
     _say(args, f"wrote {table.num_rows:,} releases ({release_filter.describe()}) to {args.output}")
+    return EXIT_OK
+
+
+def changes_command(args: argparse.Namespace) -> int:
+    log = changes.change_log_path(args.path)
+    found = changes.read_changes(log, since=args.since, release_filter=_release_filter(args))
+    if args.format == "json":
+        from . import exports
+
+        sys.stdout.write(exports.json_bytes(found).decode())
+        return EXIT_OK
+    for row in found.to_pylist():
+        print(changes.change_line(row))
+    if not found.num_rows:
+        _say(args, f"no changes recorded in {log}" if log.exists() else f"no change log: {log}")
+    return EXIT_OK
+
+
+def digest_command(args: argparse.Namespace) -> int:
+    from . import digest
+
+    release_filter = _release_filter(args)
+    table = load_catalog(args.path).table
+    since = digest.week_start(args.week) - dt.timedelta(days=7)
+    try:
+        recent = changes.read_changes(changes.change_log_path(args.path), since=since)
+    except changes.ChangeLogError as exc:
+        _warn([f"{exc}; the digest leaves last week's date changes out"])
+        recent = None
+    result = digest.build_digest(table, args.week, release_filter, recent)
+    text = digest.render(result, args.format)
+    atomic_write(args.output, lambda handle: handle.write(text.encode()))
+    week = f"{result.start} to {result.end}"
+    _say(args, f"wrote the digest of {week} ({result.counts()}) to {args.output}")
     return EXIT_OK
 
 
@@ -225,27 +293,24 @@ def partition_command(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- helpers
 
 
-def write_atomically(path: str | os.PathLike, data: bytes) -> None:
-    """Publish ``data`` at ``path`` whole or not at all: temp file in the folder, then replace."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 is too private for an export
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
+    """The filter the filter flags describe, read as the dashboard reads its URL; a notice
+    for each value it ignores."""
+    params = {
+        "service": args.service,
+        "genre": args.genre,
+        "kind": args.kind,
+        "type": args.type,
+        "region": args.region,
+        "from": args.start and args.start.isoformat(),
+        "to": args.end and args.end.isoformat(),
+        "q": args.query,
+    }
+    release_filter, notices = ReleaseFilter.from_query_params(
+        {name: value for name, value in params.items() if value}
+    )
+    _warn(notices)
+    return release_filter
 
 
 def _positive_int(text: str) -> int:
@@ -256,13 +321,6 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not at least 1")
     return value
-
-
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _say(args: argparse.Namespace, text: str) -> None:

@@ -1,4 +1,4 @@
-"""Which calendar day a release lands on, for a viewer in a given time zone.
+"""Calendar days: reading a typed date, and which day a release lands on for a viewer.
 
 Timed releases (``release_at``) land on the viewer's local day; date-only releases stay on
 their platform date everywhere.
@@ -6,13 +6,30 @@ their platform date everywhere.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import zoneinfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .text import quoted
+
 DEFAULT_TIMEZONE = "UTC"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> dt.date:
+    """The date ``text`` spells as ``YYYY-MM-DD``, else a :class:`ValueError` quoting it.
+
+    The one date reader of the command line, the source files, the importers and the URL.
+    ``date.fromisoformat`` alone also takes ``20231102``, ``2023-W44-4`` and non-ASCII digits.
+    """
+    if isinstance(text, str) and _ISO_DATE.fullmatch(text):
+        with contextlib.suppress(ValueError):  # e.g. 2023-02-30
+            return dt.date.fromisoformat(text)
+    raise ValueError(f"{quoted(text)} is not a date (YYYY-MM-DD)")
 
 
 def valid_timezone(name: object) -> str | None:

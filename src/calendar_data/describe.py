@@ -1,7 +1,8 @@
 """Human wording for release facts: episodes, runtimes, release times, credits.
 
-Pure functions over plain Python values (one row as a dict), shared by the detail panel, the
-Title page and the exports.
+Functions of one row (a dict of plain Python values), so that every page, export, digest and
+feed words a release the same way; :func:`episode_labels` words the episodes of whole Arrow
+columns, for the calendar's cards. Kind names are :data:`calendar_data.schema.KIND_NAMES`.
 """
 
 from __future__ import annotations
@@ -10,15 +11,12 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Mapping
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .days import valid_timezone
 from .schema import CREW_ROLES
 
-KIND_NAMES = {
-    "movie": "Movie",
-    "series": "Series",
-    "limited_series": "Limited series",
-    "special": "Special",
-}
 RELEASE_TYPE_NAMES = {
     "movie": "Movie release",
     "series_premiere": "Series premiere",
@@ -56,19 +54,59 @@ ROLE_NAMES = {
 }
 
 
-def episodes(row: Mapping) -> str:
-    """``S1 E1-E4 · 4 episodes``, ``S2 E3``, or empty for films."""
-    if row.get("kind") == "movie" or row.get("release_type") == "movie":
+def episodes(row: Mapping, *, counted: bool = True) -> str:
+    """``S1 E1-E4 · 4 episodes``, ``S2 E3``, ``S3 6 episodes``, ``S3``, or empty for films.
+
+    ``counted=False`` leaves the number of episodes out: ``S1 E1-E4``.
+    """
+    if row.get("kind") == "movie":
         return ""
     season = f"S{row['season']} " if row.get("season") is not None else ""
     start, end = row.get("episode_start"), row.get("episode_end")
     count = row.get("episode_count")
     if start is None:
-        return f"{season}{count} episodes".strip() if count else season.strip()
+        return f"{season}{count} episodes" if counted and (count or 0) > 1 else season.strip()
     if end is None or end == start:
         return f"{season}E{start}"
-    total = count or end - start + 1
-    return f"{season}E{start}-E{end} · {total} episodes"
+    if not counted:
+        return f"{season}E{start}-E{end}"
+    return f"{season}E{start}-E{end} · {count or end - start + 1} episodes"
+
+
+def episode_labels(season, start, end, count, movie) -> pa.ChunkedArray | pa.Array:
+    """:func:`episodes` of whole columns (integers; ``movie`` is true for films), null where
+    it would be empty. A month of a large catalog holds 100,000+ cards, so Arrow words them."""
+    span = pc.add(pc.subtract(end, start), 1)
+    total = pc.if_else(pc.fill_null(pc.not_equal(count, 0), False), count, span)
+    single = pc.or_kleene(pc.is_null(end), pc.equal(end, start))
+    prefix = pc.fill_null(_joined("S", season, " "), "")
+    first = _joined(prefix, "E", start)
+    ranged = pc.if_else(single, first, _joined(first, "-E", end, " · ", total, " episodes"))
+    several = pc.fill_null(pc.greater(count, 1), False)
+    unnumbered = pc.if_else(several, _joined(prefix, count, " episodes"), _joined("S", season))
+    labels = pc.if_else(pc.is_null(start), unnumbered, ranged)
+    return pc.if_else(movie, pa.scalar(None, pa.string()), labels)
+
+
+def _joined(*parts) -> pa.Array:
+    """The parts as one text; null where any part is null."""
+    texts = [part if isinstance(part, str) else part.cast(pa.string()) for part in parts]
+    return pc.binary_join_element_wise(*texts, "")
+
+
+def episodes_in_words(row: Mapping) -> str:
+    """``Season 1, episodes 1–4``, ``Episode 3``, ``8 episodes`` or nothing."""
+    first, last, count = row.get("episode_start"), row.get("episode_end"), row.get("episode_count")
+    if first is not None and last not in (None, first):
+        text = f"episodes {first}–{last}"
+    elif first is not None:
+        text = f"episode {first}"
+    elif count:
+        text = f"{count} episode" + ("s" if count != 1 else "")
+    else:
+        return ""
+    season = row.get("season")
+    return f"Season {season}, {text}" if season is not None else text[0].upper() + text[1:]
 
 
 def runtime(row: Mapping) -> str:
@@ -119,20 +157,44 @@ def language(code: str | None) -> str:
     return LANGUAGE_NAMES.get(code.lower(), code)
 
 
-def crew_by_role(crew: Iterable[Mapping] | None) -> dict[str, list[str]]:
+def genres(values: Iterable[str | None] | None) -> str:
+    """``Drama, War``; a null inside the list is left out."""
+    return ", ".join(value for value in values or () if value)
+
+
+def move(row: Mapping) -> str:
+    """``moved from 2 Nov 2023 to 9 Nov 2023``, or empty for a release that never moved."""
+    before, after = row.get("previous_release_date"), row.get("release_date")
+    if before is None:
+        return ""
+    return f"moved from {_short_date(before)} to " + (
+        _short_date(after) if after else "a date to be announced"
+    )
+
+
+def _short_date(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def crew_by_role(crew: Iterable[Mapping | None] | None) -> dict[str, list[str]]:
     """Names per role, roles in the schema's order, names de-duplicated."""
     grouped: dict[str, list[str]] = {role: [] for role in CREW_ROLES}
-    for member in crew or ():
+    for member in _people(crew):
         role, name = member.get("role"), member.get("name")
         if role in grouped and name and name not in grouped[role]:
             grouped[role].append(name)
     return {role: names for role, names in grouped.items() if names}
 
 
-def cast_lines(cast: Iterable[Mapping] | None) -> list[str]:
+def cast_lines(cast: Iterable[Mapping | None] | None) -> list[str]:
     lines = []
-    for member in cast or ():
+    for member in _people(cast):
         name, character = member.get("name"), member.get("character")
         if name:
             lines.append(f"{name} as {character}" if character else name)
     return lines
+
+
+def _people(members: Iterable[Mapping | None] | None) -> list[Mapping]:
+    """The members of a cast or crew list; a null inside the list is nobody."""
+    return [member for member in members or () if member]

@@ -1,8 +1,10 @@
-"""Exports of a catalog table: CSV for spreadsheets and iCalendar for calendar apps.
+"""Exports of a catalog table: CSV for spreadsheets, JSON for scripts and iCalendar for
+calendar apps.
 
 The CSV is what ``calendar-data build`` reads back (lists ``|``-separated, cast
 ``Name=Character``, crew ``Name=role``), made safe to open in a spreadsheet: a text cell that a
-spreadsheet would evaluate as a formula gets a leading ``'``.
+spreadsheet would evaluate as a formula gets a leading ``'``. The JSON (an array of one
+object per release, keyed by catalog column) is what ``build`` reads back too.
 
 The iCalendar file holds one event per dated release. Values are encoded by :mod:`icalendar`'s
 property types (which do the RFC 5545 escaping); the content lines around them are assembled
@@ -14,8 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
-import unicodedata
+import json
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -24,8 +25,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from icalendar import vCategory, vDDDTypes, vText, vUri
 
+from . import describe
+from .catalog import is_text
 from .filters import ReleaseFilter
-from .schema import COLUMN_NAMES
+from .schema import COLUMN_NAMES, KIND_NAMES
+from .text import one_line, safe_url, slug
 
 BOM = "\ufeff".encode()
 LIST_SEPARATOR = "|"
@@ -40,10 +44,9 @@ DEFAULT_DURATION = dt.timedelta(hours=1)
 LINE_BREAKS = r"\r\n?|[\x0b\x0c\x{85}\x{2028}\x{2029}]"
 #: C0 and C1 controls other than tab and LF, which RFC 5545 TEXT does not allow.
 CONTROLS = r"[\x00-\x08\x0e-\x1f\x7f\x{80}-\x{9f}]"
-SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 FOLD_OCTETS = 75
 
-FORMATS = ("csv", "ics")
+FORMATS = ("csv", "ics", "json")
 MAX_FILENAME = 80
 
 
@@ -67,7 +70,7 @@ def _csv_cells(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     kind = column.type
     if pa.types.is_dictionary(kind):
         column, kind = column.cast(kind.value_type), kind.value_type
-    if _is_text(kind):
+    if is_text(kind):
         return neutralise_formulas(column.cast(pa.string()))
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         return neutralise_formulas(_joined(column))
@@ -106,10 +109,35 @@ def _iso_instants(instants: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.binary_join_element_wise(pc.replace_substring_regex(text, r"\.0+$", ""), "Z", "")
 
 
-def _is_text(kind: pa.DataType) -> bool:
-    return (
-        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
-    )
+# --------------------------------------------------------------------------- JSON
+
+
+def to_json(table: pa.Table) -> bytes:
+    """A JSON array with one object per row holding every catalog column of the table (null
+    when empty), one row per line. Dates are ``YYYY-MM-DD``, instants ``...Z`` in UTC; lists,
+    cast and crew stay lists and objects."""
+    names = [name for name in COLUMN_NAMES if name in table.column_names]
+    if not names:
+        raise ValueError("nothing to export: the table has none of the catalog's columns")
+    return json_bytes(table.select(names))
+
+
+def json_bytes(table: pa.Table) -> bytes:
+    """Any table (a catalog's or a change log's) as a JSON array of objects, one per line."""
+    records = pa.table([_json_cells(column) for column in table.columns], names=table.column_names)
+    lines = (json.dumps(record, ensure_ascii=False) for record in records.to_pylist())
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode()
+
+
+def _json_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Categories as their text; dates and instants as ISO 8601 text."""
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if pa.types.is_timestamp(column.type):
+        return _iso_instants(column)
+    if pa.types.is_date(column.type):
+        return column.cast(pa.string())
+    return column
 
 
 # --------------------------------------------------------------------------- iCalendar
@@ -149,7 +177,7 @@ def to_ics(table: pa.Table, calendar_name: str, *, now: dt.datetime | None = Non
         if needed not in table.column_names:
             raise ValueError(f"cannot export to iCalendar: the table has no {needed} column")
     stamp = _as_utc(now or dt.datetime.now(dt.UTC))
-    name = vText(_one_line(calendar_name))
+    name = vText(one_line(calendar_name, 300))
     lines = [
         b"BEGIN:VCALENDAR",
         b"VERSION:2.0",
@@ -181,7 +209,7 @@ def _dated_rows(table: pa.Table) -> list[dict]:
         column = table[name]
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
-        if _is_text(column.type):
+        if is_text(column.type):
             column = _clean_text(column.cast(pa.string()), one_line=name in ONE_LINE_TEXT)
         columns[name] = column
     return pa.table(columns).to_pylist()
@@ -234,7 +262,9 @@ def _event_span(row: Mapping) -> tuple[dt.date | dt.datetime, dt.date | dt.datet
 def _summary(row: Mapping) -> str:
     """``All the Light We Cannot See — E1-E4 (Netflix)``."""
     text = row["title"] or ""
-    label = _episode_label(row)
+    # Only a series' episodes are numbered by season: "S2 E1-E8", but "E1-E4" for the rest.
+    season = row.get("season") if row.get("kind") == "series" else None
+    label = describe.episodes({**row, "season": season}, counted=False)
     if label:
         text += f" — {label}"
     if row.get("service"):
@@ -242,21 +272,10 @@ def _summary(row: Mapping) -> str:
     return text
 
 
-def _episode_label(row: Mapping) -> str:
-    """``S2 E1-E8``, ``E3`` or ``S2``; the season only for (multi-season) series."""
-    parts = []
-    if row.get("kind") == "series" and row.get("season") is not None:
-        parts.append(f"S{row['season']}")
-    first, last = row.get("episode_start"), row.get("episode_end")
-    if first is not None:
-        parts.append(f"E{first}" if last in (None, first) else f"E{first}-E{last}")
-    return " ".join(parts)
-
-
 def _description(row: Mapping) -> str:
     """What lands, which episodes, how long, how sure; then the synopsis."""
-    what = (_label(row.get("kind")), _label(row.get("release_type")))
-    lines = [" · ".join(dict.fromkeys(w for w in what if w)), _episodes_text(row)]
+    what = (KIND_NAMES.get(row.get("kind"), ""), _label(row.get("release_type")))
+    lines = [" · ".join(dict.fromkeys(w for w in what if w)), describe.episodes_in_words(row)]
     minutes = row.get("runtime_minutes")
     if minutes:
         per_episode = row.get("kind") not in (None, "movie")
@@ -269,35 +288,16 @@ def _description(row: Mapping) -> str:
     return "\n".join(lines)
 
 
-def _episodes_text(row: Mapping) -> str:
-    """``Season 1, episodes 1–4``, ``Episode 3``, ``8 episodes`` or nothing."""
-    first, last, count = row.get("episode_start"), row.get("episode_end"), row.get("episode_count")
-    if first is not None and last not in (None, first):
-        text = f"episodes {first}–{last}"
-    elif first is not None:
-        text = f"episode {first}"
-    elif count:
-        text = f"{count} episode" + ("s" if count != 1 else "")
-    else:
-        return ""
-    season = row.get("season")
-    return f"Season {season}, {text}" if season is not None else text[0].upper() + text[1:]
-
-
 def _label(value: str | None) -> str:
     return value.replace("_", " ").capitalize() if value else ""
 
 
 def _event_url(row: Mapping) -> str | None:
     for name in ("homepage_url", "source_url"):
-        url = row.get(name)
-        if url and SAFE_URL.fullmatch(url):
+        url = safe_url(row.get(name))
+        if url:
             return url
     return None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", str(text)).split())
 
 
 def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
@@ -351,10 +351,12 @@ def _fold(line: bytes) -> bytes:
 
 
 def export_bytes(fmt: str, table: pa.Table, release_filter: ReleaseFilter) -> bytes:
-    """``table`` (the rows ``release_filter`` selected) as a CSV or an iCalendar file; the
+    """``table`` (the rows ``release_filter`` selected) as a CSV, JSON or iCalendar file; the
     calendar is named after the filter."""
     if fmt == "csv":
         return to_csv(table)
+    if fmt == "json":
+        return to_json(table)
     if fmt == "ics":
         return to_ics(table, calendar_name=release_filter.describe())
     raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
@@ -375,12 +377,6 @@ def export_filename(release_filter: ReleaseFilter, fmt: str) -> str:
     stem = "_".join(part for part in parts if part)
     stem = stem[: MAX_FILENAME - len(extension) - 1].rstrip("_-")
     return f"{stem}.{extension}"
-
-
-def slug(value: str) -> str:
-    """``Disney+ Hotstar`` -> ``disney-hotstar``; accents folded, anything else a hyphen."""
-    ascii_text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def _slug_join(values: tuple[str, ...]) -> str:

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import describe
+from .schema import KIND_NAMES
 from .text import one_line
 
 SORTS = {
@@ -63,7 +64,7 @@ def display_frame(rows: pa.Table, days: pa.Array | pa.ChunkedArray) -> pd.DataFr
             "Date": pa.chunked_array([days]).to_pandas() if len(records) else [],
             "Title": [one_line(r["title"], 120) for r in records],
             "Service": [one_line(r["service"], 40) for r in records],
-            "Kind": [describe.KIND_NAMES.get(r["kind"], r["kind"]) for r in records],
+            "Kind": [KIND_NAMES.get(r["kind"], r["kind"]) for r in records],
             "Release": [
                 describe.RELEASE_TYPE_NAMES.get(r["release_type"], r["release_type"])
                 for r in records

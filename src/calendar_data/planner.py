@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .days import parse_date
 from .text import one_line
 
 METRICS = {"Releases": "releases", "Runtime hours": "runtime_hours"}
@@ -190,9 +191,7 @@ def _crowded(frame: pd.DataFrame, by: str, threshold: int) -> pd.DataFrame:
 def _date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value if not isinstance(value, dt.datetime) else value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
+    try:
+        return parse_date(value[:10]) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -17,6 +17,13 @@ import pyarrow as pa
 SCHEMA_VERSION = "1"
 
 KINDS = ("movie", "series", "limited_series", "special")
+#: How each kind is named to people: filters, tables, the detail panel, exports.
+KIND_NAMES = {
+    "movie": "Movie",
+    "series": "Series",
+    "limited_series": "Limited series",
+    "special": "Special",
+}
 RELEASE_TYPES = (
     "movie",
     "series_premiere",

@@ -23,8 +23,10 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from . import catalog, schema
-from .catalog import CatalogError, SourceInfo
+from .catalog import CatalogError, SourceInfo, decode_metadata
+from .days import parse_date
 from .schema import COLUMNS_BY_NAME
+from .text import first_line, quoted
 
 MAX_PROBLEMS = 20
 LIST_SEPARATOR = "|"
@@ -69,7 +71,8 @@ def build(
     # disable=None: bars only on a terminal, never in logs.
     for path in tqdm(paths, desc="reading", unit="file", delay=2, disable=quiet or None):
         raw = read_source(path, quiet=quiet)
-        declared.update({info.name: info for info in declared_sources(raw)})
+        _, carried = decode_metadata(raw.schema.metadata)  # a Parquet source's licences
+        declared.update({info.name: info for info in carried})
         table, conform_warnings = catalog.conform(raw, str(path))
         catalog.validate(table, str(path))
         tables.append(table)
@@ -105,24 +108,6 @@ def _source_names(table: pa.Table) -> list[str]:
     return pc.unique(table["source"].cast(pa.string())).to_pylist()
 
 
-def declared_sources(table: pa.Table) -> list[SourceInfo]:
-    """The :class:`SourceInfo` a Parquet catalog carries in its metadata (licences included)."""
-    raw = (table.schema.metadata or {}).get(schema.META_SOURCES)
-    if not raw:
-        return []
-    try:
-        items = json.loads(raw)
-        return [
-            SourceInfo(
-                **{k: str(v) for k, v in item.items() if k in SourceInfo.__dataclass_fields__}
-            )
-            for item in items
-            if isinstance(item, dict) and item.get("name")
-        ]
-    except (ValueError, TypeError):
-        return []
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -149,7 +134,7 @@ def _read_parquet(path: Path, quiet: bool) -> pa.Table:
     try:
         return pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
-        raise SourceError(f"{path}: not a readable Parquet file ({_first_line(exc)})") from exc
+        raise SourceError(f"{path}: not a readable Parquet file ({first_line(exc)})") from exc
 
 
 def _read_csv(path: Path, quiet: bool) -> pa.Table:
@@ -285,11 +270,6 @@ def _read_text(path: Path) -> str:
         raise SourceError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from exc
 
 
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:300] if lines else type(exc).__name__
-
-
 # --------------------------------------------------------------------------- cells
 
 Parser = Callable[[object], object]
@@ -332,7 +312,7 @@ def _one_of(parse: Parser, choices: tuple[str, ...]) -> Parser:
     def parse_choice(value):
         parsed = parse(value)
         if parsed is not None and parsed not in choices:
-            raise ValueError(f"{_shown(parsed)} is not one of {', '.join(choices)}")
+            raise ValueError(f"{quoted(parsed)} is not one of {', '.join(choices)}")
         return parsed
 
     return parse_choice
@@ -342,7 +322,7 @@ def _text(value) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"expected text, not {_shown(value)}")
+        raise ValueError(f"expected text, not {quoted(value)}")
     return value.strip() or None
 
 
@@ -355,18 +335,13 @@ def _whole_number(value) -> int | None:
     elif isinstance(value, int | float) and not isinstance(value, bool):
         number = int(value) if float(value).is_integer() else None
     if number is None or not 0 <= number <= LARGEST_NUMBER:
-        raise ValueError(f"{_shown(value)} is not a whole number from 0 to {LARGEST_NUMBER}")
+        raise ValueError(f"{quoted(value)} is not a whole number from 0 to {LARGEST_NUMBER}")
     return number
 
 
 def _date(value) -> dt.date | None:
     text = _text(value)
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{_shown(text)} is not a date (YYYY-MM-DD)") from None
+    return None if text is None else parse_date(text)
 
 
 def _instant(value) -> dt.datetime | None:
@@ -377,7 +352,7 @@ def _instant(value) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{_shown(text)} is not an ISO 8601 date-time") from None
+        raise ValueError(f"{quoted(text)} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
@@ -392,7 +367,7 @@ def _items(value) -> list | None:
         return [item for item in items if item] or None
     if isinstance(value, list):
         return value
-    raise ValueError(f"expected a list or {LIST_SEPARATOR}-separated text, not {_shown(value)}")
+    raise ValueError(f"expected a list or {LIST_SEPARATOR}-separated text, not {quoted(value)}")
 
 
 def _text_list(value) -> list[str] | None:
@@ -400,7 +375,7 @@ def _text_list(value) -> list[str] | None:
     if items is None:
         return None
     if not all(isinstance(item, str) for item in items):
-        raise ValueError(f"expected a list of text, not {_shown(items)}")
+        raise ValueError(f"expected a list of text, not {quoted(items)}")
     return [item.strip() for item in items if item.strip()] or None
 
 
@@ -412,17 +387,17 @@ def _people_parser(key: str, roles: tuple[str, ...]) -> Parser:
             name, _, detail = item.partition(PAIR_SEPARATOR)
             item = {"name": name, key: detail}
         if not isinstance(item, dict):
-            raise ValueError(f"expected Name{PAIR_SEPARATOR}{key} or an object, not {_shown(item)}")
+            raise ValueError(f"expected Name{PAIR_SEPARATOR}{key} or an object, not {quoted(item)}")
         unknown = set(item) - {"name", key}
         if unknown:
-            raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))} in {_shown(item)}")
+            raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))} in {quoted(item)}")
         name, detail = _text(item.get("name")), _text(item.get(key))
         if name is None:
-            raise ValueError(f"a person without a name in {_shown(item)}")
+            raise ValueError(f"a person without a name in {quoted(item)}")
         if roles:
             detail = detail.lower() if detail else None
             if detail not in roles:
-                shown = f"role {_shown(detail)}" if detail else "no role"
+                shown = f"role {quoted(detail)}" if detail else "no role"
                 raise ValueError(f"{name}: {shown}; expected one of {', '.join(roles)}")
         return {"name": name, key: detail}
 
@@ -431,11 +406,6 @@ def _people_parser(key: str, roles: tuple[str, ...]) -> Parser:
         return [person(item) for item in items] if items else None
 
     return parse_people
-
-
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 READERS: dict[str, Callable[[Path, bool], pa.Table]] = {

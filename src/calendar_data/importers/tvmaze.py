@@ -22,6 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 from tqdm import tqdm
 
+from ..arguments import date_argument
 from ..catalog import Catalog, CatalogError, SourceInfo, load_catalog, write_catalog
 from ..schema import SCHEMA
 from .merge import merge_releases
@@ -263,7 +264,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument(
         "--start",
-        type=_date_argument,
+        type=date_argument,
         metavar="DATE",
         help="first day, YYYY-MM-DD (default: today)",
     )
@@ -335,13 +336,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(summary.describe())
     return 0
-
-
-def _date_argument(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-14") from None
 
 
 def _days_argument(text: str) -> int:

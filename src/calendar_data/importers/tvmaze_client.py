@@ -13,13 +13,14 @@ import email.utils
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import httpx
+
+from ..files import atomic_write
 
 DEFAULT_BASE_URL = "https://api.tvmaze.com"
 USER_AGENT = "calendar-data/0.1 (streaming release calendar)"
@@ -116,7 +117,7 @@ class TvmazeClient:
         except ValueError as exc:
             raise UnusableResponse(f"{what}: the response is not JSON ({exc}) from {url}") from None
         if cached is not None:
-            _write_atomically(cached, body)
+            atomic_write(cached, lambda handle: handle.write(body))
         return data
 
     # ----------------------------------------------------------------------- network
@@ -191,15 +192,3 @@ def _retry_after(response: httpx.Response) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
-
-
-def _write_atomically(path: Path, body: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Literal
 
-from ..days import valid_timezone
+from ..days import parse_date, valid_timezone
+from ..text import safe_url
 
 Feed = Literal["web", "broadcast"]
 SPECIAL_TYPES = frozenset({"significant_special", "insignificant_special"})
@@ -298,11 +299,10 @@ def language_code(name: Any) -> str | None:
 
 
 def web_link(value: Any, *, secure_only: bool = False) -> str | None:
-    """``value`` if it is an http(s) URL (https only when ``secure_only``), else ``None``."""
-    schemes = ("https://",) if secure_only else ("http://", "https://")
-    text = _text(value)
-    if text and text.lower().startswith(schemes) and not re.search(r"\s", text):
-        return text
+    """``value`` if it is a safe http(s) URL (https only when ``secure_only``), else ``None``."""
+    url = safe_url(_text(value))
+    if url and (not secure_only or url.lower().startswith("https://")):
+        return url
     return None
 
 
@@ -322,7 +322,7 @@ def _text(value: Any) -> str | None:
 
 def _date(value: Any) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+        return parse_date(value)
     except ValueError:
         return None
 

@@ -87,7 +87,7 @@ def release_row(group: list[Airing], details: ShowDetails, updated_at: dt.dateti
 def release_id(group: list[Airing]) -> str:
     """Stable across imports: show, episodes and channel, never the date (which may move)."""
     first = group[0]
-    where = _slug(first.channel.name) + (
+    where = _channel_slug(first.channel.name) + (
         f"-{first.channel.region.lower()}" if first.channel.region else ""
     )
     if first.special:
@@ -95,6 +95,13 @@ def release_id(group: list[Airing]) -> str:
     start, end = group[0].number, group[-1].number
     episodes = f"e{start}" + (f"-{end}" if end != start else "")
     return f"tvmaze-{first.show_id}-s{first.season}{episodes}-{where}"
+
+
+def _channel_slug(name: str) -> str:
+    """``Disney+`` -> ``disney``. Not :func:`~calendar_data.text.slug`: release ids must stay as
+    earlier imports wrote them, so a re-import merges rather than duplicates, and these never
+    folded accents (``France Télévisions`` -> ``france-t-l-visions``)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "channel"
 
 
 def release_type(group: list[Airing], details: ShowDetails, show: Mapping[str, Any]) -> str:
@@ -132,7 +139,3 @@ def _image(show: Mapping[str, Any]) -> str | None:
     return web_link(image.get("original"), secure_only=True) or web_link(
         image.get("medium"), secure_only=True
     )
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "channel"

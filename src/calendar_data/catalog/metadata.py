@@ -1,0 +1,46 @@
+"""A catalog's Parquet key-value metadata: schema version, generation time and sources.
+
+Written by :mod:`.write`, read back by :mod:`.read` and by ``calendar-data build`` (which keeps
+the licences of Parquet sources); anything unreadable in it reads as absent, never as an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+
+from .. import schema
+from .model import SourceInfo
+
+
+def encode_metadata(sources: Iterable[SourceInfo], generated_at: str | None) -> dict[bytes, bytes]:
+    """The metadata of a catalog generated at ``generated_at`` (default: now) from ``sources``."""
+    return {
+        schema.META_SCHEMA_VERSION: schema.SCHEMA_VERSION.encode(),
+        schema.META_GENERATED_AT: (generated_at or _now_iso()).encode(),
+        schema.META_SOURCES: json.dumps([s.__dict__ for s in sources]).encode(),
+    }
+
+
+def decode_metadata(metadata: Mapping[bytes, bytes] | None) -> tuple[str, tuple[SourceInfo, ...]]:
+    """The generation time and sources ``metadata`` holds: ``""`` and ``()`` when it lacks
+    them or they are not readable (they only credit the data, so they never fail a load)."""
+    metadata = metadata or {}
+    generated_at = metadata.get(schema.META_GENERATED_AT, b"").decode("utf-8", "replace")
+    try:
+        raw = json.loads(metadata.get(schema.META_SOURCES, b"[]"))
+        sources = tuple(
+            SourceInfo(
+                **{k: str(v) for k, v in item.items() if k in SourceInfo.__dataclass_fields__}
+            )
+            for item in raw
+            if isinstance(item, dict) and item.get("name")
+        )
+    except (ValueError, TypeError, RecursionError):
+        sources = ()
+    return generated_at, sources
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

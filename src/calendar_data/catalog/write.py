@@ -1,0 +1,141 @@
+"""Publishing a catalog atomically, as one Parquet file or as a hive-partitioned folder.
+
+Whatever is written is conformed, validated and read back before it replaces the previous
+catalog; a failed or killed write leaves the previous catalog intact.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from ..files import atomic_write, fsync_folder
+from ..schema import COLUMNS_BY_NAME
+from .conform import conform
+from .metadata import encode_metadata
+from .model import CatalogError, SourceInfo
+from .read import MONTH_KEY, load_catalog
+from .validate import validate
+
+SORT_KEYS = [("release_date", "ascending"), ("service", "ascending"), ("release_id", "ascending")]
+PARTITION_KEYS = (MONTH_KEY, "service")
+
+
+def write_catalog(
+    table: pa.Table,
+    path: str | os.PathLike,
+    sources: Iterable[SourceInfo] = (),
+    generated_at: str | None = None,
+) -> list[str]:
+    """Validate and atomically publish ``table`` at ``path``; return the load warnings.
+
+    The catalog goes to a temporary file in the target folder, is read back and validated, and
+    only then replaces the target with :func:`os.replace`. A failed or killed write leaves the
+    previous catalog byte-for-byte intact; leftovers of killed writers are removed next time.
+    """
+    target = Path(path)
+    origin = str(target)
+    table, warnings = conform(table, origin)
+    validate(table, origin)
+    table = _published(table, sources, generated_at)
+    atomic_write(
+        target,
+        lambda handle: pq.write_table(table, handle, compression="zstd", row_group_size=256 * 1024),
+        check=load_catalog,
+    )
+    return warnings
+
+
+def _published(
+    table: pa.Table, sources: Iterable[SourceInfo], generated_at: str | None
+) -> pa.Table:
+    """Sorted, with the schema version, generation time and sources in its metadata."""
+    return _sorted(table).replace_schema_metadata(encode_metadata(sources, generated_at))
+
+
+def write_partitioned(
+    table: pa.Table,
+    folder: str | os.PathLike,
+    by: Sequence[str] = PARTITION_KEYS,
+    sources: Iterable[SourceInfo] = (),
+    generated_at: str | None = None,
+) -> list[str]:
+    """Validate ``table`` and publish it as a hive-partitioned folder; return the warnings.
+
+    The layout is one folder per key, e.g. ``release_month=2023-11/service=Netflix/part-0.parquet``
+    (``by`` names schema columns or :data:`MONTH_KEY`; undated rows go to the null partition),
+    so a reader that filters on the keys (see :func:`month_filter`) opens only the files it
+    needs, on a disk or in object storage. The folder is written beside ``folder``, read back,
+    then swapped in by two renames: readers see the old or the new catalog, never a mix.
+    """
+    target = Path(folder)
+    origin = str(target)
+    unknown = [key for key in by if key != MONTH_KEY and key not in COLUMNS_BY_NAME]
+    if not by or unknown:
+        raise CatalogError(
+            f"cannot partition by {', '.join(unknown) or 'nothing'}: use {MONTH_KEY} and "
+            "catalog columns",
+            "unknown_column",
+        )
+    table, warnings = conform(table, origin)
+    validate(table, origin)
+    table = _published(table, sources, generated_at)
+    for key in by:
+        if key == MONTH_KEY:
+            month = pc.strftime(table["release_date"].cast(pa.timestamp("s")), "%Y-%m")
+            table = table.append_column(MONTH_KEY, month)
+        else:
+            table = table.set_column(
+                table.column_names.index(key), key, table[key].cast(pa.string())
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".{target.name}.{os.getpid()}.partitioning"
+    shutil.rmtree(temporary, ignore_errors=True)
+    try:
+        ds.write_dataset(
+            table,
+            temporary,
+            format="parquet",
+            partitioning=ds.partitioning(pa.schema([(k, pa.string()) for k in by]), flavor="hive"),
+            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+            max_rows_per_group=256 * 1024,
+            preserve_order=True,
+        )
+        load_catalog(temporary)
+        _swap_folder(temporary, target)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return warnings
+
+
+def _swap_folder(new: Path, target: Path) -> None:
+    if target.exists():
+        old = target.parent / f".{target.name}.{os.getpid()}.replaced"
+        os.replace(target, old)
+        os.replace(new, target)
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    else:
+        os.replace(new, target)
+    fsync_folder(target.parent)
+
+
+def _sorted(table: pa.Table) -> pa.Table:
+    """Rows by date then service, so row-group statistics can skip months on read."""
+    keys = pa.table(
+        {
+            name: table[name].cast(pa.string()) if name == "service" else table[name]
+            for name, _ in SORT_KEYS
+        }
+    )
+    return table.take(pc.sort_indices(keys, sort_keys=SORT_KEYS))
