@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,36 +14,29 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import streamlit as st
 from report import Figure, median_seconds
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest, app_test
+from streamlit.testing.v1 import AppTest
 
-from calendar_data.ui.data import CATALOG_ENV
+from calendar_data.live import CATALOG_ENV
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))  # the tests' AppTest routing
+from apptest_routing import routed_by_navigation  # noqa: E402
+
+APP = REPO / "app.py"
 SCRIPT_LIMIT = 0.150
 TIMEOUT = 600
-
-
-class _NavigationPages(PagesManager):
-    """Keeps AppTest on st.navigation routing on every rerun, as a server is once app.py
-    has run (the same patch as tests/conftest.py)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
 
 
 @contextlib.contextmanager
 def app_for(catalog: Path) -> Iterator[AppTest]:
     """The app over ``catalog``, run once; the process's caches are cleared afterwards."""
-    previous_env, previous_pages = os.environ.get(CATALOG_ENV), app_test.PagesManager
+    previous_env = os.environ.get(CATALOG_ENV)
     os.environ[CATALOG_ENV] = str(catalog)
-    app_test.PagesManager = _NavigationPages
     try:
-        with contextlib.chdir(APP.parent):  # the app's own .streamlit/config.toml applies
+        # the app's own .streamlit/config.toml applies from its folder
+        with contextlib.chdir(APP.parent), routed_by_navigation():
             yield AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     finally:
-        app_test.PagesManager = previous_pages
         if previous_env is None:
             os.environ.pop(CATALOG_ENV, None)
         else:

@@ -32,7 +32,7 @@ import streamlit.logger  # noqa: E402
 import workloads  # noqa: E402
 from report import Figure  # noqa: E402
 
-from calendar_data.ui.data import DEFAULT_CATALOG, LiveCatalog  # noqa: E402
+from calendar_data.live import DEFAULT_CATALOG, LiveCatalog  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
 DATA = HERE / ".data"

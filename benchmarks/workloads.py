@@ -18,7 +18,7 @@ from report import Figure, median_seconds
 
 from calendar_data import bucketing, demo, exports, planner, schema
 from calendar_data.filters import ReleaseFilter
-from calendar_data.ui.data import LiveCatalog
+from calendar_data.live import LiveCatalog
 
 #: Demo catalogs run over a year from this day; the calendar looks at its third month.
 DEMO_START = dt.date(2026, 1, 1)
@@ -50,7 +50,7 @@ def demo_catalog(rows: int, folder: Path) -> Path:
 
 _COLD_LOAD = """
 import json, sys, time
-from calendar_data.ui.data import LiveCatalog
+from calendar_data.live import LiveCatalog
 start = time.perf_counter()
 LiveCatalog.open(sys.argv[1])
 print(json.dumps(time.perf_counter() - start))

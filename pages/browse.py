@@ -1,4 +1,4 @@
-"""Browse: the filtered releases as a sortable, paged table, with CSV and iCalendar exports."""
+"""Browse: the filtered releases as a sortable, paged table, with their exports and feed."""
 
 import math
 
@@ -20,7 +20,7 @@ days = live.days(tz)
 st.title("Browse releases", anchor=False)
 st.caption(f"{len(positions):,} releases match · {escape_markdown(release_filter.describe())}")
 
-controls = st.columns([2, 1, 1, 2, 2], vertical_alignment="bottom")
+controls = st.columns([2, 1, 1], vertical_alignment="bottom")
 sort = controls[0].selectbox(
     "Sort by", list(listing.SORTS), format_func=listing.SORTS.get, key="browse_sort"
 )
@@ -28,7 +28,7 @@ descending = controls[1].toggle("Reverse", key="browse_descending", help="Newest
 pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
 page = controls[2].number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page")
 
-export_buttons(controls[3:5], live, positions, release_filter, tz)
+export_buttons(st.columns(4), live, positions, release_filter, tz)
 
 if not len(positions):
     st.info(
@@ -52,7 +52,10 @@ event = st.dataframe(
         "Genres": st.column_config.ListColumn(),
     },
 )
-st.caption(f"Page {page} of {pages:,} · {PAGE_SIZE} rows per page · click a row for details")
+st.caption(
+    f"Page {page} of {pages:,} · {PAGE_SIZE} rows per page · click a row, or press Shift+Space "
+    "on it, for details"
+)
 
 selected = event.selection.rows
 picked = rows.slice(selected[0], 1).to_pylist()[0] if selected else None

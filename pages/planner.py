@@ -6,10 +6,10 @@ import streamlit as st
 
 from calendar_data import planner
 from calendar_data.filters import ReleaseFilter
+from calendar_data.live import LiveCatalog
 from calendar_data.text import escape_markdown
 from calendar_data.ui import charts
 from calendar_data.ui.context import current
-from calendar_data.ui.data import LiveCatalog
 
 SERIES_SHOWN = 40
 COLUMNS = [

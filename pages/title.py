@@ -3,9 +3,11 @@
 import streamlit as st
 
 from calendar_data import describe
+from calendar_data.schema import KIND_NAMES
 from calendar_data.text import escape_markdown, markdown_link, one_line, safe_url
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import title_rows
+from calendar_data.ui.history import read_history, show_history
 
 context = current()
 title_id = st.query_params.get("id")
@@ -41,7 +43,7 @@ if image:
     poster, facts = st.columns([1, 3])
     poster.image(image, width="stretch")
 with facts:
-    kind = describe.KIND_NAMES.get(first["kind"], first["kind"])
+    kind = KIND_NAMES.get(first["kind"], first["kind"])
     services = sorted({r["service"] for r in rows})
     regions = sorted({r["region"] or "Worldwide" for r in rows})
     st.markdown(
@@ -50,9 +52,8 @@ with facts:
     )
     if first["synopsis"]:
         st.markdown(escape_markdown(first["synopsis"], 3000))
-    genres = first["genres"] or []
     details = [
-        ("Genres", ", ".join(genres)),
+        ("Genres", describe.genres(first["genres"])),
         ("Language", describe.language(first["language"])),
         ("Rating", first["rating"] or ""),
         ("Runtime", describe.runtime(first)),
@@ -82,6 +83,13 @@ st.dataframe(
     key="title-releases",
 )
 
+st.subheader("History", anchor=False)
+history = read_history(context.live, context.tz, title_id=title_id)
+if history is not None and history.num_rows:
+    show_history(history, context.tz, key="title-history")
+elif history is not None:
+    st.caption("No changes recorded for this title.")
+
 cast = describe.cast_lines(first["cast"])
 crew = describe.crew_by_role(first["crew"])
 people, makers = st.columns(2)
@@ -109,10 +117,7 @@ if links:
     st.markdown(" · ".join(links))
 moved = [r for r in rows if r["previous_release_date"]]
 for r in moved:
-    st.markdown(
-        f"{escape_markdown(describe.episodes(r) or 'Release')} moved from "
-        f"{r['previous_release_date']:%-d %b %Y} to {r['release_date']:%-d %b %Y}."
-    )
+    st.markdown(f"{escape_markdown(describe.episodes(r) or 'Release')} {describe.move(r)}.")
 sources = ", ".join(sorted({r["source"] for r in rows}))
 st.caption(
     f"Source: {escape_markdown(sources)}"

@@ -5,9 +5,8 @@ from pathlib import Path
 import bad_corpus
 import pyarrow as pa
 import pytest
+from apptest_routing import routed_by_navigation
 from sample import write_sample
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import app_test
 
 # ------------------------------------------------------------------ catalog loader and writer
 # For test_catalog.py, test_atomic_writes.py and test_bad_files.py.
@@ -33,18 +32,11 @@ def catalog(tmp_path, monkeypatch) -> Path:
 
 # ------------------------------------------------------------------ end of catalog fixtures
 
-# --- AppTest routing (lead) -----------------------------------------------------------------
-# AppTest resets Streamlit's "route by the pages/ folder" flag before every run, so each rerun
-# would run the page script alone (as a real server does only before its first st.navigation
-# call, a case the browser tests cover). Keep AppTest on st.navigation routing, like a server.
-
-
-class _NavigationPages(PagesManager):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
+# ------------------------------------------------------------------ AppTest routing
 
 
 @pytest.fixture(autouse=True)
-def _apptest_uses_navigation(monkeypatch):
-    monkeypatch.setattr(app_test, "PagesManager", _NavigationPages)
+def _apptest_routes_by_navigation():
+    """Every AppTest routes as a server does (see apptest_routing.py)."""
+    with routed_by_navigation():
+        yield

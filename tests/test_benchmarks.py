@@ -24,7 +24,7 @@ import workloads  # noqa: E402
 
 from calendar_data.catalog import load_catalog  # noqa: E402
 from calendar_data.filters import ReleaseFilter  # noqa: E402
-from calendar_data.ui.data import LiveCatalog  # noqa: E402
+from calendar_data.live import LiveCatalog  # noqa: E402
 
 ROWS = 10_000
 

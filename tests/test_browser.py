@@ -32,8 +32,8 @@ from icalendar import Calendar
 from playwright.sync_api import Locator, Page, expect
 from sample import REFERENCE, sample_rows, write_sample
 
+from calendar_data.live import catalog_location
 from calendar_data.schema import COLUMN_NAMES
-from calendar_data.ui.data import catalog_location
 
 NO_CHROMIUM = chromium_missing()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]

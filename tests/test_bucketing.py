@@ -11,8 +11,8 @@ import pytest
 from calendar_data import bucketing
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days
+from calendar_data.live import DEFAULT_CATALOG
 from calendar_data.schema import SCHEMA
-from calendar_data.ui.data import DEFAULT_CATALOG
 
 D = dt.date
 NOV_1, NOV_2 = D(2023, 11, 1), D(2023, 11, 2)

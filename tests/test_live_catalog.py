@@ -1,4 +1,4 @@
-"""The shared catalog (ui/data.py): how it is built from the file, and its cache of recent
+"""The shared catalog (live.py): how it is built from the file, and its cache of recent
 values (``Recent``)."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import time
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from calendar_data import live as live_module
 from calendar_data.catalog import load_catalog
 from calendar_data.demo import demo_table
 from calendar_data.filters import search_text
-from calendar_data.ui import data
-from calendar_data.ui.data import LiveCatalog, Recent
+from calendar_data.live import LiveCatalog, Recent
 
 
 def test_keeps_the_most_recent_entries():
@@ -72,8 +72,8 @@ def test_a_failed_computation_is_not_kept():
 def test_a_catalog_in_many_pieces_reads_back_unchanged(tmp_path, monkeypatch):
     """The shared columns and the search text are built piece by piece, from the file's row
     groups as they come, on several threads: every row must still read back as it was written."""
-    monkeypatch.setattr(data, "ENCODED_ROWS", 300)  # pieces cut across the row groups
-    monkeypatch.setattr(data, "CORES", 3)  # pieces finish out of order
+    monkeypatch.setattr(live_module, "ENCODED_ROWS", 300)  # pieces cut across the row groups
+    monkeypatch.setattr(live_module, "CORES", 3)  # pieces finish out of order
     path = tmp_path / "catalog.parquet"
     pq.write_table(demo_table(2_000, seed=3), path, row_group_size=700)
     written = load_catalog(path).table

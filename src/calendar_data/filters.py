@@ -15,8 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .days import local_days, valid_timezone
+from .days import local_days, parse_date, valid_timezone
 from .schema import KINDS
+from .text import quoted
 
 #: URL ``type`` values and the release types each one selects.
 TYPE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -34,7 +35,6 @@ TYPE_LABELS = {
     "movie": "Movies",
 }
 MAX_QUERY_LENGTH = 200
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: URL parameter of each multi-valued field, in URL order.
@@ -46,8 +46,10 @@ MULTI_PARAMS = {
     "region": "regions",
 }
 FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q")
-#: The dashboard's other URL parameters: the calendar's view and date, the open title, the zone.
-VIEW_PARAMS = ("view", "date", "id", "tz")
+#: The dashboard's other URL parameters: the calendar's view and date, the open title, the zone,
+#: and the Changes page's first day.
+VIEW_PARAMS = ("view", "date", "id", "tz", "since")
+KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
 
 Params = Mapping[str, str | Sequence[str]]
 
@@ -76,20 +78,20 @@ class ReleaseFilter:
             items = _clean_values(_all(params, param))
             if param == "type":
                 unknown = [t for t in items if t not in TYPE_GROUPS]
-                notices += [f"Ignored unknown release type {_shown(t)}." for t in unknown]
+                notices += [f"Ignored unknown release type {quoted(t)}." for t in unknown]
                 items = [t for t in items if t in TYPE_GROUPS]
             if param == "kind":
                 unknown = [k for k in items if k not in KINDS]
-                notices += [f"Ignored unknown kind {_shown(k)}." for k in unknown]
+                notices += [f"Ignored unknown kind {quoted(k)}." for k in unknown]
                 items = [k for k in items if k in KINDS]
             values[attribute] = tuple(items)
         for param, attribute in (("from", "start"), ("to", "end")):
             raw = (_last(params, param) or "").strip()
             if raw:
-                parsed = parse_date(raw)
-                if parsed is None:
-                    notices.append(f"Ignored {param}={_shown(raw)}: not a date (YYYY-MM-DD).")
-                values[attribute] = parsed
+                try:
+                    values[attribute] = parse_date(raw)
+                except ValueError:
+                    notices.append(f"Ignored {param}={quoted(raw)}: not a date (YYYY-MM-DD).")
         query = " ".join(_encodable(_last(params, "q") or "").split())
         if len(query) > MAX_QUERY_LENGTH:
             notices.append(f"The search text was cut to {MAX_QUERY_LENGTH} characters.")
@@ -123,7 +125,7 @@ class ReleaseFilter:
             kept = tuple(v for v in getattr(self, attribute) if v in allowed)
             for value in getattr(self, attribute):
                 if value not in allowed:
-                    notices.append(f"Ignored {param} {_shown(value)}: not in this catalog.")
+                    notices.append(f"Ignored {param} {quoted(value)}: not in this catalog.")
             changes[attribute] = kept
         return replace(self, **changes), notices
 
@@ -272,25 +274,13 @@ def read_view(
     The dashboard and its export links read a URL through this one function, so a link shows
     and exports the same rows.
     """
-    known = {*FILTER_PARAMS, *VIEW_PARAMS}
-    notices = [f"Ignored unknown parameter {_shown(k)}." for k in params if k not in known]
+    notices = [f"Ignored unknown parameter {quoted(k)}." for k in params if k not in KNOWN_PARAMS]
     parsed, more = ReleaseFilter.from_query_params(params)
     parsed, unknown = parsed.restrict(options)
     tz = _last(params, "tz")
     if tz and not valid_timezone(tz):
-        more.append(f"Ignored tz={_shown(tz)}: not a known time zone.")
+        more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
     return parsed, notices + more + unknown
-
-
-def parse_date(raw: str) -> dt.date | None:
-    """A ``YYYY-MM-DD`` date, else ``None`` (``fromisoformat`` alone also takes ``2023-W44-4``)."""
-    raw = raw.strip()
-    if not _ISO_DATE.fullmatch(raw):
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        return None
 
 
 def _all(params: Params, key: str) -> list[str]:
@@ -321,10 +311,6 @@ def _encodable(value: str) -> str:
     """``value`` with lone surrogates (e.g. from undecodable command-line bytes) replaced, so
     Arrow can hold it."""
     return _SURROGATE.sub("\ufffd", value)
-
-
-def _shown(value: str) -> str:
-    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 def _whole_month(start: dt.date, end: dt.date) -> bool:

@@ -1,4 +1,4 @@
-"""The catalog, loaded once per process and shared read-only by every session.
+"""The live catalog: loaded once per process and shared read-only by every session and route.
 
 It is kept in this module keyed on the file's signature, so a replaced file is picked
 up on the next interaction, and no session ever copies it. A replacement that fails to load is
@@ -23,16 +23,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import streamlit as st
 
-from .. import schema
-from ..catalog import Catalog, CatalogError, file_signature, load_catalog
-from ..days import local_days
-from ..filters import TYPE_GROUPS, ReleaseFilter, search_text
-from ..text import escape_message
+from . import schema
+from .catalog import Catalog, CatalogError, file_signature, load_catalog
+from .days import local_days
+from .filters import TYPE_GROUPS, ReleaseFilter, search_text
 
 CATALOG_ENV = "CALENDAR_CATALOG"
-DEFAULT_CATALOG = Path(__file__).resolve().parents[3] / "data" / "catalog.parquet"
+DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog.parquet"
 SELECTIONS_KEPT = 16
 #: Row positions the kept selections may hold in all (8 bytes each).
 SELECTED_ROWS_KEPT = 4_000_000
@@ -432,26 +430,6 @@ def current_catalog(
         return _LAST_GOOD.get(location), error
     _LAST_GOOD[location] = live
     return live, None
-
-
-def live_catalog() -> LiveCatalog:
-    """The current catalog, or the last good one when a replacement is broken (said once).
-
-    With nothing good to show, the page shows one clear message and stops.
-    """
-    live, error = current_catalog(waiting=st.spinner("Loading the release catalog…"))
-    if live is None:
-        st.error(escape_message(f"The release catalog could not be loaded. {error}"), icon="⚠️")
-        st.stop()
-    if error is not None and st.session_state.get("_rejected") != str(error):
-        st.session_state["_rejected"] = str(error)
-        st.warning(
-            escape_message(
-                f"A new version of the catalog was rejected, so the last good one is shown. {error}"
-            ),
-            icon="⚠️",
-        )
-    return live
 
 
 def _options(table: pa.Table) -> dict[str, list[tuple[str, int]]]:

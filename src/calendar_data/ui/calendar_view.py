@@ -19,9 +19,9 @@ import streamlit as st
 
 from .. import bucketing, grid
 from ..filters import ReleaseFilter, in_set
+from ..live import LiveCatalog
 from ..palette import PALETTE
 from ..text import escape_markdown, one_line
-from .data import LiveCatalog
 from .detail import DAY_KEY, open_release
 
 _SLOTS = string.ascii_lowercase

@@ -1,12 +1,7 @@
 """The shared frame every page stands in: page config, catalog, URL notices, sidebar filters.
 
-app.py draws the frame with :func:`frame` (widgets drawn by the entry script keep their state
-across pages) and routes with :func:`pages`; each page script starts with
-``context = current()``.
-
-Until the first ``st.navigation`` call of a server process, Streamlit routes by the ``pages/``
-folder and runs a deep link such as ``/browse`` without app.py. A page that finds no frame
-is in that state: it switches routing to ``st.navigation`` and reruns, once per process.
+app.py draws the frame with :func:`frame` and routes with :func:`pages`; each page script
+starts with ``context = current()``.
 """
 
 from __future__ import annotations
@@ -16,9 +11,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..filters import ReleaseFilter
+from ..live import LiveCatalog
 from ..text import escape_markdown, escape_message, markdown_link
-from .data import LiveCatalog, live_catalog
-from .sidebar import adopt_url, filter_sidebar
+from .data import live_catalog
+from .sidebar import filter_sidebar, url_notices
 
 
 @dataclass(frozen=True)
@@ -49,13 +45,16 @@ def pages() -> list[st.Page]:
         st.Page(
             "pages/planner.py", title="Planner", icon=":material/insights:", url_path="planner"
         ),
+        st.Page(
+            "pages/changes.py", title="Changes", icon=":material/history:", url_path="changes"
+        ),
     ]
 
 
 def frame() -> None:
     """Draw the shared frame for this run and leave its context for the page."""
     live = live_catalog()
-    for notice in adopt_url(live):
+    for notice in url_notices(live):
         st.info(escape_message(notice), icon=":material/info:")
     release_filter, tz = filter_sidebar(live)
     _credits(live, tz)
@@ -63,7 +62,14 @@ def frame() -> None:
 
 
 def current() -> ViewContext:
-    """The context app.py drew for this run (see the module docstring for the fallback)."""
+    """The context app.py drew for this run.
+
+    A page can run without app.py: Streamlit routes by the ``pages/`` folder next to the entry
+    script until the first ``st.navigation`` call in the process, so a deep link such as
+    ``/browse`` first runs pages/browse.py alone (and AppTest, which starts every run afresh,
+    does so on every run). Such a page declares the navigation, which switches routing to it
+    for good, and reruns: app.py then draws the frame and routes to the same page.
+    """
     context = st.session_state.pop(_KEY, None)
     if context is None:
         configure_page()  # first, or the page's material icon becomes a favicon from Google

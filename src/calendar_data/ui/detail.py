@@ -13,8 +13,9 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from .. import describe
+from ..live import LiveCatalog
+from ..schema import KIND_NAMES
 from ..text import escape_markdown, one_line
-from .data import LiveCatalog
 
 RELEASE_KEY = "_open_release"
 REQUEST_KEY = "_panel_request"
@@ -67,7 +68,7 @@ def _panel(row: dict | None, tz: str) -> None:
         st.info("This title is not in the catalog (it may have been filtered out or removed).")
         return
     st.subheader(escape_markdown(one_line(row["title"], 200)), anchor=False)
-    facts = [row["service"], describe.KIND_NAMES.get(row["kind"], row["kind"])]
+    facts = [row["service"], KIND_NAMES.get(row["kind"], row["kind"])]
     facts.append(row["region"] or "Worldwide")
     st.caption(" · ".join(escape_markdown(f, 60) for f in facts))
     st.markdown(f"**{describe.RELEASE_TYPE_NAMES.get(row['release_type'], '')}**")
@@ -75,7 +76,7 @@ def _panel(row: dict | None, tz: str) -> None:
         ("When", describe.release_time(row, tz)),
         ("Episodes", describe.episodes(row)),
         ("Runtime", describe.runtime(row)),
-        ("Genres", ", ".join(row["genres"] or [])),
+        ("Genres", describe.genres(row["genres"])),
         ("Status", row["status"].capitalize() if row["status"] != "confirmed" else ""),
     ]
     for label, value in lines:

@@ -1,0 +1,28 @@
+"""Changes: what each build and import changed in the catalog, newest first (``/changes``)."""
+
+import streamlit as st
+
+from calendar_data.text import escape_markdown
+from calendar_data.ui.context import current
+from calendar_data.ui.history import read_history, show_history
+
+context = current()
+live, release_filter, tz = context.live, context.release_filter, context.tz
+
+st.title("Changes", anchor=False)
+since = st.date_input(
+    "Recorded since", value=None, key="since", bind="query-params", format="YYYY-MM-DD"
+)
+history = read_history(live, tz, since=since, release_filter=release_filter)
+if history is None:
+    st.stop()
+st.caption(f"{history.num_rows:,} changes · {escape_markdown(release_filter.describe())}")
+if not history.num_rows:
+    st.info(
+        "No changes recorded for this view. Every `calendar-data build` and import compares "
+        "the new catalog with the one it replaces and records what was added, removed, moved "
+        "or changed.",
+        icon=":material/history:",
+    )
+    st.stop()
+show_history(history, tz, key="changes_table")

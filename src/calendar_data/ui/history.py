@@ -1,0 +1,65 @@
+"""The change log in the dashboard: read beside the live catalog, shown as a table.
+
+The Changes page lists every change the view's filters select; the Title page lists one title's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pyarrow as pa
+import streamlit as st
+
+from .. import changes
+from ..filters import ReleaseFilter
+from ..live import LiveCatalog
+from ..text import escape_message, one_line
+
+#: Changes a table shows at most, newest first.
+SHOWN = 500
+
+
+def read_history(
+    live: LiveCatalog,
+    tz: str,
+    *,
+    since: dt.date | None = None,
+    release_filter: ReleaseFilter | None = None,
+    title_id: str | None = None,
+) -> pa.Table | None:
+    """The changes recorded beside the live catalog that the arguments select, newest first;
+    None, with a message shown, when the catalog keeps no log that can be read."""
+    if "://" in live.catalog.origin:
+        st.info("Change history is kept beside local catalogs only.", icon=":material/info:")
+        return None
+    log = changes.change_log_path(live.catalog.origin)
+    try:
+        return changes.read_changes(
+            log, since=since, release_filter=release_filter, title_id=title_id, tz=tz
+        )
+    except changes.ChangeLogError as error:
+        st.error(escape_message(f"The change history could not be read. {error}"), icon="⚠️")
+        return None
+
+
+def show_history(table: pa.Table, tz: str, key: str) -> None:
+    """The newest :data:`SHOWN` changes as a table, times in ``tz``."""
+    zone = zoneinfo.ZoneInfo(tz)
+    rows = table.slice(0, SHOWN).to_pylist()
+    st.dataframe(
+        [
+            {
+                "When": row["changed_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                "Change": changes.describe_change(row),
+                "Release": changes.release_label(row),
+                "Source": one_line(row["source"], 200),
+            }
+            for row in rows
+        ],
+        hide_index=True,
+        width="stretch",
+        key=key,
+    )
+    if table.num_rows > SHOWN:
+        st.caption(f"The newest {SHOWN:,} of {table.num_rows:,} changes.")

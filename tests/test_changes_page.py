@@ -1,0 +1,99 @@
+"""The Changes page (/changes) and a title's history on its page, over a recorded change log."""
+
+import datetime as dt
+
+import pytest
+from sample import REFERENCE, sample_rows, write_sample
+from streamlit.testing.v1 import AppTest
+from test_app import APP, run_app, texts
+from test_changes import edited_rows, table
+
+from calendar_data import changes
+
+RECORDED = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def logged(tmp_path, monkeypatch):
+    """The sample catalog as edited (test data), with the log of its changes from the sample."""
+    path = tmp_path / "catalog.parquet"
+    write_sample(path)
+    found = changes.diff_catalogs(
+        table(sample_rows()).select(changes.READ),
+        table(edited_rows()).select(changes.READ),
+        changed_at=RECORDED,
+        source="build test.json",
+    )
+    changes.append_changes(changes.change_log_path(path), found)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    return found
+
+
+def changes_page(**params) -> AppTest:
+    at = run_app(**params)
+    at.switch_page("pages/changes.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def rows_shown(at: AppTest) -> list[dict]:
+    (frame,) = at.dataframe  # the page's one table
+    return frame.value.to_dict("records")
+
+
+def test_changes_lists_every_change_newest_first(logged):
+    at = changes_page()
+    shown = rows_shown(at)
+    assert len(shown) == logged.num_rows
+    assert {row["When"] for row in shown} == {"2026-11-30 09:00"}
+    moved = [row for row in shown if row["Change"].startswith("Date moved")]
+    assert moved and "2023-11-02 →" in moved[0]["Change"]
+    assert any(row["Change"] == "Added" for row in shown)
+    assert {row["Source"] for row in shown} == {"build test.json"}
+
+
+def test_changes_follow_the_sidebar_filters_and_the_zone(logged):
+    at = changes_page(service="Netflix", tz="Asia/Tokyo")
+    shown = rows_shown(at)
+    netflix = [r for r in logged.to_pylist() if r["service"] == "Netflix"]
+    assert len(shown) == len(netflix) < logged.num_rows
+    assert {row["When"] for row in shown} == {"2026-11-30 18:00"}
+
+
+def test_changes_since_a_later_day_are_none(logged):
+    at = changes_page(since="2026-12-01")
+    assert "No changes recorded for this view" in texts(at)
+    assert not at.dataframe
+
+
+def test_a_catalog_without_a_log_says_how_changes_are_recorded(catalog):
+    at = changes_page()
+    assert "No changes recorded for this view" in texts(at)
+
+
+def test_an_unreadable_log_is_one_clear_message(catalog):
+    changes.change_log_path(catalog).write_text("not parquet")
+    at = changes_page()
+    assert len(at.error) == 1 and "could not be read" in at.error[0].value
+
+
+def test_the_title_page_shows_its_history(logged):
+    at = run_app(id=REFERENCE["title_id"])
+    at.switch_page("pages/title.py").run()
+    at.query_params["id"] = REFERENCE["title_id"]
+    at.run()
+    assert not at.exception
+    releases, history = at.dataframe
+    assert len(releases.value) == 1
+    history = history.value.to_dict("records")
+    assert history and all("All the Light We Cannot See" in row["Release"] for row in history)
+
+
+def test_a_title_without_changes_says_so(catalog):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["id"] = REFERENCE["title_id"]
+    at.run()
+    at.switch_page("pages/title.py").run()
+    at.query_params["id"] = REFERENCE["title_id"]
+    at.run()
+    assert "No changes recorded for this title." in texts(at)
