@@ -1,4 +1,5 @@
-"""Serves the dashboard (app.py) with its export links, /export.csv and /export.ics.
+"""Serves the dashboard (app.py) with its export links and feed: /export.csv, /export.ics,
+/export.json and /feed.atom.
 
 `streamlit run server.py` (what `make run` does) finds the app below and serves it.
 """

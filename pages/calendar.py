@@ -29,7 +29,9 @@ def _today() -> None:
     st.session_state["date"] = today
 
 
-controls = st.columns([3, 1, 1, 1, 2], vertical_alignment="bottom")
+# On a phone the calendar opens as the agenda (see calendar_grid.draw_calendar).
+follow_width = calendar_grid.may_follow_width()
+controls = st.columns([3, 3, 2], vertical_alignment="bottom")
 view = (
     controls[0].segmented_control(
         "View",
@@ -40,7 +42,8 @@ view = (
     )
     or "month"
 )
-controls[1].button(
+steps = controls[1].container(horizontal=True)  # one row, even where the columns stack
+steps.button(
     "Previous",
     key="previous",
     on_click=_step,
@@ -48,11 +51,11 @@ controls[1].button(
     icon=":material/chevron_left:",
     width="stretch",
 )
-controls[2].button("Today", key="today", on_click=_today, width="stretch")
-controls[3].button(
+steps.button("Today", key="today", on_click=_today, width="stretch")
+steps.button(
     "Next", key="next", on_click=_step, args=(1,), icon=":material/chevron_right:", width="stretch"
 )
-chosen = controls[4].date_input(
+chosen = controls[2].date_input(
     "Date",
     value=None,
     key="date",
@@ -83,7 +86,9 @@ if cards.empty:
         icon=":material/search_off:",
     )
 if view != "agenda" or not cards.empty:
-    calendar_grid.draw_calendar(grid.calendar_payload(cards, view, anchor, today))
+    calendar_grid.draw_calendar(
+        grid.calendar_payload(cards, view, anchor, today), follow_width=follow_width
+    )
 
 tba = calendar_view.undated(live, release_filter, tz)
 # Drawn only while open: its hundred buttons would slow every redraw of the month.

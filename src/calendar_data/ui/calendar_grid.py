@@ -19,6 +19,8 @@ from ..palette import PALETTE
 from .detail import DAY_KEY, open_release
 
 GRID_KEY = "calendar_grid"
+VIEW_KEY = "view"  # the calendar page's view control, bound to ?view=
+_FOLLOWED_KEY = "_view_followed_width"
 _ASSETS = Path(__file__).parent / "assets"
 
 
@@ -36,11 +38,36 @@ _CALENDAR = st.components.v2.component(
 )
 
 
-def draw_calendar(payload: dict) -> None:
-    """Draw the days of ``payload`` (see :func:`calendar_data.grid.calendar_payload`)."""
+def may_follow_width() -> bool:
+    """Whether the view may follow the screen's width this run: on the session's first
+    calendar only, and only when the URL names no view (``?view=month`` stays a month on a
+    phone, and a view picked later stays picked).
+
+    Call it before the view control, which drops a default ``view`` from the URL.
+    """
+    first = _FOLLOWED_KEY not in st.session_state
+    st.session_state[_FOLLOWED_KEY] = True
+    return first and VIEW_KEY not in st.query_params
+
+
+def draw_calendar(payload: dict, follow_width: bool = False) -> None:
+    """Draw the days of ``payload`` (see :func:`calendar_data.grid.calendar_payload`).
+
+    With ``follow_width`` a month drawn on a phone's screen asks for the agenda: the server
+    cannot know the width, so the browser tells (calendar.js) and :func:`_narrow_screen`
+    switches the view, which the URL then records.
+    """
     _CALENDAR(
-        key=GRID_KEY, data=payload, on_open_change=_card_clicked, on_more_change=_more_clicked
+        key=GRID_KEY,
+        data={**payload, "fit": follow_width and payload["view"] == "month"},
+        on_open_change=_card_clicked,
+        on_more_change=_more_clicked,
+        on_narrow_change=_narrow_screen,
     )
+
+
+def _narrow_screen() -> None:
+    st.session_state[VIEW_KEY] = "agenda"
 
 
 def _card_clicked() -> None:

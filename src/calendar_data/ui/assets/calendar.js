@@ -1,13 +1,46 @@
 // The calendar's days and cards, drawn in one Streamlit element. Every catalog string is set
 // with textContent, never parsed as HTML.
+
+// A phone's width: below it calendar.css lays the month out as one column (same query).
+const NARROW = "(max-width: 640px)";
+const drawnFrom = new WeakMap(); // each calendar's data as last drawn
+let closeWatch = null; // watches the drawer a button opened, to give the focus back
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  const { fit, ...days } = data;
   const root = parentElement.querySelector(".calendar") ?? parentElement.appendChild(element("div"));
-  root.className = `calendar ${data.view}`;
-  root.replaceChildren(
-    ...data.weekdays.map((name) => element("div", "weekday", name)),
-    ...data.days.map((day) => dayCell(day, data.view, setTriggerValue)),
-  );
+  // On a phone the calendar opens as the agenda. Only the browser knows the screen's width, so
+  // when the page lets the view follow it (fit) a narrow screen asks for the agenda.
+  if (fit && window.matchMedia(NARROW).matches) setTriggerValue("narrow", true);
+  // Redraw only when the days changed (not when only fit did), so the buttons, and the
+  // keyboard focus on one, outlive the reruns that open and close a drawer.
+  const drawn = JSON.stringify(days);
+  if (drawnFrom.get(root) !== drawn) {
+    drawnFrom.set(root, drawn);
+    root.className = `calendar ${data.view}`;
+    root.replaceChildren(
+      ...data.weekdays.map((name) => element("div", "weekday", name)),
+      ...data.days.map((day) => dayCell(day, data.view, setTriggerValue)),
+    );
+  }
+}
+
+// A closed Streamlit dialog leaves the focus nowhere (on the page's body): watch the drawer a
+// button opened and, once it closes, give the focus back to that button, so a keyboard user
+// goes on from the card (or "+N more") instead of from the top of the page.
+function returnFocusOnClose(button) {
+  closeWatch?.disconnect();
+  let opened = false;
+  closeWatch = new MutationObserver(() => {
+    if (document.querySelector("[role='dialog']")) {
+      opened = true;
+    } else if (opened) {
+      closeWatch.disconnect();
+      if (button.isConnected && document.activeElement === document.body) button.focus();
+    }
+  });
+  closeWatch.observe(document.body, { childList: true, subtree: true });
 }
 
 function dayCell(day, view, setTriggerValue) {
@@ -26,13 +59,19 @@ function dayCell(day, view, setTriggerValue) {
     button.type = "button";
     button.title = `${card.title}\n${card.details}`;
     button.append(element("span", "title", card.title), element("span", "details", card.details));
-    button.onclick = () => setTriggerValue("open", [card.title_id, card.release_id]);
+    button.onclick = () => {
+      returnFocusOnClose(button);
+      setTriggerValue("open", [card.title_id, card.release_id]);
+    };
   });
   if (day.more > 0) {
     const more = cell.appendChild(element("button", "more", `+${day.more} more`));
     more.type = "button";
     more.dataset.more = day.day;
-    more.onclick = () => setTriggerValue("more", day.day);
+    more.onclick = () => {
+      returnFocusOnClose(more);
+      setTriggerValue("more", day.day);
+    };
   }
   return cell;
 }
