@@ -87,8 +87,18 @@ def parquet_bytes(table: pa.Table, **options) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _write(table: pa.Table, **options) -> Callable[[Path], None]:
-    return lambda path: path.write_bytes(parquet_bytes(table, **options))
+class TableFile(NamedTuple):
+    """Writes ``table`` as a Parquet file: the table says what the file holds."""
+
+    table: pa.Table
+    options: dict
+
+    def __call__(self, path: Path) -> None:
+        path.write_bytes(parquet_bytes(self.table, **self.options))
+
+
+def _write(table: pa.Table, **options) -> TableFile:
+    return TableFile(table, options)
 
 
 def with_column(column: str, values, table: pa.Table | None = None) -> pa.Table:
@@ -106,6 +116,24 @@ def with_cell(column: str, row: int, value) -> pa.Table:
     values = table[column].to_pylist()
     values[row] = value
     return with_column(column, pa.array(values, table.schema.field(column).type), table)
+
+
+def with_raw_cell(column: str, row: int, value: int) -> pa.Table:
+    """The sample table with one date or instant cell set from its stored integer (days or
+    microseconds since 1970), which may lie past what Python's dates can hold."""
+    table = sample_table()
+    kind = table.schema.field(column).type
+    storage = pa.int32() if pa.types.is_date32(kind) else pa.int64()
+    values = table[column].cast(storage).to_pylist()
+    values[row] = value
+    return with_column(column, pa.array(values, storage).cast(kind), table)
+
+
+def with_bytes(column: str, row: int, value: bytes) -> pa.Table:
+    """The sample table with one text cell holding ``value`` as it is, UTF-8 or not."""
+    values = sample_table()[column].cast(pa.binary()).to_pylist()
+    values[row] = value
+    return with_column(column, pa.array(values, pa.binary()).view(pa.string()))
 
 
 def _footer_span(data: bytes) -> tuple[int, int]:
@@ -163,10 +191,21 @@ def _flipped(start: Callable[[bytes], int], length: int) -> Callable[[Path], Non
 # --------------------------------------------------------------------------- broken files
 
 
+#: Ways of reading a file, as tests/test_bad_files.py reads each one: whole, only some columns
+#: (the required ones and these), or only one service's rows (pushed down to the reader when
+#: the file's columns have their canonical types, else applied after conforming them).
+SOME_COLUMNS = ("title", "release_date")
+ONE_SERVICE = "Netflix"
+
+
 class Bad(NamedTuple):
     category: str  # the CatalogError.category loading it must raise
     says: str  # words its message must hold
     write: Callable[[Path], None]
+    #: The ways of reading ("some_columns", "filtered") that never meet the broken part, and
+    #: so load what the file holds there (see ``TableFile``); every other way raises
+    #: ``category``.
+    loads_when: tuple[str, ...] = ()
 
 
 BAD: dict[str, Bad] = {
@@ -216,34 +255,43 @@ BAD: dict[str, Bad] = {
         "wrong_type",
         "column genres should be a list, not string",
         _write(with_column("genres", ["Drama|Comedy"] * 12)),
+        loads_when=("some_columns",),
     ),
     "genres_are_numbers.parquet": Bad(
-        "wrong_type", "column genres should be a", _write(with_column("genres", [[1, 2]] * 12))
+        "wrong_type",
+        "column genres should be a",
+        _write(with_column("genres", [[1, 2]] * 12)),
+        loads_when=("some_columns",),
     ),
     "null_title.parquet": Bad(
         "null_required",
         "column title is empty or blank (rows 3)",
         _write(with_cell("title", 3, None)),
+        loads_when=("filtered",),
     ),
     "blank_service.parquet": Bad(
         "null_required",
         "column service is empty or blank (rows 5)",
         _write(with_cell("service", 5, "  ")),
+        loads_when=("filtered",),
     ),
     "duplicate_ids.parquet": Bad(
         "duplicate_id",
         "duplicate release_id 'r000001' (rows 1, 4)",
         _write(with_cell("release_id", 4, "r000001")),
+        loads_when=("filtered",),
     ),
     "date_1066.parquet": Bad(
         "bad_date",
         "release_date has impossible dates outside 1900-01-01..2199-12-31 (row 2: 1066-10-14)",
         _write(with_cell("release_date", 2, dt.date(1066, 10, 14))),
+        loads_when=("filtered",),
     ),
     "date_9999.parquet": Bad(
         "bad_date",
         "(row 3: 9999-12-31)",
         _write(with_cell("release_date", 3, dt.date(9999, 12, 31))),
+        loads_when=("filtered",),
     ),
     "date_unparseable.parquet": Bad(
         "bad_date",
@@ -261,16 +309,65 @@ BAD: dict[str, Bad] = {
         "bad_value",
         "column kind has unknown value(s) 'cartoon' (rows 2)",
         _write(with_cell("kind", 2, "cartoon")),
+        loads_when=("filtered",),
     ),
     "episodes_backwards.parquet": Bad(
         "bad_value",
         "episode_start is after episode_end (rows 1)",
         _write(with_cell("episode_end", 1, 1)),
+        loads_when=("some_columns", "filtered"),
     ),
     "season_70000.parquet": Bad(
         "out_of_range",
         "column season holds values that are not whole numbers in -32768..32767 (row 6: 70000)",
         _write(with_column("season", pa.array([1] * 6 + [70_000] + [1] * 5, pa.int32()))),
+        loads_when=("some_columns",),
+    ),
+    # Values Arrow holds and Python cannot, or that no catalog column may hold.
+    "date_past_9999.parquet": Bad(
+        "bad_date",
+        "column release_date has impossible dates outside 1900-01-01..2199-12-31 "
+        "(row 3: 10183-09-21)",
+        _write(with_raw_cell("release_date", 3, 3_000_000)),
+        loads_when=("filtered",),
+    ),
+    "date_before_year_1.parquet": Bad(
+        "bad_date",
+        "(row 2: -0221-09-04)",
+        _write(with_raw_cell("release_date", 2, -800_000)),
+        loads_when=("filtered",),
+    ),
+    "instant_past_9999.parquet": Bad(
+        "bad_date",
+        "column release_at has impossible dates outside 1900-01-01..2199-12-31 "
+        "(row 1: 10183-09-21 00:00:00.000000Z)",
+        _write(with_raw_cell("release_at", 1, 3_000_000 * 86_400 * 10**6)),
+        loads_when=("some_columns", "filtered"),
+    ),
+    "title_not_utf8.parquet": Bad(
+        "bad_value",
+        "column title holds text that is not UTF-8 (rows 3)",
+        _write(with_bytes("title", 3, "Café".encode("latin-1"))),
+        loads_when=("filtered",),
+    ),
+    "runtime_infinite.parquet": Bad(
+        "out_of_range",
+        "column runtime_minutes holds values that are not whole numbers in -32768..32767 "
+        "(row 4: inf)",
+        _write(with_column("runtime_minutes", [60.0] * 4 + [float("inf")] + [60.0] * 7)),
+        loads_when=("some_columns",),
+    ),
+    "season_past_uint64.parquet": Bad(
+        "out_of_range",
+        "(row 6: 18446744073709551615)",
+        _write(with_column("season", pa.array([1] * 6 + [2**64 - 1] + [1] * 5, pa.uint64()))),
+        loads_when=("some_columns",),
+    ),
+    "genres_nested.parquet": Bad(
+        "wrong_type",
+        "column genres should be a list<item: string>, not list<element: list<element: string>>",
+        _write(with_column("genres", [[["Drama"], None, []]] * 12)),
+        loads_when=("some_columns",),
     ),
 }
 

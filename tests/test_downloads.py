@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
+import pyarrow.compute as pc
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from sample import REFERENCE
 from starlette.requests import Request
 from starlette.responses import Response
 
 from calendar_data.catalog import load_catalog
-from calendar_data.days import local_days
-from calendar_data.filters import ReleaseFilter, read_view
+from calendar_data.days import local_days, valid_timezone
+from calendar_data.filters import FILTER_PARAMS, VIEW_PARAMS, ReleaseFilter, read_view
 from calendar_data.ui import downloads
 
 NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"
@@ -30,8 +34,14 @@ def _routes_unmounted(monkeypatch):
 def get(url: str) -> Response:
     """What the route mounted at ``url``'s path answers to a GET of ``url``."""
     path, _, query = url.partition("?")
+    return get_raw(path, query.encode())
+
+
+def get_raw(path: str, query: bytes) -> Response:
+    """What the route at ``path`` answers to a query string of any bytes (a route that raised
+    would answer 500)."""
     route = next(route for route in downloads.export_routes() if route.path == path)
-    scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode()}
+    scope = {"type": "http", "method": "GET", "path": path, "query_string": query}
     return route.endpoint(Request({**scope, "headers": []}))
 
 
@@ -129,3 +139,151 @@ def test_an_export_url_reads_back_as_its_view(catalog):
     assert path == "/export.ics" and query["tz"] == ["Europe/Paris"]
     assert read_view(query, {**live_values, "region": set()}) == (release_filter, [])
     assert downloads.export_url("csv", ReleaseFilter(), "UTC") == "/export.csv"
+
+
+# --------------------------------------------------------------------------- fuzzed links
+
+#: The values each filter of the sample catalog can take (``LiveCatalog.known_values``).
+SAMPLE_OPTIONS = {
+    "service": {"Netflix", "Max", "Hulu", "Disney+"},
+    "genre": {"Drama", "Comedy", "War"},
+    "kind": {"series", "movie", "limited_series"},
+    "type": {"episode", "full_drop", "movie"},
+    "region": set(),
+}
+#: Values a link's parameters may carry: likely ones (mostly the sample catalog's own), and
+#: anything else (unicode, blanks, huge numbers, impossible dates, 5,000 characters).
+LIKELY_VALUES = {
+    "service": ["Netflix", "Max", "Hulu", "Disney+"],
+    "genre": ["Drama", "Comedy", "War"],
+    "kind": ["series", "movie", "limited_series"],
+    "type": ["episode", "full_drop", "movie"],
+    "from": ["2023-11-01", "2023-11-20"],
+    "to": ["2023-11-20", "2023-12-31"],
+    "q": ["test", "light", "show 2"],
+    "tz": ["UTC", "Pacific/Honolulu", "Asia/Tokyo"],
+    "view": ["month", "week", "agenda"],
+    "date": ["2023-11-01"],
+    "id": [REFERENCE["title_id"]],
+    "region": ["US"],
+}
+ODD_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "9" * 400,
+            "-1",
+            "1e999",
+            "NaN",
+            "99999-01-01",
+            "0000-00-00",
+            "2023-02-30",
+            "2023-W44-4",
+            "../../etc/passwd",
+            "Mars/Olympus",
+            "x" * 5_000,
+            "<script>alert(1)</script>",
+            "Netflix\x00",
+            "ñetflix",
+            "🎬",
+            "premiere",
+        ]
+    ),
+)
+PARAMETERS = st.one_of(
+    st.sampled_from(sorted(LIKELY_VALUES)).flatmap(
+        lambda key: st.tuples(st.just(key), st.sampled_from(LIKELY_VALUES[key]) | ODD_VALUES)
+    ),
+    st.tuples(st.text(min_size=1, max_size=12) | st.sampled_from(["SERVICE", "a[]"]), ODD_VALUES),
+)
+#: Bytes a query string should not hold: bad escapes, bytes that are not UTF-8, stray
+#: separators.
+JUNK = st.sampled_from([b"", b"&&", b"=x", b"service", b"q=%", b"q=%zz", b"q=%ff%fe", b"q=\xff"])
+FUZZ_LINKS = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # The catalog fixture is the same file for every example.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@st.composite
+def queries(draw) -> bytes:
+    """A query string of a few parameters, repeated (one alone up to 150 times), maybe with
+    junk after them."""
+    pairs = draw(st.lists(PARAMETERS, max_size=6))
+    pairs *= draw(st.integers(1, 150 if len(pairs) == 1 else 3))
+    query = urlencode(pairs).encode()
+    return b"&".join(part for part in (query, draw(JUNK)) if part)
+
+
+def rows_of(fmt: str, body: bytes) -> list[str]:
+    if fmt == "csv":
+        return csv_ids(body)
+    uids = (str(event["UID"]) for event in Calendar.from_ical(body).walk("VEVENT"))
+    return sorted(uid.removesuffix("@calendar-data") for uid in uids)
+
+
+def rows_for(catalog: Path, release_filter: ReleaseFilter, tz: str, fmt: str) -> list[str]:
+    """The release ids a view holds; an iCalendar export leaves the undated ones out."""
+    table = load_catalog(catalog).table
+    table = release_filter.apply(table, local_days(table, tz))
+    if fmt == "ics":
+        table = table.filter(pc.is_valid(table["release_date"]))
+    return sorted(table["release_id"].to_pylist())
+
+
+@settings(FUZZ_LINKS, max_examples=150)
+@given(fmt=st.sampled_from(sorted(downloads.EXPORT_PATHS)), query=queries())
+def test_any_link_gives_its_rows_or_names_what_it_refuses(catalog, fmt, query):
+    """200 with the rows of the view the link describes, or 400 naming every part the
+    dashboard would ignore; never an error (a 500)."""
+    response = get_raw(downloads.EXPORT_PATHS[fmt], query)
+    event(f"answered {response.status_code}")
+    params: dict[str, list[str]] = {}
+    for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        params.setdefault(key, []).append(value)
+    release_filter, notices = read_view(params, SAMPLE_OPTIONS)
+    if not notices:
+        assert response.status_code == 200, text(response)
+        tz = valid_timezone((params.get("tz") or [None])[-1]) or "UTC"
+        assert rows_of(fmt, response.body) == rows_for(catalog, release_filter, tz, fmt)
+        return
+    assert response.status_code == 400, text(response)
+    assert text(response).startswith("Export refused")
+    for key in params.keys() - {*FILTER_PARAMS, *VIEW_PARAMS}:
+        assert repr(key if len(key) <= 40 else key[:40] + "…") in text(response)
+    assert text(response).splitlines()[1:] == [f"- {notice}" for notice in notices]
+
+
+@settings(FUZZ_LINKS, max_examples=40)
+@given(
+    fmt=st.sampled_from(sorted(downloads.EXPORT_PATHS)),
+    chosen=st.fixed_dictionaries(
+        {
+            key: st.lists(st.sampled_from(LIKELY_VALUES[key]), max_size=3, unique=True)
+            for key in ("service", "genre", "kind", "type")
+        }
+    ),
+    span=st.tuples(st.sampled_from(LIKELY_VALUES["from"]), st.sampled_from(LIKELY_VALUES["to"])),
+    query=st.sampled_from(["", *LIKELY_VALUES["q"]]),
+    tz=st.sampled_from(LIKELY_VALUES["tz"]),
+)
+def test_a_link_of_the_catalogs_own_values_exports_its_rows(catalog, fmt, chosen, span, query, tz):
+    pairs = [(key, value) for key, values in chosen.items() for value in values]
+    pairs += [("from", span[0]), ("to", span[1]), ("q", query), ("tz", tz)]
+    response = get(f"{downloads.EXPORT_PATHS[fmt]}?{urlencode(pairs)}")
+    assert response.status_code == 200, text(response)
+    release_filter = ReleaseFilter(
+        services=tuple(chosen["service"]),
+        genres=tuple(chosen["genre"]),
+        kinds=tuple(chosen["kind"]),
+        types=tuple(chosen["type"]),
+        start=dt.date.fromisoformat(span[0]),
+        end=dt.date.fromisoformat(span[1]),
+        query=query,
+    )
+    assert rows_of(fmt, response.body) == rows_for(catalog, release_filter, tz, fmt)

@@ -35,6 +35,7 @@ def conform(
                 raise CatalogError(f"{origin}: missing required column: {name}", "missing_column")
             arrays.append(pa.nulls(table.num_rows, column.type))
             continue
+        check_codes(table.column(name), f"{origin}: column {name}")
         check_utf8(table.column(name), f"{origin}: column {name}")
         arrays.append(_cast_column(table.column(name), column, origin))
     fields = [SCHEMA.field(n) for n in names]
@@ -73,23 +74,44 @@ def _cast_column(values: pa.ChunkedArray, column: schema.Column, origin: str) ->
     raise CatalogError(f"{where} has type {source}, expected {target}", "wrong_type")
 
 
+def check_codes(values: pa.ChunkedArray, where: str) -> None:
+    """Refuse dictionary codes past the end of their dictionary. Parquet readers hand them
+    over unchecked, and looking one up later would fail."""
+    if not pa.types.is_dictionary(values.type):
+        return
+    outside = pa.chunked_array([_past_dictionary(chunk) for chunk in values.chunks], pa.bool_())
+    if pc.any(outside).as_py():
+        raise CatalogError(
+            f"{where} holds codes outside its dictionary (rows {rows_where(outside)})", "corrupt"
+        )
+
+
+def _past_dictionary(chunk: pa.DictionaryArray) -> pa.Array:
+    codes = chunk.indices
+    return pc.or_(pc.less(codes, 0), pc.greater_equal(codes, len(chunk.dictionary)))
+
+
 def check_utf8(values: pa.ChunkedArray, where: str) -> None:
     """Refuse text that is not UTF-8. Parquet readers hand text bytes over unchecked, and
     whatever decoded them later (a message, a summary, an export, the app) would fail."""
+    if _is_utf8(values):
+        return
+    rows = ", ".join(str(row) for row in _rows_not_utf8(values))
+    raise CatalogError(f"{where} holds text that is not UTF-8 (rows {rows})", "bad_value")
+
+
+def _is_utf8(values: pa.Array | pa.ChunkedArray) -> bool:
     try:
         for text in _text_inside(values):
             text.validate(full=True)
     except pa.ArrowInvalid:
-        rows = ", ".join(str(row) for row in _rows_not_utf8(values))
-        raise CatalogError(
-            f"{where} holds text that is not UTF-8" + (f" (rows {rows})" if rows else ""),
-            "bad_value",
-        ) from None
+        return False
+    return True
 
 
 def _text_inside(values) -> Iterator:
     """The text arrays ``values`` holds: itself, a dictionary's values, a list's items or a
-    struct's fields, however deeply nested."""
+    struct's fields, however deeply nested. Those of a slice hold only the slice's text."""
     kind = values.type
     if pa.types.is_dictionary(kind):
         chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
@@ -105,18 +127,25 @@ def _text_inside(values) -> Iterator:
 
 
 def _rows_not_utf8(values: pa.ChunkedArray) -> list[int]:
-    """The first rows that fail to decode, found row by row: only a refused file pays."""
+    """The first rows holding text that is not UTF-8. Only a refused file pays for finding
+    them, by halving each piece of the column until the rows left are the bad ones."""
     rows, first = [], 0
     for chunk in values.chunks:
-        for index in range(len(chunk)):
-            try:
-                chunk[index].as_py()
-            except UnicodeDecodeError:
-                rows.append(first + index)
-                if len(rows) == SHOWN_ROWS:
-                    return rows
+        if pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary.take(chunk.indices)  # a slice then holds its own text
+        rows += [first + row for row in _bad_rows(chunk, SHOWN_ROWS - len(rows))]
         first += len(chunk)
     return rows
+
+
+def _bad_rows(values: pa.Array, limit: int) -> list[int]:
+    if limit <= 0 or _is_utf8(values):
+        return []
+    if len(values) == 1:
+        return [0]
+    half = len(values) // 2
+    left = _bad_rows(values.slice(0, half), limit)
+    return left + [half + row for row in _bad_rows(values.slice(half), limit - len(left))]
 
 
 def is_text(kind: pa.DataType) -> bool:
