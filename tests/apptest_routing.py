@@ -1,7 +1,7 @@
 """AppTest routed as a server routes: the one patch of Streamlit's internals the tests need.
 
 Streamlit routes by the pages/ folder next to the entry script until the process's first
-st.navigation call (ui/context.py ``current`` handles that state on a real server, once).
+st.navigation call (ui/context.py handles that state on a real server, once per process).
 AppTest starts every run in that state again, so each run would first execute the page alone
 and, under another script hash, give the sidebar's widgets new ids: a value set in one run
 would be lost in the next. Streamlit has no public switch for this, so AppTest gets a

@@ -2,6 +2,13 @@
 
 app.py draws the frame with :func:`frame` and routes with :func:`pages`; each page script
 starts with ``context = current()``.
+
+Until the first ``st.navigation`` call in a server process, Streamlit routes by the ``pages/``
+folder next to the entry script. A deep link such as ``/browse`` then runs pages/browse.py
+without app.py, and even app.py runs as a page of that folder, under another script hash than
+in later runs: its sidebar widgets would change ids after that run and lose the first click.
+Both cases, once per process, declare the pages (which switches routing to ``st.navigation``
+for good) and rerun before drawing anything: :func:`_route_by_navigation`.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ def configure_page() -> None:
 
 
 _KEY = "_view_context"
+#: Whether this process has declared its pages (see the module docstring).
+_routed = False
 
 
 def pages() -> list[st.Page]:
@@ -53,6 +62,8 @@ def pages() -> list[st.Page]:
 
 def frame() -> None:
     """Draw the shared frame for this run and leave its context for the page."""
+    if not _routed:
+        _route_by_navigation()
     live = live_catalog()
     for notice in url_notices(live):
         st.info(escape_message(notice), icon=":material/info:")
@@ -62,20 +73,20 @@ def frame() -> None:
 
 
 def current() -> ViewContext:
-    """The context app.py drew for this run.
-
-    A page can run without app.py: Streamlit routes by the ``pages/`` folder next to the entry
-    script until the first ``st.navigation`` call in the process, so a deep link such as
-    ``/browse`` first runs pages/browse.py alone (and AppTest, which starts every run afresh,
-    does so on every run). Such a page declares the navigation, which switches routing to it
-    for good, and reruns: app.py then draws the frame and routes to the same page.
-    """
+    """The context app.py drew for this run; a page run without app.py reruns through it."""
     context = st.session_state.pop(_KEY, None)
     if context is None:
         configure_page()  # first, or the page's material icon becomes a favicon from Google
-        st.navigation(pages(), position="hidden")
-        st.rerun()
+        _route_by_navigation()
     return context
+
+
+def _route_by_navigation() -> None:
+    """Declare the pages, so this process routes by st.navigation from now on, and rerun."""
+    global _routed
+    st.navigation(pages(), position="hidden")
+    _routed = True
+    st.rerun()
 
 
 def _credits(live: LiveCatalog, tz: str) -> None:
