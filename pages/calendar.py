@@ -3,6 +3,7 @@
 import streamlit as st
 
 from calendar_data import bucketing, grid
+from calendar_data.catalog import EARLIEST, LATEST
 from calendar_data.days import local_today
 from calendar_data.text import escape_markdown
 from calendar_data.ui import calendar_grid, calendar_view
@@ -20,9 +21,8 @@ st.title("Release calendar", anchor=False)
 
 def _step(steps: int) -> None:
     anchor = st.session_state.get("date") or opening
-    st.session_state["date"] = bucketing.shift(
-        st.session_state.get("view") or "month", anchor, steps
-    )
+    shifted = bucketing.shift(st.session_state.get("view") or "month", anchor, steps)
+    st.session_state["date"] = min(max(shifted, EARLIEST), LATEST)
 
 
 def _today() -> None:
@@ -61,6 +61,8 @@ chosen = controls[2].date_input(
     key="date",
     bind="query-params",
     format="YYYY-MM-DD",
+    min_value=EARLIEST,  # every date a catalog can hold, not the picker's ten years around today
+    max_value=LATEST,
     help="Any day of the period to show. Empty: this month, or the catalog's first.",
 )
 anchor = chosen or opening

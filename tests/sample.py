@@ -6,7 +6,9 @@ import datetime as dt
 
 import pyarrow as pa
 
+from calendar_data import changes
 from calendar_data.catalog import SourceInfo, write_catalog
+from calendar_data.schema import SCHEMA
 
 REFERENCE = {
     "release_id": "all-the-light-we-cannot-see-s1e1-4",
@@ -99,3 +101,35 @@ def write_sample(path) -> str:
     table = pa.Table.from_pylist(sample_rows())
     write_catalog(table, path, [SourceInfo("synthetic test data"), SourceInfo("editorial sample")])
     return str(path)
+
+
+def edited_sample_rows() -> list[dict]:
+    """The sample with one change of each kind (test data, not a real schedule)."""
+    rows = [dict(row) for row in sample_rows()]
+    by_id = {row["release_id"]: row for row in rows}
+    by_id[REFERENCE["release_id"]]["release_date"] = dt.date(2023, 11, 9)
+    by_id[REFERENCE["release_id"]]["release_at"] = dt.datetime(2023, 11, 9, 8, tzinfo=dt.UTC)
+    by_id["test-2"]["status"] = "tentative"
+    by_id["test-3"]["episode_end"] = 4
+    by_id["test-3"]["episode_count"] = 2
+    by_id["test-4"]["episode_titles"] = ["Pilot"]
+    rows.remove(by_id["test-5"])
+    rows.append({**by_id["test-6"], "release_id": "test-new", "title": "Test New Show"})
+    return rows
+
+
+def sample_changes(
+    before: list[dict], after: list[dict], changed_at: dt.datetime, source: str = "test"
+) -> pa.Table:
+    """What changed from the rows ``before`` to the rows ``after``, as change-log rows."""
+    return changes.diff_catalogs(
+        pa.Table.from_pylist(before, schema=SCHEMA).select(changes.READ),
+        pa.Table.from_pylist(after, schema=SCHEMA).select(changes.READ),
+        changed_at=changed_at,
+        source=source,
+    )
+
+
+def log_sample_changes(catalog, found: pa.Table) -> None:
+    """Append ``found`` to the change log beside ``catalog``."""
+    changes.append_changes(changes.change_log_path(catalog), found)

@@ -19,16 +19,13 @@ import os
 import re
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser import REPO, chromium, chromium_missing, new_page, open_app, rerun, streamlit_app
 from playwright.sync_api import Locator, Page, expect
-from sample import REFERENCE, sample_rows, write_sample
+from sample import REFERENCE, log_sample_changes, sample_changes, sample_rows, write_sample
 
-from calendar_data import changes
 from calendar_data.live import catalog_location
-from calendar_data.schema import SCHEMA
 
 NO_CHROMIUM = chromium_missing()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
@@ -83,17 +80,9 @@ def record_a_moved_date(catalog: str) -> None:
         else row
         for row in rows
     ]
-    found = changes.diff_catalogs(
-        _comparable(before),
-        _comparable(rows),
-        changed_at=dt.datetime(2023, 10, 30, tzinfo=dt.UTC),
-        source="test",
+    log_sample_changes(
+        catalog, sample_changes(before, rows, changed_at=dt.datetime(2023, 10, 30, tzinfo=dt.UTC))
     )
-    changes.append_changes(changes.change_log_path(catalog), found)
-
-
-def _comparable(rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=SCHEMA).select(changes.READ)
 
 
 @pytest.fixture(scope="module")

@@ -130,6 +130,17 @@ def test_kind_and_type_filters(catalog):
     assert card_titles(at) == ["Test Movie"]
 
 
+def test_the_calendar_reaches_every_date_a_catalog_can_hold(catalog):
+    at = run_app(date="2199-12-01")
+    assert "December 2199" in [s.value for s in at.subheader]
+    at.button(key="next").click().run()
+    assert not at.exception
+    assert "December 2199" in [s.value for s in at.subheader]  # the last month holds
+    at = run_app(date="1900-01-15")
+    at.button(key="previous").click().run()
+    assert "January 1900" in [s.value for s in at.subheader]
+
+
 def test_url_restores_a_view(catalog):
     at = run_app(service=["Netflix", "Max"], genre="Drama", view="week", date="2023-11-20")
     assert at.multiselect(key="service").value == ["Netflix", "Max"]

@@ -12,9 +12,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import re
 from pathlib import Path
+from urllib.parse import urljoin
+from xml.etree import ElementTree
 
 import pytest
 from browser import (
@@ -30,8 +33,16 @@ from browser import (
 )
 from icalendar import Calendar
 from playwright.sync_api import Locator, Page, expect
-from sample import REFERENCE, sample_rows, write_sample
+from sample import (
+    REFERENCE,
+    edited_sample_rows,
+    log_sample_changes,
+    sample_changes,
+    sample_rows,
+    write_sample,
+)
 
+from calendar_data import feeds
 from calendar_data.live import catalog_location
 from calendar_data.schema import COLUMN_NAMES
 
@@ -218,6 +229,16 @@ def test_filter_change_updates_url_and_calendar(page, app_url):
     expect(cards(page)).to_contain_text(TITLE)
 
 
+def test_clear_filters_as_the_first_interaction_empties_the_url(page, app_url):
+    """A session's first run is drawn under the entry script and the next under the page, so
+    widgets change ids once: the first click must still count, and the URL follow."""
+    open_app(page, f"{app_url}/?{NETFLIX_NOVEMBER}&q=light&date=2023-11-01")
+    click(page, page.locator(".st-key-clear_filters").get_by_role("button"))
+    expect(page).not_to_have_url(re.compile(r"[?&](service|from|to|q)="))
+    expect(selected(page, "service")).to_have_count(0)
+    expect(cards(day_cell(page, CROWDED_DAY))).not_to_have_count(0)
+
+
 def test_reloading_the_url_restores_the_view(page, app_url):
     open_app(page, f"{app_url}/?{NOVEMBER}&date=2023-11-01")
     choose(page, "service", "Max")
@@ -266,6 +287,14 @@ def download(page: Page, key: str, role: str = "link") -> tuple[str, bytes]:
 
 def test_browse_downloads_the_filtered_rows(page, app_url):
     expect_browse_downloads(page, app_url, "link")
+    expected = {row["release_id"] for row in netflix_november()}
+    feed_link = page.locator(".st-key-export_atom").get_by_role("link")
+    answer = page.request.get(urljoin(app_url, feed_link.get_attribute("href")))
+    assert answer.ok and answer.headers["content-type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(answer.body())
+    entries = feed.findall(f"{{{feeds.ATOM}}}entry")
+    ids = {entry.findtext(f"{{{feeds.ATOM}}}id") for entry in entries}
+    assert ids == {feeds.release_entry_id(release_id) for release_id in expected}
 
 
 def test_plain_streamlit_run_downloads_through_buttons(page, tmp_path):
@@ -293,6 +322,10 @@ def expect_browse_downloads(page: Page, app_url: str, role: str) -> None:
     assert name == "releases_netflix_2023-11.ics"
     events = Calendar.from_ical(body).walk("VEVENT")
     assert sorted(str(e["UID"]) for e in events) == sorted(f"{r}@calendar-data" for r in expected)
+
+    name, body = download(page, "export_json", role)
+    assert name == "releases_netflix_2023-11.json"
+    assert sorted(row["release_id"] for row in json.loads(body)) == sorted(expected)
 
 
 # ------------------------------------------------------------------ planner
@@ -351,6 +384,21 @@ def test_screenshots(page, showcase_url):
     shoot("planner")
 
     assert page.viewport_size == VIEWPORT
+
+
+def test_changes_screenshot(page, tmp_path):
+    """The README's screenshot of the Changes page, over the test catalog's synthetic edits
+    (the embedded catalog has no change log: nothing has rebuilt it over an older one)."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        pytest.skip("set SCREENSHOTS=1 to take the README's screenshots")
+    catalog = write_sample(tmp_path / "catalog.parquet")
+    at = dt.datetime(2023, 10, 30, 9, tzinfo=dt.UTC)
+    log_sample_changes(catalog, sample_changes(sample_rows(), edited_sample_rows(), at))
+    with streamlit_app(catalog, tmp_path / "streamlit.log") as url:
+        open_app(page, f"{url}/changes")
+        expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+        expect_no_error(page)
+        page.screenshot(path=SCREENSHOTS / "changes.png")
 
 
 # ------------------------------------------------------------------ a server's first request

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from sample import REFERENCE, sample_rows
+from sample import REFERENCE, edited_sample_rows, sample_changes, sample_rows
 
 # The fake TVmaze of the importer's tests, for one run of the real import command.
 from test_tvmaze import FIXTURES, NIGHT_DESK, THU_WEB, server  # noqa: F401
@@ -28,28 +28,8 @@ def table(rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
-def edited_rows() -> list[dict]:
-    """The sample with one change of each kind (test data, not a real schedule)."""
-    rows = [dict(row) for row in sample_rows()]
-    by_id = {row["release_id"]: row for row in rows}
-    by_id[REF]["release_date"] = dt.date(2023, 11, 9)
-    by_id[REF]["release_at"] = dt.datetime(2023, 11, 9, 8, tzinfo=dt.UTC)
-    by_id["test-2"]["status"] = "tentative"
-    by_id["test-3"]["episode_end"] = 4
-    by_id["test-3"]["episode_count"] = 2
-    by_id["test-4"]["episode_titles"] = ["Pilot"]
-    rows.remove(by_id["test-5"])
-    rows.append({**by_id["test-6"], "release_id": "test-new", "title": "Test New Show"})
-    return rows
-
-
 def diff(old_rows, new_rows) -> pa.Table:
-    return changes.diff_catalogs(
-        table(old_rows).select(changes.READ),
-        table(new_rows).select(changes.READ),
-        changed_at=LATER,
-        source="test",
-    )
+    return sample_changes(old_rows, new_rows, changed_at=LATER)
 
 
 def by_change(found: pa.Table) -> dict[tuple[str, str], dict]:
@@ -60,7 +40,7 @@ def by_change(found: pa.Table) -> dict[tuple[str, str], dict]:
 
 
 def test_each_kind_of_change_is_found_with_its_old_and_new_values():
-    found = by_change(diff(sample_rows(), edited_rows()))
+    found = by_change(diff(sample_rows(), edited_sample_rows()))
     assert set(found) == {
         ("added", "test-new"),
         ("removed", "test-5"),
@@ -87,7 +67,7 @@ def test_each_kind_of_change_is_found_with_its_old_and_new_values():
 
 
 def test_change_rows_carry_when_what_and_the_release_columns():
-    found = diff(sample_rows(), edited_rows())
+    found = diff(sample_rows(), edited_sample_rows())
     assert found.schema == changes.CHANGE_SCHEMA
     row = by_change(found)[("date_moved", REF)]
     assert (row["changed_at"], row["source"]) == (LATER, "test")
@@ -124,7 +104,7 @@ def built(tmp_path, capsys) -> Path:
     """A catalog built from a JSON source, then rebuilt from an edited one."""
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     first.write_bytes(exports.to_json(table(sample_rows())))
-    second.write_bytes(exports.to_json(table(edited_rows())))
+    second.write_bytes(exports.to_json(table(edited_sample_rows())))
     target = tmp_path / "catalog.parquet"
     assert main(["-q", "build", str(first), "-o", str(target)]) == 0
     assert not changes.change_log_path(target).exists()  # a first build changes nothing
@@ -201,7 +181,7 @@ def test_an_import_records_what_it_changed(tmp_path):
     write_catalog(table(sample_rows()), target, [SourceInfo("synthetic test data")])
 
     def fake_import(args):  # stands in for an importer writing into --into
-        write_catalog(table(edited_rows()), args.into, [SourceInfo("synthetic test data")])
+        write_catalog(table(edited_sample_rows()), args.into, [SourceInfo("synthetic test data")])
         return 0
 
     command = _recording_changes(fake_import, "import test")

@@ -3,10 +3,16 @@
 import datetime as dt
 
 import pytest
-from sample import REFERENCE, sample_rows, write_sample
+from sample import (
+    REFERENCE,
+    edited_sample_rows,
+    log_sample_changes,
+    sample_changes,
+    sample_rows,
+    write_sample,
+)
 from streamlit.testing.v1 import AppTest
 from test_app import APP, run_app, texts
-from test_changes import edited_rows, table
 
 from calendar_data import changes
 
@@ -18,13 +24,10 @@ def logged(tmp_path, monkeypatch):
     """The sample catalog as edited (test data), with the log of its changes from the sample."""
     path = tmp_path / "catalog.parquet"
     write_sample(path)
-    found = changes.diff_catalogs(
-        table(sample_rows()).select(changes.READ),
-        table(edited_rows()).select(changes.READ),
-        changed_at=RECORDED,
-        source="build test.json",
+    found = sample_changes(
+        sample_rows(), edited_sample_rows(), changed_at=RECORDED, source="build test.json"
     )
-    changes.append_changes(changes.change_log_path(path), found)
+    log_sample_changes(path, found)
     monkeypatch.setenv("CALENDAR_CATALOG", str(path))
     return found
 
