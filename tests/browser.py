@@ -16,10 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 REPO = Path(__file__).resolve().parents[1]
+SCREENSHOTS = REPO / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -48,6 +50,26 @@ def free_port() -> int:
 def streamlit_app(catalog: str | Path, log: Path, script: str = "server.py") -> Iterator[str]:
     """Serve the dashboard over ``catalog`` on a free local port; yield its base URL."""
     with served(catalog, log, script) as (url, _):
+        yield url
+
+
+def skip_unless_screenshots() -> None:
+    """The README's screenshots are retaken only when asked for (``SCREENSHOTS=1``)."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        pytest.skip("set SCREENSHOTS=1 to take the README's screenshots")
+
+
+@contextmanager
+def showcase(log: Path) -> Iterator[str]:
+    """The app over the catalog it serves by default (data/catalog.parquet), for the README's
+    screenshots: only with ``SCREENSHOTS=1``, since it needs a server of its own."""
+    skip_unless_screenshots()
+    from calendar_data.live import catalog_location
+
+    catalog = Path(catalog_location())
+    if not catalog.is_file():
+        pytest.skip(f"no catalog at {catalog} to take screenshots of")
+    with streamlit_app(catalog, log) as url:
         yield url
 
 

@@ -15,17 +15,22 @@ docs/screenshots/phone.png (skipped otherwise: it needs a second server).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import REPO, chromium, chromium_missing, new_page, open_app, rerun, streamlit_app
+from browser import (
+    SCREENSHOTS,
+    chromium,
+    chromium_missing,
+    new_page,
+    open_app,
+    rerun,
+    showcase,
+    streamlit_app,
+)
 from playwright.sync_api import Locator, Page, expect
 from sample import REFERENCE, log_sample_changes, sample_changes, sample_rows, write_sample
-
-from calendar_data.live import catalog_location
 
 NO_CHROMIUM = chromium_missing()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
@@ -256,14 +261,7 @@ def test_browse_rows_open_from_the_keyboard(page, app_url):
 
 @pytest.fixture(scope="module")
 def showcase_url(tmp_path_factory):
-    """The app over the catalog it serves by default (data/catalog.parquet)."""
-    if os.environ.get("SCREENSHOTS") != "1":
-        pytest.skip("set SCREENSHOTS=1 to take the README's screenshots")
-    catalog = Path(catalog_location())
-    if not catalog.is_file():
-        pytest.skip(f"no catalog at {catalog} to take screenshots of")
-    log = tmp_path_factory.mktemp("showcase") / "streamlit.log"
-    with streamlit_app(catalog, log) as url:
+    with showcase(tmp_path_factory.mktemp("showcase") / "streamlit.log") as url:
         yield url
 
 
@@ -271,4 +269,4 @@ def test_phone_screenshot(phone, showcase_url):
     """The README's screenshot of the calendar on a phone, in docs/screenshots/phone.png."""
     open_app(phone, f"{showcase_url}/?{NOVEMBER}")
     expect(phone.locator("[data-card^='agenda-']").first).to_be_visible()
-    phone.screenshot(path=REPO / "docs" / "screenshots" / "phone.png")
+    phone.screenshot(path=SCREENSHOTS / "phone.png")

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -21,13 +20,15 @@ from xml.etree import ElementTree
 
 import pytest
 from browser import (
-    REPO,
+    SCREENSHOTS,
     VIEWPORT,
     chromium,
     chromium_missing,
     new_page,
     open_app,
     rerun,
+    showcase,
+    skip_unless_screenshots,
     streamlit_app,
     wait_idle,
 )
@@ -43,7 +44,6 @@ from sample import (
 )
 
 from calendar_data import feeds
-from calendar_data.live import catalog_location
 from calendar_data.schema import COLUMN_NAMES
 
 NO_CHROMIUM = chromium_missing()
@@ -54,7 +54,6 @@ NETFLIX_NOVEMBER = f"service=Netflix&{NOVEMBER}"
 TITLE = REFERENCE["title"]
 TITLE_ID = REFERENCE["title_id"]
 CROWDED_DAY = "2023-11-20"
-SCREENSHOTS = REPO / "docs" / "screenshots"
 
 
 # ------------------------------------------------------------------ fixtures
@@ -344,14 +343,7 @@ def test_planner_shows_its_charts(page, app_url):
 
 @pytest.fixture(scope="module")
 def showcase_url(tmp_path_factory):
-    """The app over the catalog it serves by default (data/catalog.parquet)."""
-    if os.environ.get("SCREENSHOTS") != "1":
-        pytest.skip("set SCREENSHOTS=1 to take the README's screenshots")
-    catalog = Path(catalog_location())
-    if not catalog.is_file():
-        pytest.skip(f"no catalog at {catalog} to take screenshots of")
-    log = tmp_path_factory.mktemp("showcase") / "streamlit.log"
-    with streamlit_app(catalog, log) as url:
+    with showcase(tmp_path_factory.mktemp("showcase") / "streamlit.log") as url:
         yield url
 
 
@@ -389,8 +381,7 @@ def test_screenshots(page, showcase_url):
 def test_changes_screenshot(page, tmp_path):
     """The README's screenshot of the Changes page, over the test catalog's synthetic edits
     (the embedded catalog has no change log: nothing has rebuilt it over an older one)."""
-    if os.environ.get("SCREENSHOTS") != "1":
-        pytest.skip("set SCREENSHOTS=1 to take the README's screenshots")
+    skip_unless_screenshots()
     catalog = write_sample(tmp_path / "catalog.parquet")
     at = dt.datetime(2023, 10, 30, 9, tzinfo=dt.UTC)
     log_sample_changes(catalog, sample_changes(sample_rows(), edited_sample_rows(), at))
