@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
+from xml.etree import ElementTree
 
 import pyarrow.compute as pc
 import pytest
@@ -17,6 +19,7 @@ from sample import REFERENCE
 from starlette.requests import Request
 from starlette.responses import Response
 
+from calendar_data import feeds
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days, valid_timezone
 from calendar_data.filters import FILTER_PARAMS, VIEW_PARAMS, ReleaseFilter, read_view
@@ -220,28 +223,40 @@ def queries(draw) -> bytes:
     return b"&".join(part for part in (query, draw(JUNK)) if part)
 
 
+#: Every link a view offers: the downloads and the feeds.
+ROUTES = {**downloads.EXPORT_PATHS, **downloads.FEED_PATHS}
+
+
 def rows_of(fmt: str, body: bytes) -> list[str]:
+    """The releases an answer holds: release ids, or the feed's entry ids."""
     if fmt == "csv":
         return csv_ids(body)
+    if fmt == "json":
+        return sorted(row["release_id"] for row in json.loads(body))
+    if fmt == "atom":
+        entries = ElementTree.fromstring(body).iter(f"{{{feeds.ATOM}}}entry")
+        return sorted(entry.findtext(f"{{{feeds.ATOM}}}id") for entry in entries)
     uids = (str(event["UID"]) for event in Calendar.from_ical(body).walk("VEVENT"))
     return sorted(uid.removesuffix("@calendar-data") for uid in uids)
 
 
 def rows_for(catalog: Path, release_filter: ReleaseFilter, tz: str, fmt: str) -> list[str]:
-    """The release ids a view holds; an iCalendar export leaves the undated ones out."""
+    """What :func:`rows_of` finds in the view's answer: an iCalendar export leaves the undated
+    releases out, and a feed has an entry per release (the sample keeps no change log)."""
     table = load_catalog(catalog).table
     table = release_filter.apply(table, local_days(table, tz))
     if fmt == "ics":
         table = table.filter(pc.is_valid(table["release_date"]))
-    return sorted(table["release_id"].to_pylist())
+    ids = table["release_id"].to_pylist()
+    return sorted(feeds.release_entry_id(i) for i in ids) if fmt == "atom" else sorted(ids)
 
 
 @settings(FUZZ_LINKS, max_examples=150)
-@given(fmt=st.sampled_from(sorted(downloads.EXPORT_PATHS)), query=queries())
+@given(fmt=st.sampled_from(sorted(ROUTES)), query=queries())
 def test_any_link_gives_its_rows_or_names_what_it_refuses(catalog, fmt, query):
     """200 with the rows of the view the link describes, or 400 naming every part the
     dashboard would ignore; never an error (a 500)."""
-    response = get_raw(downloads.EXPORT_PATHS[fmt], query)
+    response = get_raw(ROUTES[fmt], query)
     event(f"answered {response.status_code}")
     params: dict[str, list[str]] = {}
     for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
@@ -261,7 +276,7 @@ def test_any_link_gives_its_rows_or_names_what_it_refuses(catalog, fmt, query):
 
 @settings(FUZZ_LINKS, max_examples=40)
 @given(
-    fmt=st.sampled_from(sorted(downloads.EXPORT_PATHS)),
+    fmt=st.sampled_from(sorted(ROUTES)),
     chosen=st.fixed_dictionaries(
         {
             key: st.lists(st.sampled_from(LIKELY_VALUES[key]), max_size=3, unique=True)
@@ -275,7 +290,7 @@ def test_any_link_gives_its_rows_or_names_what_it_refuses(catalog, fmt, query):
 def test_a_link_of_the_catalogs_own_values_exports_its_rows(catalog, fmt, chosen, span, query, tz):
     pairs = [(key, value) for key, values in chosen.items() for value in values]
     pairs += [("from", span[0]), ("to", span[1]), ("q", query), ("tz", tz)]
-    response = get(f"{downloads.EXPORT_PATHS[fmt]}?{urlencode(pairs)}")
+    response = get(f"{ROUTES[fmt]}?{urlencode(pairs)}")
     assert response.status_code == 200, text(response)
     release_filter = ReleaseFilter(
         services=tuple(chosen["service"]),
