@@ -54,6 +54,19 @@ ROLE_NAMES = {
 }
 
 
+#: What a release's label reads: its id, title, kind, type and episodes (see :func:`episodes`).
+LABEL_COLUMNS = (
+    "release_id",
+    "title",
+    "kind",
+    "release_type",
+    "season",
+    "episode_start",
+    "episode_end",
+    "episode_count",
+)
+
+
 def episodes(row: Mapping, *, counted: bool = True) -> str:
     """``S1 E1-E4 · 4 episodes``, ``S2 E3``, ``S3 6 episodes``, ``S3``, or empty for films.
 

@@ -30,14 +30,7 @@ MARKS = {
     **dict.fromkeys(TYPE_GROUPS["full_drop"], "Full drop"),
 }
 COLUMNS = (
-    "release_id",
-    "title",
-    "kind",
-    "release_type",
-    "season",
-    "episode_start",
-    "episode_end",
-    "episode_count",
+    *describe.LABEL_COLUMNS,
     "service",
     "release_date",
     "release_at",

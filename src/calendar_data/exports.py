@@ -144,14 +144,7 @@ def _json_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 #: Columns an event is made of; the ones missing from a table count as empty.
 ICS_COLUMNS = (
-    "release_id",
-    "title",
-    "kind",
-    "release_type",
-    "season",
-    "episode_start",
-    "episode_end",
-    "episode_count",
+    *describe.LABEL_COLUMNS,
     "runtime_minutes",
     "synopsis",
     "service",

@@ -22,6 +22,7 @@ import pyarrow as pa
 from . import describe
 from .catalog import SourceInfo
 from .changes import describe_change, release_label
+from .exports import ICS_COLUMNS
 from .filters import ReleaseFilter
 from .text import clean, one_line, safe_url
 
@@ -34,27 +35,7 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:calendar-data:atom")
 #: Everything XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE/F).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Columns an entry is made of; the ones missing from a table count as empty.
-ENTRY_COLUMNS = (
-    "release_id",
-    "title",
-    "kind",
-    "release_type",
-    "season",
-    "episode_start",
-    "episode_end",
-    "episode_count",
-    "runtime_minutes",
-    "synopsis",
-    "service",
-    "release_date",
-    "release_at",
-    "release_tz",
-    "release_window",
-    "status",
-    "homepage_url",
-    "source_url",
-    "updated_at",
-)
+ENTRY_COLUMNS = (*ICS_COLUMNS, "release_tz", "release_window", "updated_at")
 CHANGE_ENTRY_COLUMNS = (*ENTRY_COLUMNS, "changed_at", "source", "change", "old_value", "new_value")
 
 
