@@ -3,6 +3,7 @@ values (``Recent``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,6 +12,13 @@ import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from sample import (
+    edited_sample_rows,
+    log_sample_changes,
+    sample_changes,
+    sample_rows,
+    write_sample,
+)
 
 from calendar_data import live as live_module
 from calendar_data.catalog import load_catalog
@@ -98,3 +106,17 @@ def test_arrow_keeps_freed_memory_a_moment_unless_told_otherwise():
             [sys.executable, "-c", show], env=run_env, capture_output=True, text=True, check=True
         )
         assert shown.stdout.strip() == expected
+
+
+def test_the_change_log_is_read_once_per_version_of_its_file(tmp_path):
+    """Every Changes page run and feed request shares one read of the log beside the catalog;
+    a log a build replaced is read anew."""
+    live = LiveCatalog.open(write_sample(tmp_path / "catalog.parquet"))
+    assert live.change_log().num_rows == 0
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    first = sample_changes(sample_rows(), edited_sample_rows(), at)
+    log_sample_changes(tmp_path / "catalog.parquet", first)
+    read = live.change_log()
+    assert read.num_rows == first.num_rows and live.change_log() is read
+    log_sample_changes(tmp_path / "catalog.parquet", first)
+    assert live.change_log().num_rows == 2 * first.num_rows

@@ -264,7 +264,7 @@ def _not_updated(catalog: str | os.PathLike, why: str) -> str:
 
 def append_changes(log: str | os.PathLike, changes: pa.Table) -> None:
     """Add ``changes`` (rows of :data:`CHANGE_SCHEMA`) to the log at ``log``, atomically."""
-    existing = _read_log(Path(log))
+    existing = read_log(log)
     table = pa.concat_tables([existing, changes.cast(CHANGE_SCHEMA)])
     atomic_write(log, lambda handle: pq.write_table(table, handle, compression="zstd"))
 
@@ -286,7 +286,20 @@ def read_changes(
 
     A missing log is an empty one; an unreadable one raises :class:`ChangeLogError`.
     """
-    table = _read_log(Path(log))
+    return select_changes(
+        read_log(log), since=since, release_filter=release_filter, title_id=title_id, tz=tz
+    )
+
+
+def select_changes(
+    table: pa.Table,
+    *,
+    since: dt.date | dt.datetime | None = None,
+    release_filter: ReleaseFilter | None = None,
+    title_id: str | None = None,
+    tz: str = "UTC",
+) -> pa.Table:
+    """The rows of a change log ``table`` that :func:`read_changes` gives, newest first."""
     if since is not None:
         if not isinstance(since, dt.datetime):
             since = dt.datetime.combine(since, dt.time(), dt.UTC)
@@ -304,7 +317,10 @@ def read_changes(
     return table.take(order)
 
 
-def _read_log(log: Path) -> pa.Table:
+def read_log(log: str | os.PathLike) -> pa.Table:
+    """The whole change log at ``log``, in the order it was recorded; a missing one is empty,
+    an unreadable one raises :class:`ChangeLogError`."""
+    log = Path(log)
     if not log.exists():
         return CHANGE_SCHEMA.empty_table()
     try:

@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import schema
+from . import changes, schema
 from .catalog import Catalog, CatalogError, file_signature, load_catalog
 from .days import local_days
 from .filters import TYPE_GROUPS, ReleaseFilter, search_text
@@ -151,6 +151,15 @@ class LiveCatalog:
         """``compute()``, kept for whoever asks with the same ``key`` next (every session
         shares it, so never modify what it returns). A few are kept, bounded by their rows."""
         return self._derived.get(key, _releasing(compute))
+
+    def change_log(self) -> pa.Table:
+        """The change log beside this catalog (see :mod:`~calendar_data.changes`), read once
+        per version of its file and shared; empty for a remote catalog or none. Raises
+        :class:`~calendar_data.changes.ChangeLogError` for a log that cannot be read."""
+        if "://" in self.catalog.origin:
+            return changes.CHANGE_SCHEMA.empty_table()
+        log = changes.change_log_path(self.catalog.origin)
+        return self.derived(("change_log", file_signature(log)), lambda: changes.read_log(log))
 
     def rows(self, positions: pa.Array, columns: list[str] | None = None) -> pa.Table:
         """The rows at ``positions``: ``columns``, or every column in schema order."""

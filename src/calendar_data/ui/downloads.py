@@ -182,14 +182,12 @@ def _requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] 
 def _recent_changes(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pa.Table | None:
     """The changes the filter selects from the catalog's change log (a local one only), or
     none when there is no log or it cannot be read: the feed still lists the releases."""
-    if "://" in live.catalog.origin:
-        return None
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=FEED_CHANGES_DAYS)
-    log = changes.change_log_path(live.catalog.origin)
     try:
-        return changes.read_changes(log, since=since, release_filter=release_filter, tz=tz)
+        log = live.change_log()
     except changes.ChangeLogError:
         return None
+    return changes.select_changes(log, since=since, release_filter=release_filter, tz=tz)
 
 
 def _generated_at(live: LiveCatalog) -> dt.datetime | None:

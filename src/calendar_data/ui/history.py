@@ -33,14 +33,14 @@ def read_history(
     if "://" in live.catalog.origin:
         st.info("Change history is kept beside local catalogs only.", icon=":material/info:")
         return None
-    log = changes.change_log_path(live.catalog.origin)
     try:
-        return changes.read_changes(
-            log, since=since, release_filter=release_filter, title_id=title_id, tz=tz
-        )
+        log = live.change_log()
     except changes.ChangeLogError as error:
         st.error(escape_message(f"The change history could not be read. {error}"), icon="⚠️")
         return None
+    return changes.select_changes(
+        log, since=since, release_filter=release_filter, title_id=title_id, tz=tz
+    )
 
 
 def show_history(table: pa.Table, tz: str, key: str) -> None:
