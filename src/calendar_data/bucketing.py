@@ -18,19 +18,7 @@ from . import describe
 from .filters import TYPE_GROUPS
 
 VIEWS = ("month", "week", "agenda")
-CARD_COLUMNS = [
-    "release_id",
-    "title_id",
-    "title",
-    "service",
-    "kind",
-    "release_type",
-    "season",
-    "episode_start",
-    "episode_end",
-    "episode_count",
-    "status",
-]
+CARD_COLUMNS = [*describe.LABEL_COLUMNS, "title_id", "service", "status"]
 
 
 def month_start(day: dt.date) -> dt.date:

@@ -48,16 +48,9 @@ CHANGE_LABELS = {
 }
 #: The release's columns kept on each change row: what filters, labels and links need.
 CARRIED = (
-    "release_id",
+    *describe.LABEL_COLUMNS,
     "title_id",
-    "title",
     "original_title",
-    "kind",
-    "release_type",
-    "season",
-    "episode_start",
-    "episode_end",
-    "episode_count",
     "genres",
     "cast",
     "crew",
@@ -334,18 +327,8 @@ def change_line(row: Mapping) -> str:
     """One change as a line of plain text: when, what, which release, recorded by what."""
     at = row["changed_at"].astimezone(dt.UTC)
     source = one_line(row["source"], 200)
-    return f"{at:%Y-%m-%d %H:%M} UTC  {describe_change(row)}  {release_label(row)}  [{source}]"
-
-
-def release_label(row: Mapping) -> str:
-    """``All the Light We Cannot See — S1 E1-E4 · 4 episodes (Netflix)``, as plain text."""
-    text = one_line(row.get("title"), 200)
-    episodes = describe.episodes(row)
-    if episodes:
-        text += f" — {episodes}"
-    if row.get("service"):
-        text += f" ({one_line(row['service'], 100)})"
-    return text
+    release = describe.release_label(row)
+    return f"{at:%Y-%m-%d %H:%M} UTC  {describe_change(row)}  {release}  [{source}]"
 
 
 def describe_change(row: Mapping) -> str:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from .days import valid_timezone
 from .schema import CREW_ROLES
+from .text import one_line
 
 RELEASE_TYPE_NAMES = {
     "movie": "Movie release",
@@ -84,6 +85,18 @@ def episodes(row: Mapping, *, counted: bool = True) -> str:
     if not counted:
         return f"{season}E{start}-E{end}"
     return f"{season}E{start}-E{end} · {count or end - start + 1} episodes"
+
+
+def release_label(row: Mapping, *, counted: bool = True) -> str:
+    """``All the Light We Cannot See — S1 E1-E4 · 4 episodes (Netflix)``, as one plain line
+    (``counted=False`` leaves the number of episodes out, as :func:`episodes` does)."""
+    text = one_line(row.get("title"), 200)
+    label = episodes(row, counted=counted)
+    if label:
+        text += f" — {label}"
+    if row.get("service"):
+        text += f" ({one_line(row['service'], 100)})"
+    return text
 
 
 def episode_labels(season, start, end, count, movie) -> pa.ChunkedArray | pa.Array:

@@ -254,15 +254,9 @@ def _event_span(row: Mapping) -> tuple[dt.date | dt.datetime, dt.date | dt.datet
 
 def _summary(row: Mapping) -> str:
     """``All the Light We Cannot See — E1-E4 (Netflix)``."""
-    text = row["title"] or ""
     # Only a series' episodes are numbered by season: "S2 E1-E8", but "E1-E4" for the rest.
     season = row.get("season") if row.get("kind") == "series" else None
-    label = describe.episodes({**row, "season": season}, counted=False)
-    if label:
-        text += f" — {label}"
-    if row.get("service"):
-        text += f" ({row['service']})"
-    return text
+    return describe.release_label({**row, "season": season}, counted=False)
 
 
 def _description(row: Mapping) -> str:

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import describe
 from .catalog import SourceInfo
-from .changes import describe_change, release_label
+from .changes import describe_change
 from .exports import ICS_COLUMNS
 from .filters import ReleaseFilter
 from .text import clean, one_line, safe_url
@@ -101,7 +101,7 @@ def _release_entry(row: Mapping, fallback: dt.datetime) -> tuple[dt.datetime, ET
     updated = _utc(row.get("updated_at")) or fallback
     entry = ET.Element("entry")
     _add(entry, "id", release_entry_id(row["release_id"]))
-    _add(entry, "title", f"{release_label(row)} · {_day(row)}")
+    _add(entry, "title", f"{describe.release_label(row)} · {_day(row)}")
     _add(entry, "updated", _rfc3339(updated))
     _add(entry, "content", _details(row), type="text")
     _link(entry, row)
@@ -115,7 +115,7 @@ def _change_entry(row: Mapping) -> tuple[dt.datetime, ET.Element]:
     what = describe_change(row)
     entry = ET.Element("entry")
     _add(entry, "id", change_entry_id(row))
-    _add(entry, "title", f"{what} · {release_label(row)}")
+    _add(entry, "title", f"{what} · {describe.release_label(row)}")
     _add(entry, "updated", _rfc3339(updated))
     source = f"Recorded by: {one_line(row['source'], 200)}" if row.get("source") else ""
     body = "\n".join(line for line in (what, f"Release date: {_day(row)}", source) if line)

@@ -21,16 +21,9 @@ SORTS = {
     "runtime": "Runtime",
 }
 COLUMNS = [
-    "release_id",
+    *describe.LABEL_COLUMNS,
     "title_id",
-    "title",
     "service",
-    "kind",
-    "release_type",
-    "season",
-    "episode_start",
-    "episode_end",
-    "episode_count",
     "runtime_minutes",
     "genres",
     "region",

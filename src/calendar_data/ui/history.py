@@ -11,7 +11,7 @@ import zoneinfo
 import pyarrow as pa
 import streamlit as st
 
-from .. import changes
+from .. import changes, describe
 from ..filters import ReleaseFilter
 from ..live import LiveCatalog
 from ..text import escape_message, one_line
@@ -52,7 +52,7 @@ def show_history(table: pa.Table, tz: str, key: str) -> None:
             {
                 "When": row["changed_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 "Change": changes.describe_change(row),
-                "Release": changes.release_label(row),
+                "Release": describe.release_label(row),
                 "Source": one_line(row["source"], 200),
             }
             for row in rows
