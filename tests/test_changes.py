@@ -12,7 +12,7 @@ import pytest
 from sample import REFERENCE, edited_sample_rows, sample_changes, sample_rows
 
 # The fake TVmaze of the importer's tests, for one run of the real import command.
-from test_tvmaze import FIXTURES, NIGHT_DESK, THU_WEB, server  # noqa: F401
+from test_tvmaze import NIGHT_DESK, serve_night_desk_a_day_later, server  # noqa: F401
 
 from calendar_data import changes, exports
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
@@ -195,14 +195,7 @@ def test_the_import_command_records_a_moved_release(server, tmp_path, capsys):  
     base = ["-q", "import", "tvmaze", "--start", "2025-03-06", "--base-url", server.url]
     assert main([*base, "--rate", "100", "--days", "1", "-o", str(catalog)]) == 0
     assert not changes.change_log_path(catalog).exists()
-    thursday = json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text())
-    night = next(e for e in thursday if isinstance(e, dict) and e["id"] == 4005)
-    thursday.remove(night)
-    server.serve(THU_WEB, thursday)
-    server.serve(
-        "/schedule/web?date=2025-03-07",
-        [{**night, "airdate": "2025-03-07", "airstamp": "2025-03-08T02:00:00+00:00"}],
-    )
+    serve_night_desk_a_day_later(server)
     assert main([*base, "--rate", "100", "--days", "2", "--into", str(catalog)]) == 0
     found = changes.read_changes(changes.change_log_path(catalog)).to_pylist()
     assert [(r["change"], r["release_id"], r["source"]) for r in found] == [

@@ -381,11 +381,8 @@ def test_requests_are_paced_to_the_rate(server):
 # --------------------------------------------------------------------------- merging
 
 
-def test_a_moved_release_keeps_its_previous_date(client, server, tmp_path):
-    catalog = tmp_path / "c.parquet"
-    run_import(client, THU, 1, out=catalog)
-    first = rows_by_id(catalog)
-
+def serve_night_desk_a_day_later(server) -> None:
+    """The schedule as it reads once Night Desk has moved from Thursday to Friday."""
     thursday = json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text())
     night = next(e for e in thursday if isinstance(e, dict) and e["id"] == 4005)
     thursday.remove(night)
@@ -394,6 +391,14 @@ def test_a_moved_release_keeps_its_previous_date(client, server, tmp_path):
         "/schedule/web?date=2025-03-07",
         [{**night, "airdate": "2025-03-07", "airstamp": "2025-03-08T02:00:00+00:00"}],
     )
+
+
+def test_a_moved_release_keeps_its_previous_date(client, server, tmp_path):
+    catalog = tmp_path / "c.parquet"
+    run_import(client, THU, 1, out=catalog)
+    first = rows_by_id(catalog)
+
+    serve_night_desk_a_day_later(server)
     summary = run_import(client, THU, 2, into=catalog)
 
     rows = rows_by_id(catalog)
