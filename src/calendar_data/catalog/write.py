@@ -22,6 +22,7 @@ from .conform import conform
 from .metadata import encode_metadata
 from .model import CatalogError, SourceInfo
 from .read import MONTH_KEY, load_catalog
+from .remote import is_object_store, publish_partitioned
 from .validate import validate
 
 SORT_KEYS = [("release_date", "ascending"), ("service", "ascending"), ("release_id", "ascending")]
@@ -72,11 +73,12 @@ def write_partitioned(
     The layout is one folder per key, e.g. ``release_month=2023-11/service=Netflix/part-0.parquet``
     (``by`` names schema columns or :data:`MONTH_KEY`; undated rows go to the null partition),
     so a reader that filters on the keys (see :func:`month_filter`) opens only the files it
-    needs, on a disk or in object storage. The folder is written beside ``folder``, read back,
-    then swapped in by two renames: readers see the old or the new catalog, never a mix.
+    needs, on a disk or in object storage. On a disk the folder is written beside ``folder``,
+    read back, then swapped in by two renames: readers see the old or the new catalog, never a
+    mix. In object storage (``s3://``, ``gs://``) see :mod:`.remote`.
     """
     target = Path(folder)
-    origin = str(target)
+    origin = str(folder)
     unknown = [key for key in by if key != MONTH_KEY and key not in COLUMNS_BY_NAME]
     if not by or unknown:
         raise CatalogError(
@@ -95,18 +97,21 @@ def write_partitioned(
             table = table.set_column(
                 table.column_names.index(key), key, table[key].cast(pa.string())
             )
+    partitioning = ds.partitioning(pa.schema([(k, pa.string()) for k in by]), flavor="hive")
+    options = dict(
+        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+        max_rows_per_group=256 * 1024,
+        preserve_order=True,
+    )
+    if is_object_store(str(folder)):
+        publish_partitioned(table, str(folder), partitioning, **options)
+        return warnings
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.parent / f".{target.name}.{os.getpid()}.partitioning"
     shutil.rmtree(temporary, ignore_errors=True)
     try:
         ds.write_dataset(
-            table,
-            temporary,
-            format="parquet",
-            partitioning=ds.partitioning(pa.schema([(k, pa.string()) for k in by]), flavor="hive"),
-            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
-            max_rows_per_group=256 * 1024,
-            preserve_order=True,
+            table, temporary, format="parquet", partitioning=partitioning, **options
         )
         load_catalog(temporary)
         _swap_folder(temporary, target)
