@@ -140,15 +140,20 @@ class TmdbClient:
         *,
         what: str,
         fresh_for: Freshness = "day",
+        cache: bool = True,
+        refresh: bool = False,
     ) -> Any:
         """The decoded JSON at ``path``; ``what`` names the request in error messages.
+
+        With a cache folder, a response is kept for ``fresh_for``; ``refresh`` fetches it again
+        (and keeps the new one), ``cache=False`` neither reads nor keeps it.
 
         Raises :class:`UnusableResponse` for a 4xx answer or a body that is not JSON, and
         :class:`TmdbError` when timeouts, 5xx or 429 answers outlast the retries.
         """
         url = httpx.URL(self.base_url + path, params=params or {})
-        cached = self._cache_file(str(url), fresh_for)
-        if cached is not None and cached.exists():
+        cached = self._cache_file(str(url), fresh_for) if cache else None
+        if cached is not None and not refresh and cached.exists():
             try:
                 return json.loads(cached.read_bytes())
             except ValueError:
