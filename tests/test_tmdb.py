@@ -362,6 +362,14 @@ def test_a_missing_title_is_skipped_with_tmdbs_message(client, fake, tmp_path):
     )
 
 
+def test_a_season_tmdb_cannot_give_skips_the_show_with_a_warning(client, fake):
+    fake.script("/tv/114461/season/1", Reply(404, fixture("error-404.json")))
+    report = tmdb.FetchReport()
+    table = fetch_tmdb_releases(client, ["US"], SHOWS_START, 14, report=report)
+    assert table.num_rows == 0 and report.skipped == 1
+    assert report.warnings[0].startswith("show 114461 (Ahsoka) season 1: HTTP 404")
+
+
 def test_a_window_past_the_page_cap_is_split(client, fake, tmp_path):
     def pages(query):
         days = dt.date.fromisoformat(query["release_date.lte"]) - dt.date.fromisoformat(

@@ -185,7 +185,11 @@ def fetch_tmdb_releases(
         show = _details(client, "tv", show_id, options, show_id in stale_shows, report)
         if show is not None:
             report.shows += 1
-            episodes = _episodes(client, show, start, end, options, show_id in stale_shows)
+            try:
+                episodes = _episodes(client, show, start, end, options, show_id in stale_shows)
+            except UnusableResponse as exc:
+                report.skip(f"{exc}; skipped the show")
+                continue
             for region in shows[show_id]:
                 rows += _show_rows(show, episodes, region, start, end, wanted, now, report)
     report.requests += client.requests - requests_before
