@@ -53,8 +53,15 @@ class MergeResult:
     conflicts: list[str] = field(default_factory=list)
 
 
-def merge_releases(existing: pa.Table, incoming: pa.Table, source: str) -> MergeResult:
-    """``existing`` with the rows of ``incoming`` (all from ``source``) added or updated.
+def merge_releases(
+    existing: pa.Table,
+    incoming: pa.Table,
+    source: str,
+    external_ids: Mapping[str, Mapping[str, str]] | None = None,
+) -> MergeResult:
+    """``existing`` with the rows of ``incoming`` (all from ``source``) added or updated, and
+    each title several sources describe made one (:func:`unify_titles`, given the
+    ``external_ids`` the sources know, by ``title_id``).
 
     An incoming id already used by a row of another source is not imported: the existing row
     wins and the clash is reported in ``conflicts``.
@@ -80,7 +87,7 @@ def merge_releases(existing: pa.Table, incoming: pa.Table, source: str) -> Merge
             rows.append(_updated(old, row, result))
     kept = existing.filter(pc.invert(matched)).cast(SCHEMA)
     merged = pa.concat_tables([kept, pa.Table.from_pylist(rows, schema=SCHEMA)])
-    result.table = unify_titles(merged.unify_dictionaries().combine_chunks())
+    result.table = unify_titles(merged.unify_dictionaries().combine_chunks(), external_ids)
     return result
 
 

@@ -107,6 +107,8 @@ class FetchReport:
     skipped: int = 0
     requests: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: ``title_id`` -> the IMDb/TVDB ids TMDB gives it, for :func:`.merge.unify_titles`.
+    external_ids: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
@@ -179,12 +181,14 @@ def fetch_tmdb_releases(
         film = _details(client, "movie", film_id, options, film_id in stale_movies, report)
         if film is not None:
             report.films += 1
+            report.external_ids[f"tmdb-movie-{film_id}"] = film.external_ids
             for region in films[film_id]:
                 rows += _film_rows(film, region, start, end, wanted, now, report)
     for show_id in _progress(shows, "shows", quiet):
         show = _details(client, "tv", show_id, options, show_id in stale_shows, report)
         if show is not None:
             report.shows += 1
+            report.external_ids[f"tmdb-tv-{show_id}"] = show.external_ids
             try:
                 episodes = _episodes(client, show, start, end, options, show_id in stale_shows)
             except UnusableResponse as exc:
@@ -512,8 +516,8 @@ def _combine(
     """The table to write and its sources: the rows alone, or merged into ``existing``."""
     if existing is None:
         summary.added = incoming.num_rows
-        return unify_titles(incoming), (TMDB,)
-    merged = merge_releases(existing.table, incoming, SOURCE)
+        return unify_titles(incoming, summary.report.external_ids), (TMDB,)
+    merged = merge_releases(existing.table, incoming, SOURCE, summary.report.external_ids)
     summary.added, summary.updated, summary.moved = merged.added, merged.updated, merged.moved
     summary.unchanged = merged.unchanged
     summary.report.skipped += len(merged.conflicts)
