@@ -168,13 +168,10 @@ def fetch_tmdb_releases(
     end = start + dt.timedelta(days=days - 1)
     requests_before = client.requests
     options = {"language": language} if language else {}
-    films: dict[int, list[str]] = {}
-    shows: dict[int, list[str]] = {}
-    for region in regions:
-        for film_id in _discover(client, "movie", region, start, end, providers, options, report):
-            films.setdefault(film_id, []).append(region)
-        for show_id in _discover(client, "tv", region, start, end, providers, options, report):
-            shows.setdefault(show_id, []).append(region)
+    films, shows = (
+        _listed(client, kind, regions, start, end, providers, options, report)
+        for kind in ("movie", "tv")
+    )
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     rows: list[dict] = []
     for film_id in _progress(films, "films", quiet):
@@ -237,6 +234,24 @@ def _wanted_services(services: Sequence[str]) -> tuple[set[str], str | None]:
         known = ", ".join(sorted(set(PROVIDER_SERVICES.values())))
         raise ValueError(f"no TMDB provider is known for {', '.join(unknown)}; known: {known}")
     return {s.casefold() for s in services}, "|".join(str(i) for i in sorted(set(ids))) or None
+
+
+def _listed(
+    client: TmdbClient,
+    kind: Kind,
+    regions: Sequence[str],
+    start: dt.date,
+    end: dt.date,
+    providers: str | None,
+    options: Mapping[str, str],
+    report: FetchReport,
+) -> dict[int, list[str]]:
+    """Title id -> the regions whose discover list has it, in TMDB's order."""
+    listed: dict[int, list[str]] = {}
+    for region in regions:
+        for title_id in _discover(client, kind, region, start, end, providers, options, report):
+            listed.setdefault(title_id, []).append(region)
+    return listed
 
 
 def _discover(
