@@ -504,6 +504,10 @@ def test_a_title_other_sources_describe_becomes_one_title(client, tmp_path):
     sources = load_catalog(catalog).sources
     assert [s.name for s in sources] == ["editorial sample", "TVmaze", "TMDB"]
 
+    again = run_import(client, ["US"], SHOWS_START, 14, into=catalog)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert rows_by_id(catalog) == rows
+
 
 def test_titles_with_external_ids_match_on_them_only():
     imdb = {"imdb": "tt13622776"}

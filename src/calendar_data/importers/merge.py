@@ -67,6 +67,8 @@ def merge_releases(
     wins and the clash is reported in ``conflicts``.
     """
     matched = pc.is_in(existing["release_id"], value_set=incoming["release_id"].combine_chunks())
+    kept = existing.filter(pc.invert(matched)).cast(SCHEMA)
+    incoming = _unified_with(kept, incoming.cast(SCHEMA), external_ids)
     previous = {row["release_id"]: row for row in existing.filter(matched).to_pylist()}
     result = MergeResult(existing)
     rows = []
@@ -85,7 +87,6 @@ def merge_releases(
             rows.append(old)
         else:
             rows.append(_updated(old, row, result))
-    kept = existing.filter(pc.invert(matched)).cast(SCHEMA)
     merged = pa.concat_tables([kept, pa.Table.from_pylist(rows, schema=SCHEMA)])
     result.table = unify_titles(merged.unify_dictionaries().combine_chunks(), external_ids)
     return result
@@ -145,6 +146,16 @@ def unify_titles(
     )
     others = table.filter(pc.invert(involved)).cast(SCHEMA)
     return pa.concat_tables([others, unified]).unify_dictionaries().combine_chunks()
+
+
+def _unified_with(
+    kept: pa.Table, incoming: pa.Table, external_ids: Mapping[str, Mapping[str, str]] | None
+) -> pa.Table:
+    """The ``incoming`` rows as they will read once merged beside ``kept``: compared in that
+    form, a re-import of an unchanged title is unchanged."""
+    unified = unify_titles(pa.concat_tables([kept, incoming]), external_ids)
+    ids = incoming["release_id"].combine_chunks()
+    return unified.filter(pc.is_in(unified["release_id"], value_set=ids))
 
 
 def _same_titles(table: pa.Table, external_ids: Mapping[str, Mapping[str, str]]) -> list[set]:
