@@ -216,7 +216,10 @@ def test_discover_asks_for_digital_and_tv_dates_in_the_window(client, fake, tmp_
 
 def test_a_provider_missing_from_the_map_keeps_tmdbs_name(client, tmp_path):
     out = tmp_path / "t.parquet"
-    run_import(client, ["GB"], dt.date(2023, 1, 1), 14, out=out)
+    summary = run_import(client, ["GB"], dt.date(2023, 1, 1), 14, out=out)
+    assert summary.warnings == [
+        "TMDB provider 11 (MUBI) is not in PROVIDER_SERVICES; its releases keep TMDB's name"
+    ]
 
     (row,) = rows_by_id(out).values()
     assert row["title"] == "Aftersun" and row["service"] == "MUBI" and row["region"] == "GB"

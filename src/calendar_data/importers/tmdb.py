@@ -109,6 +109,8 @@ class FetchReport:
     warnings: list[str] = field(default_factory=list)
     #: ``title_id`` -> the IMDb/TVDB ids TMDB gives it, for :func:`.merge.unify_titles`.
     external_ids: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Providers of imported releases that :data:`PROVIDER_SERVICES` does not map: id -> name.
+    unknown_providers: dict[int, str] = field(default_factory=dict)
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
@@ -194,6 +196,10 @@ def fetch_tmdb_releases(
             for region in shows[show_id]:
                 rows += _show_rows(show, episodes, region, start, end, wanted, now, report)
     report.requests += client.requests - requests_before
+    report.warnings += [
+        f"TMDB provider {pid} ({name}) is not in PROVIDER_SERVICES; its releases keep TMDB's name"
+        for pid, name in sorted(report.unknown_providers.items())
+    ]
     return pa.Table.from_pylist(_unique(rows, report), schema=SCHEMA)
 
 
@@ -396,11 +402,9 @@ def _film_rows(
     if not services:
         report.skip(f"{label}: no subscription, free or ad-supported provider listed")
         return []
-    return [
-        film_row(film, region, release, service, now)
-        for service in services
-        if not wanted or service.casefold() in wanted
-    ]
+    services = [s for s in services if not wanted or s.casefold() in wanted]
+    _note_unknown_providers(film, region, services, report)
+    return [film_row(film, region, release, service, now) for service in services]
 
 
 def _show_rows(
@@ -422,11 +426,20 @@ def _show_rows(
     if not services:
         report.skip(f"{label}: no subscription, free or ad-supported provider listed")
         return []
+    _note_unknown_providers(show, region, services, report)
     return [
         show_row(show, group, episodes[group[0].season], region, service, now)
         for group in group_episodes(dated)
         for service in services
     ]
+
+
+def _note_unknown_providers(
+    title: Film | Show, region: str, services: list[str], report: FetchReport
+) -> None:
+    for provider in title.providers.get(region, ()):
+        if provider.id not in PROVIDER_SERVICES and provider.name in services:
+            report.unknown_providers[provider.id] = provider.name
 
 
 def _unique(rows: Iterable[dict], report: FetchReport) -> list[dict]:
