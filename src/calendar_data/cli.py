@@ -30,7 +30,7 @@ from .catalog import (
 from .days import local_days
 from .files import atomic_write
 from .filters import TYPE_GROUPS, ReleaseFilter
-from .importers import tvmaze
+from .importers import tmdb, tvmaze
 from .schema import KINDS
 from .summary import disk_size, render, summarise
 
@@ -170,8 +170,9 @@ def _add_quiet(parser: argparse.ArgumentParser, default) -> None:
 
 
 def _add_importers(subparsers) -> None:
-    importer = tvmaze.add_parser(subparsers)
-    importer.set_defaults(func=_recording_changes(tvmaze.run, "import tvmaze"))
+    for module, name in ((tvmaze, "import tvmaze"), (tmdb, "import tmdb")):
+        importer = module.add_parser(subparsers)
+        importer.set_defaults(func=_recording_changes(module.run, name))
 
 
 def _recording_changes(run, source: str):
