@@ -14,7 +14,6 @@ and folded here, because building and serialising icalendar ``Event`` components
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from icalendar import vCategory, vDDDTypes, vText, vUri
 
 from . import describe
 from .catalog import is_text
+from .days import as_utc, is_whole_month
 from .filters import ReleaseFilter
 from .schema import COLUMN_NAMES, KIND_NAMES
 from .text import one_line, safe_url, slug
@@ -169,7 +169,7 @@ def to_ics(table: pa.Table, calendar_name: str, *, now: dt.datetime | None = Non
     for needed in ("release_id", "title"):
         if needed not in table.column_names:
             raise ValueError(f"cannot export to iCalendar: the table has no {needed} column")
-    stamp = _as_utc(now or dt.datetime.now(dt.UTC))
+    stamp = as_utc(now or dt.datetime.now(dt.UTC))
     name = vText(one_line(calendar_name, 300))
     lines = [
         b"BEGIN:VCALENDAR",
@@ -220,7 +220,7 @@ def _event_lines(row: Mapping, stamp: dt.datetime) -> list[bytes]:
     lines = [
         b"BEGIN:VEVENT",
         _line("UID", vText(f"{row['release_id']}@{UID_DOMAIN}")),
-        _time_line("DTSTAMP", _as_utc(row.get("updated_at")) or stamp),
+        _time_line("DTSTAMP", as_utc(row.get("updated_at")) or stamp),
         _time_line("DTSTART", start),
         _time_line("DTEND", end),
         _line("SUMMARY", vText(_summary(row))),
@@ -241,7 +241,7 @@ def _event_lines(row: Mapping, stamp: dt.datetime) -> list[bytes]:
 def _event_span(row: Mapping) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
     """The whole day (end exclusive) without a known instant, else from the instant for the
     runtime of every episode in the release, or an hour when the runtime is unknown."""
-    start = _as_utc(row.get("release_at"))
+    start = as_utc(row.get("release_at"))
     if start is None:
         day = row["release_date"]
         return day, day + dt.timedelta(days=1)
@@ -285,15 +285,6 @@ def _event_url(row: Mapping) -> str | None:
         if url:
             return url
     return None
-
-
-def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """Aware UTC to the second (naive values are taken as UTC); ``None`` stays ``None``."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _line(name: str, value) -> bytes:
@@ -371,7 +362,7 @@ def _slug_join(values: tuple[str, ...]) -> str:
 
 
 def _date_part(start: dt.date | None, end: dt.date | None) -> str:
-    if start and end and _is_whole_month(start, end):
+    if start and end and is_whole_month(start, end):
         return start.strftime("%Y-%m")
     if start and end:
         return f"{start.isoformat()}_{end.isoformat()}"
@@ -380,8 +371,3 @@ def _date_part(start: dt.date | None, end: dt.date | None) -> str:
     if end:
         return f"to-{end.isoformat()}"
     return ""
-
-
-def _is_whole_month(start: dt.date, end: dt.date) -> bool:
-    last_day = calendar.monthrange(start.year, start.month)[1]
-    return start.day == 1 and end == start.replace(day=last_day)

@@ -22,6 +22,7 @@ import pyarrow as pa
 from . import describe
 from .catalog import SourceInfo
 from .changes import describe_change
+from .days import as_utc
 from .exports import ICS_COLUMNS
 from .filters import ReleaseFilter
 from .text import clean, one_line, safe_url
@@ -57,7 +58,7 @@ def to_atom(
     so pass it for a reproducible feed); ``sources`` are credited in ``<rights>``; ``tz`` is the
     zone the filter's dates are read in, which names the feed apart from other zones'.
     """
-    fallback = _utc(updated) or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    fallback = as_utc(updated) or dt.datetime.now(dt.UTC).replace(microsecond=0)
     entries = [_change_entry(row) for row in _rows(changes, CHANGE_ENTRY_COLUMNS)]
     entries += [_release_entry(row, fallback) for row in _rows(releases, ENTRY_COLUMNS)]
     feed = ET.Element("feed", xmlns=ATOM)
@@ -98,7 +99,7 @@ def change_entry_id(row: Mapping) -> str:
 
 
 def _release_entry(row: Mapping, fallback: dt.datetime) -> tuple[dt.datetime, ET.Element]:
-    updated = _utc(row.get("updated_at")) or fallback
+    updated = as_utc(row.get("updated_at")) or fallback
     entry = ET.Element("entry")
     _add(entry, "id", release_entry_id(row["release_id"]))
     _add(entry, "title", f"{describe.release_label(row)} · {_day(row)}")
@@ -111,7 +112,7 @@ def _release_entry(row: Mapping, fallback: dt.datetime) -> tuple[dt.datetime, ET
 
 
 def _change_entry(row: Mapping) -> tuple[dt.datetime, ET.Element]:
-    updated = _utc(row["changed_at"])
+    updated = as_utc(row["changed_at"])
     what = describe_change(row)
     entry = ET.Element("entry")
     _add(entry, "id", change_entry_id(row))
@@ -177,15 +178,6 @@ def _add(parent: ET.Element, name: str, text: str | None = None, **attributes) -
 
 def _urn(name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, name)}"
-
-
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """Aware UTC to the second (naive values are taken as UTC); ``None`` stays ``None``."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _rfc3339(moment: dt.datetime) -> str:
