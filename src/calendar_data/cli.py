@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from tqdm import tqdm
 
 from . import changes, demo, sources
-from .arguments import date_argument
+from .arguments import date_argument, timezone_argument
 from .catalog import (
     PARTITION_KEYS,
     CatalogError,
@@ -27,7 +27,7 @@ from .catalog import (
     write_catalog,
     write_partitioned,
 )
-from .days import local_days
+from .days import DEFAULT_TIMEZONE, local_days
 from .files import atomic_write
 from .filters import TYPE_GROUPS, ReleaseFilter
 from .importers import tvmaze
@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("path", help="catalog file, folder or URI")
     export.add_argument("--format", choices=("csv", "ics", "json"), required=True)
     export.add_argument("-o", "--output", required=True, help="file to write")
+    export.add_argument(
+        "--tz",
+        type=timezone_argument,
+        default=DEFAULT_TIMEZONE,
+        help="IANA zone whose days --from and --to mean, as the dashboard's tz (default: UTC)",
+    )
     export.set_defaults(func=export_command)
 
     history = commands.add_parser(
@@ -233,7 +239,7 @@ def export_command(args: argparse.Namespace) -> int:
 
     release_filter = _release_filter(args)
     table = load_catalog(args.path).table
-    table = release_filter.apply(table, local_days(table, "UTC"))
+    table = release_filter.apply(table, local_days(table, args.tz))
     data = exports.export_bytes(args.format, table, release_filter)
     atomic_write(args.output, lambda handle: handle.write(data))
     if table.num_rows == 0:
