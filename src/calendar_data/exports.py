@@ -223,7 +223,7 @@ def _event_lines(row: Mapping, stamp: dt.datetime) -> list[bytes]:
         _time_line("DTSTAMP", as_utc(row.get("updated_at")) or stamp),
         _time_line("DTSTART", start),
         _time_line("DTEND", end),
-        _line("SUMMARY", vText(_summary(row))),
+        _line("SUMMARY", vText(describe.release_label(row, counted=False))),
         _line("DESCRIPTION", vText(_description(row))),
         b"TRANSP:TRANSPARENT",
     ]
@@ -250,13 +250,6 @@ def _event_span(row: Mapping) -> tuple[dt.date | dt.datetime, dt.date | dt.datet
     if minutes <= 0 or episodes <= 0:
         return start, start + DEFAULT_DURATION
     return start, start + dt.timedelta(minutes=minutes * episodes)
-
-
-def _summary(row: Mapping) -> str:
-    """``All the Light We Cannot See — E1-E4 (Netflix)``."""
-    # Only a series' episodes are numbered by season: "S2 E1-E8", but "E1-E4" for the rest.
-    season = row.get("season") if row.get("kind") == "series" else None
-    return describe.release_label({**row, "season": season}, counted=False)
 
 
 def _description(row: Mapping) -> str:
