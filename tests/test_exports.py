@@ -33,6 +33,8 @@ EVENT_PROPERTIES = {
     "CATEGORIES",
     "STATUS",
     "URL",
+    "SEQUENCE",
+    "LAST-MODIFIED",
 }
 
 REFERENCE = {

@@ -15,6 +15,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 
+import pyarrow as pa
 from tqdm import tqdm
 
 from . import changes, demo, sources
@@ -117,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=timezone_argument,
         default=DEFAULT_TIMEZONE,
         help="IANA zone whose days --from and --to mean, as the dashboard's tz (default: UTC)",
+    )
+    export.add_argument(
+        "--no-spoilers",
+        dest="spoilers",
+        action="store_false",
+        help="leave episode titles and synopses out (the links' spoilers=0)",
     )
     export.set_defaults(func=export_command)
 
@@ -240,7 +247,10 @@ def export_command(args: argparse.Namespace) -> int:
     release_filter = _release_filter(args)
     table = load_catalog(args.path).table
     table = release_filter.apply(table, local_days(table, args.tz))
-    data = exports.export_bytes(args.format, table, release_filter)
+    log = _change_log(args.path) if args.format == "ics" else None
+    data = exports.export_bytes(
+        args.format, table, release_filter, changes=log, spoilers=args.spoilers
+    )
     atomic_write(args.output, lambda handle: handle.write(data))
     if table.num_rows == 0:
         _warn(["no releases match these filters; the export is empty"])
@@ -317,6 +327,16 @@ def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
     )
     _warn(notices)
     return release_filter
+
+
+def _change_log(catalog: str) -> pa.Table | None:
+    """The change log beside ``catalog``, which numbers the revisions of iCalendar events; a
+    warning and none when it cannot be read."""
+    try:
+        return changes.read_log(changes.change_log_path(catalog))
+    except changes.ChangeLogError as exc:
+        _warn([f"{exc}; every event is exported as never revised (SEQUENCE 0)"])
+        return None
 
 
 def _positive_int(text: str) -> int:

@@ -23,7 +23,7 @@ from . import describe
 from .catalog import SourceInfo
 from .changes import describe_change
 from .days import as_utc
-from .exports import ICS_COLUMNS
+from .exports import ICS_COLUMNS, SPOILERS_PARAM, without_spoilers
 from .filters import ReleaseFilter
 from .text import clean, one_line, safe_url
 
@@ -49,6 +49,7 @@ def to_atom(
     updated: dt.datetime | None = None,
     sources: Iterable[SourceInfo] = (),
     tz: str = "UTC",
+    spoilers: bool = True,
 ) -> bytes:
     """The feed of ``releases`` (the rows ``release_filter`` selected) and ``changes`` (rows of
     the change log, newest first), as UTF-8 XML.
@@ -56,13 +57,17 @@ def to_atom(
     ``feed_url`` is the feed's own address (its ``rel="self"`` link); ``updated`` is when the
     catalog was generated, the ``updated`` of releases without an ``updated_at`` (default: now,
     so pass it for a reproducible feed); ``sources`` are credited in ``<rights>``; ``tz`` is the
-    zone the filter's dates are read in, which names the feed apart from other zones'.
+    zone the filter's dates are read in, which names the feed apart from other zones';
+    ``spoilers=False`` leaves episode titles and synopses out (see :func:`without_spoilers`).
     """
+    if not spoilers:
+        releases = without_spoilers(releases)
+        changes = None if changes is None else without_spoilers(changes)
     fallback = as_utc(updated) or dt.datetime.now(dt.UTC).replace(microsecond=0)
     entries = [_change_entry(row) for row in _rows(changes, CHANGE_ENTRY_COLUMNS)]
     entries += [_release_entry(row, fallback) for row in _rows(releases, ENTRY_COLUMNS)]
     feed = ET.Element("feed", xmlns=ATOM)
-    _add(feed, "id", feed_id(release_filter, tz))
+    _add(feed, "id", feed_id(release_filter, tz, spoilers))
     _add(feed, "title", f"Streaming releases · {release_filter.describe()}")
     _add(feed, "updated", _rfc3339(max([fallback, *(when for when, _ in entries)])))
     author = _add(feed, "author")
@@ -76,11 +81,14 @@ def to_atom(
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def feed_id(release_filter: ReleaseFilter, tz: str = "UTC") -> str:
-    """The same ``urn:uuid:`` for the same filter (and zone), wherever the feed is served."""
+def feed_id(release_filter: ReleaseFilter, tz: str = "UTC", spoilers: bool = True) -> str:
+    """The same ``urn:uuid:`` for the same filter (zone, and spoilers), wherever the feed is
+    served."""
     params = release_filter.to_query_params()
     if tz != "UTC":
         params["tz"] = [tz]
+    if not spoilers:
+        params[SPOILERS_PARAM] = ["0"]
     return _urn("feed?" + urlencode(params, doseq=True))
 
 

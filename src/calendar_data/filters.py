@@ -47,8 +47,8 @@ MULTI_PARAMS = {
 }
 FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q")
 #: The dashboard's other URL parameters: the calendar's view and date, the open title, the zone,
-#: and the Changes page's first day.
-VIEW_PARAMS = ("view", "date", "id", "tz", "since")
+#: the Changes page's first day, and the exports' and feeds' spoilers=0.
+VIEW_PARAMS = ("view", "date", "id", "tz", "since", "spoilers")
 KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
 
 Params = Mapping[str, str | Sequence[str]]
@@ -280,6 +280,9 @@ def read_view(
     tz = _last(params, "tz")
     if tz and not valid_timezone(tz):
         more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
+    spoilers = _last(params, "spoilers")  # exports and feeds: 0 leaves spoilers out
+    if spoilers not in (None, "0", "1"):
+        more.append(f"Ignored spoilers={quoted(spoilers)}: use 0 (no spoilers) or 1.")
     return parsed, notices + more + unknown
 
 
