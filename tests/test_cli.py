@@ -232,9 +232,19 @@ def test_export_reads_its_days_in_the_zone_tz_names_as_the_export_links_do(capsy
         rows = csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))
         return {row["release_id"] for row in rows}
 
-    assert "ahsoka-s1e8" in exported("--tz", "America/Los_Angeles")
+    assert exported("--tz", "America/Los_Angeles") == {"ahsoka-s1e8"}
     assert "ahsoka-s1e8" not in exported()  # UTC, as a link without tz
     assert exported() == exported("--tz", "UTC")
+
+
+def test_export_says_how_many_releases_it_wrote_in_words(capsys, tmp_path):
+    embedded = Path(__file__).resolve().parents[1] / "data" / "catalog.parquet"
+    one = ["--service", "Disney+", "--from", "2023-10-03", "--to", "2023-10-03"]
+    argv = ["export", embedded, "--format", "csv", "-o", tmp_path / "x.csv"]
+    assert run(capsys, *argv, *one, "--tz", "America/Los_Angeles")[1] == (
+        f"wrote 1 release (Disney+ · 2023-10-03 to 2023-10-03) to {tmp_path / 'x.csv'}\n"
+    )
+    assert run(capsys, *argv, "--service", "Disney+")[1].startswith("wrote 37 releases (")
 
 
 def test_export_of_a_bad_catalog_writes_nothing(capsys, tmp_path):

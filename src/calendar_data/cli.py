@@ -254,7 +254,8 @@ def export_command(args: argparse.Namespace) -> int:
     atomic_write(args.output, lambda handle: handle.write(data))
     if table.num_rows == 0:
         _warn(["no releases match these filters; the export is empty"])
-    _say(args, f"wrote {table.num_rows:,} releases ({release_filter.describe()}) to {args.output}")
+    releases = f"{table.num_rows:,} release" + ("" if table.num_rows == 1 else "s")
+    _say(args, f"wrote {releases} ({release_filter.describe()}) to {args.output}")
     return EXIT_OK
 
 
