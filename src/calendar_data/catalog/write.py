@@ -17,7 +17,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..files import atomic_write, fsync_folder
-from ..schema import COLUMNS_BY_NAME
+from ..schema import COLUMNS_BY_NAME, META_GENERATED_AT
 from .conform import conform
 from .metadata import encode_metadata
 from .model import CatalogError, SourceInfo
@@ -40,18 +40,41 @@ def write_catalog(
     The catalog goes to a temporary file in the target folder, is read back and validated, and
     only then replaces the target with :func:`os.replace`. A failed or killed write leaves the
     previous catalog byte-for-byte intact; leftovers of killed writers are removed next time.
+    A target that already holds the same rows and sources is left as it is (its generation
+    time too, unless ``generated_at`` is given), so rebuilding an unchanged source changes no
+    byte: ``make catalog`` leaves git clean.
     """
     target = Path(path)
     origin = str(target)
     table, warnings = conform(table, origin)
     validate(table, origin)
     table = _published(table, sources, generated_at)
+    if _already_there(target, table, keep_generated_at=generated_at is None):
+        return warnings
     atomic_write(
         target,
         lambda handle: pq.write_table(table, handle, compression="zstd", row_group_size=256 * 1024),
         check=load_catalog,
     )
     return warnings
+
+
+def _already_there(target: Path, table: pa.Table, *, keep_generated_at: bool) -> bool:
+    """Whether the file at ``target`` holds ``table``: the same rows, schema and metadata (the
+    generation time aside when ``keep_generated_at``). Anything unreadable there is not."""
+    ignored = {META_GENERATED_AT} if keep_generated_at else set()
+    try:
+        existing = pq.read_metadata(target)
+        if existing.num_rows != table.num_rows:
+            return False
+        old = pq.read_table(target)
+    except (OSError, pa.ArrowException):
+        return False
+
+    def kept(metadata) -> dict:
+        return {key: value for key, value in (metadata or {}).items() if key not in ignored}
+
+    return kept(old.schema.metadata) == kept(table.schema.metadata) and old.equals(table)
 
 
 def _published(
