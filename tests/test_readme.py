@@ -29,7 +29,7 @@ BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SHOWN = "#>"
 ANY_LINES = "..."
 #: What a reader runs by hand but a test cannot: the dashboard, and imports over the network.
-NOT_RUN = re.compile(r"^(\S+=\S+ )*make\b|^calendar-data( -q)? import\b")
+NOT_RUN = re.compile(r"^(\S+=\S+ )*(make\b|calendar-data( -q)? import\b)")
 INSTANT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?Z)?")
 
 
