@@ -61,3 +61,13 @@ def local_days(table: pa.Table, tz: str = DEFAULT_TIMEZONE) -> pa.ChunkedArray:
         return dates
     local = pc.local_timestamp(instants.cast(pa.timestamp("us", tz=tz))).cast(pa.date32())
     return pc.coalesce(local, dates)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week: weeks start on Monday everywhere (calendar, digest)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def chunked_days(days: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    """``days`` (date32) as a chunked array, the shape a table's column takes."""
+    return days if isinstance(days, pa.ChunkedArray) else pa.chunked_array([days], pa.date32())
