@@ -198,3 +198,12 @@ def test_an_agenda_day_shows_fifty_cards_and_counts_the_rest():
     busy = cards(*[(NOV_2, f"Show {i}", "Max", "") for i in range(60)])
     day = calendar_payload(busy, "agenda", NOV_2, NOV_2)["days"][0]
     assert len(day["cards"]) == CARDS_PER_DAY["agenda"] == 50 and day["more"] == 10
+
+
+def test_the_drawer_lays_out_every_card_it_is_given_in_one_unlabelled_day():
+    busy = cards(*[(NOV_2, f"Show {i}", "Max", "") for i in range(60)])
+    payload = grid.drawer_payload(busy, NOV_2)
+    assert payload["view"] == "drawer" and payload["weekdays"] == []
+    (day,) = payload["days"]
+    assert len(day["cards"]) == 60 and day["more"] == 0
+    assert day["label"] == "" and day["name"] == "Thursday 2 November 2023"

@@ -105,6 +105,14 @@ def calendar_payload(cards: pd.DataFrame, view: str, anchor: dt.date, today: dt.
     }
 
 
+def drawer_payload(cards: pd.DataFrame, day: dt.date) -> dict:
+    """The "+N more" drawer's cards of ``day``: all of ``cards``, in one unlabelled column
+    (the drawer names the day)."""
+    shown = [card_data(card) for card in cards.itertuples()]
+    cell = day_cell(day, "drawer", day, None, shown, total=len(shown))
+    return {"view": "drawer", "weekdays": [], "days": [cell]}
+
+
 def shown_cards(cards: pd.DataFrame, per_day: int) -> dict[dt.date, tuple[list[dict], int]]:
     """Each day's first ``per_day`` cards and its number of cards in all.
 
@@ -132,9 +140,11 @@ def card_data(card) -> dict:
 
 
 def day_cell(
-    day: dt.date, view: str, anchor: dt.date, today: dt.date, cards: list[dict], total: int
+    day: dt.date, view: str, anchor: dt.date, today: dt.date | None, cards: list[dict], total: int
 ) -> dict:
-    if view == "agenda":
+    if view == "drawer":
+        label = ""
+    elif view == "agenda":
         label = f"{day:%A %-d %B %Y}"
     elif view == "week":
         label = f"{day:%a} {day.day}"

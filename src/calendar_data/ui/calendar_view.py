@@ -15,8 +15,8 @@ the same drawers a button would.
 from __future__ import annotations
 
 import datetime as dt
-import string
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -30,11 +30,10 @@ from ..palette import PALETTE
 from ..text import escape_markdown, one_line
 from .detail import DAY_KEY, open_release
 
-_SLOTS = string.ascii_lowercase
-#: Cards the day drawer draws: a day of a million-row catalog holds thousands, and each is a
-#: button the browser must build.
+#: Cards the day drawer draws: a day of a million-row catalog holds thousands.
 DRAWER_CARDS = 200
 GRID_KEY = "calendar_grid"
+DRAWER_KEY = "day_drawer_cards"
 VIEW_KEY = "view"  # the calendar page's view control, bound to ?view=
 _FOLLOWED_KEY = "_view_followed_width"
 _ASSETS = Path(__file__).parent / "assets"
@@ -86,8 +85,8 @@ def _narrow_screen() -> None:
     st.session_state[VIEW_KEY] = "agenda"
 
 
-def _card_clicked() -> None:
-    match st.session_state[GRID_KEY]["open"]:  # from the browser: checked, not trusted
+def _card_clicked(key: str = GRID_KEY) -> None:
+    match st.session_state[key]["open"]:  # from the browser: checked, not trusted
         case [str() as title_id, str() as release_id]:
             open_release(title_id, release_id)
 
@@ -151,8 +150,8 @@ def _close_day() -> None:
 
 @st.dialog("All releases of the day", position="right", on_dismiss=_close_day)
 def show_day(cards: pd.DataFrame, day: dt.date) -> None:
-    """The cards of one day, the first :data:`DRAWER_CARDS` of them: the "+N more" drawer."""
-    st.html(_card_css())  # here, not on the page: st.html's code would slow every first paint
+    """The cards of one day, the first :data:`DRAWER_CARDS` of them: the "+N more" drawer,
+    drawn by the calendar's component, so its cards are the calendar's."""
     st.subheader(f"{day:%A %-d %B %Y}", anchor=False)
     of_day = cards[cards["day"] == day]
     if len(of_day) > DRAWER_CARDS:
@@ -160,33 +159,10 @@ def show_day(cards: pd.DataFrame, day: dt.date) -> None:
             f"The first {DRAWER_CARDS} of {len(of_day):,} releases. Narrow the filters, or "
             "list them all on Browse."
         )
-    for index, card in enumerate(of_day.head(DRAWER_CARDS).itertuples()):
-        _card(card, f"day-{day.isoformat()}-{index}")
-
-
-def _card_css() -> str:
-    """Per-service colour stripes, keyed on the CSS class each card's key produces."""
-    rules = [
-        f'div[class*="st-key-card-"][class*="-svc{_SLOTS[i]}"] button '
-        f"{{border-left: 5px solid {colour}; padding-left: 6px;}}"
-        for i, colour in enumerate(PALETTE)
-    ]
-    rules.append('div[class*="st-key-card-"] button {text-align: left; justify-content: start;}')
-    rules.append('div[class*="st-key-card-"] p {margin-bottom: 0;}')
-    return "<style>" + "\n".join(rules) + "</style>"
-
-
-def _card(card, key: str) -> None:
-    """A card of the day drawer: one button, its title over its service and badges."""
-    shown = grid.card_data(card)
-    clicked = st.button(
-        f"{escape_markdown(shown['title'])}  \n:small[:gray[{escape_markdown(shown['details'])}]]",
-        key=f"card-{key}-svc{_SLOTS[shown['slot']]}",
-        type="tertiary",
-        width="stretch",
-        wrap=True,
-        on_click=open_release,
-        args=(card.title_id, card.release_id),
+    clicked = _CALENDAR(
+        key=DRAWER_KEY,
+        data={**grid.drawer_payload(of_day.head(DRAWER_CARDS), day), "fit": False},
+        on_open_change=partial(_card_clicked, DRAWER_KEY),
     )
-    if clicked:
+    if clicked.open is not None:
         st.rerun()  # a click inside the day's drawer reran only the drawer
