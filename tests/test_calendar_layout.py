@@ -78,3 +78,11 @@ def test_the_day_drawers_cards_look_like_the_calendars(page, app_url):
     expect(drawer_cards).to_have_count(5)
     for index in range(5):
         assert look(drawer_cards.nth(index)) == expected
+
+
+@pytest.mark.parametrize(("view", "wide"), [("month", "2"), ("week", "Thu 2")])
+def test_a_phones_day_cells_name_their_weekday_and_month(page, app_url, view, wide):
+    open_app(page, f"{app_url}/?view={view}&date=2023-11-02")
+    label = page.locator("[data-day='2023-11-02'] .label")
+    on_a_phone = page.viewport_size == PHONE
+    expect(label).to_have_js_property("innerText", "Thu 2 Nov" if on_a_phone else wide)

@@ -207,3 +207,14 @@ def test_the_drawer_lays_out_every_card_it_is_given_in_one_unlabelled_day():
     (day,) = payload["days"]
     assert len(day["cards"]) == 60 and day["more"] == 0
     assert day["label"] == "" and day["name"] == "Thursday 2 November 2023"
+
+
+def test_a_phones_one_column_names_each_days_weekday_and_month():
+    labels = {
+        view: next(d for d in calendar_payload(cards(), view, NOV_2, NOV_2)["days"])
+        for view in ("month", "week")
+    }
+    assert labels["month"]["label"] == "30" and labels["month"]["phone_label"] == "Mon 30 Oct"
+    assert labels["week"]["label"] == "Mon 30" and labels["week"]["phone_label"] == "Mon 30 Oct"
+    agenda = calendar_payload(cards((NOV_2, "A", "Max", "")), "agenda", NOV_2, NOV_2)["days"][0]
+    assert agenda["phone_label"] == agenda["label"] == "Thursday 2 November 2023"

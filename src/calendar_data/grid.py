@@ -153,6 +153,8 @@ def day_cell(
     return {
         "day": day.isoformat(),
         "label": label,
+        # A phone lays a month or a week out as one column: its days name weekday and month.
+        "phone_label": label if view in ("agenda", "drawer") else f"{day:%a %-d %b}",
         "name": f"{day:%A %-d %B %Y}",  # what a screen reader announces for the cell
         "today": day == today,
         "faded": view == "month" and day.month != anchor.month,
