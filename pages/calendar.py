@@ -16,6 +16,7 @@ today = local_today(tz)
 all_days = live.days(tz)
 opening = grid.opening_day(all_days, today)
 
+calendar_view.style_the_page()
 st.title("Release calendar", anchor=False)
 
 
@@ -31,7 +32,7 @@ def _today() -> None:
 
 # On a phone the calendar opens as the agenda (see calendar_view.draw_calendar).
 follow_width = calendar_view.may_follow_width()
-controls = st.columns([3, 3, 2], vertical_alignment="bottom")
+controls = st.columns([3, 5], vertical_alignment="bottom")
 view = (
     controls[0].segmented_control(
         "View",
@@ -42,20 +43,12 @@ view = (
     )
     or "month"
 )
-steps = controls[1].container(horizontal=True)  # one row, even where the columns stack
-steps.button(
-    "Previous",
-    key="previous",
-    on_click=_step,
-    args=(-1,),
-    icon=":material/chevron_left:",
-    width="stretch",
-)
-steps.button("Today", key="today", on_click=_today, width="stretch")
-steps.button(
-    "Next", key="next", on_click=_step, args=(1,), icon=":material/chevron_right:", width="stretch"
-)
-chosen = controls[2].date_input(
+# One row, even where the columns stack: on a phone the calendar starts in the first screen.
+steps = controls[1].container(horizontal=True, vertical_alignment="bottom")
+steps.button("Previous", key="previous", on_click=_step, args=(-1,), icon=":material/chevron_left:")
+steps.button("Today", key="today", on_click=_today)
+steps.button("Next", key="next", on_click=_step, args=(1,), icon=":material/chevron_right:")
+chosen = steps.date_input(
     "Date",
     value=None,
     key="date",
@@ -68,11 +61,9 @@ chosen = controls[2].date_input(
 anchor = chosen or opening
 if chosen is None and opening != today:
     first, last = grid.span(all_days)
-    st.info(
-        f"This catalog covers {first.day} {first:%B %Y} to {last.day} {last:%B %Y} and has "
-        "nothing from today "
-        "on, so the calendar opens on its first month.",
-        icon=":material/event_busy:",
+    st.caption(  # a line, not a box: on a phone the calendar starts in the first screen
+        f"This catalog covers {first.day} {first:%B %Y} to {last.day} {last:%B %Y}, so the "
+        "calendar opens on its first month."
     )
 
 start, end = grid.view_range(view, anchor)

@@ -86,3 +86,14 @@ def test_a_phones_day_cells_name_their_weekday_and_month(page, app_url, view, wi
     label = page.locator("[data-day='2023-11-02'] .label")
     on_a_phone = page.viewport_size == PHONE
     expect(label).to_have_js_property("innerText", "Thu 2 Nov" if on_a_phone else wide)
+
+
+@pytest.mark.parametrize("url", ["/", "/?date=2023-11-01"])
+def test_on_a_phone_the_calendar_starts_in_the_top_of_the_first_screen(browser, app_url, url):
+    with new_page(browser) as phone:
+        phone.set_viewport_size(PHONE)
+        open_app(phone, app_url + url)
+        calendar = phone.locator(".st-key-calendar_grid")
+        expect(calendar.locator("[data-card]").first).to_be_visible()
+        top = calendar.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+        assert top <= PHONE["height"] * 0.4, f"the calendar starts {top:.0f}px down the page"

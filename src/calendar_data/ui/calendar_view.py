@@ -53,6 +53,16 @@ _CALENDAR = st.components.v2.component(
 )
 
 
+def style_the_page() -> None:
+    """The page's frame styled for the calendar (assets/calendar_page.css), from a hidden
+    container: a constant style sheet, and st.markdown's code is on every page already,
+    where st.html's would slow every first paint."""
+    css = (_ASSETS / "calendar_page.css").read_text(encoding="utf-8")
+    st.container(key="calendar_page_style").markdown(
+        f"<style>{css}</style>", unsafe_allow_html=True
+    )
+
+
 def may_follow_width() -> bool:
     """Whether the view may follow the screen's width this run: on the session's first
     calendar only, and only when the URL names no view (``?view=month`` stays a month on a
