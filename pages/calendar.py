@@ -68,8 +68,7 @@ if chosen is None and opening != today:
 
 start, end = grid.view_range(view, anchor)
 cards = calendar_view.visible_cards(live, release_filter, tz, start, end)
-heading = f"{anchor:%B %Y}" if view != "week" else f"Week of {start:%-d %B %Y}"
-st.header(heading, anchor=False)
+st.header(grid.period_heading(view, anchor), anchor=False)
 shown = f"{len(cards):,} release{'s' if len(cards) != 1 else ''} shown"
 st.caption(f"{shown} · days in {escape_markdown(tz)}")
 

@@ -84,6 +84,14 @@ def test_shift(view, anchor, steps, expected):
     assert grid.shift(view, anchor, steps) == expected
 
 
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [("month", "November 2023"), ("agenda", "November 2023"), ("week", "Week of 13 November 2023")],
+)
+def test_period_heading(view, expected):
+    assert grid.period_heading(view, D(2023, 11, 17)) == expected
+
+
 def test_views_are_known():
     assert grid.VIEWS == ("month", "week", "agenda")
 

@@ -62,6 +62,13 @@ def view_range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
     return weeks[0][0], weeks[-1][-1]
 
 
+def period_heading(view: str, anchor: dt.date) -> str:
+    """What the page calls the period: ``November 2023``, or ``Week of 13 November 2023``."""
+    if view == "week":
+        return f"Week of {week_start(anchor):%-d %B %Y}"
+    return f"{anchor:%B %Y}"
+
+
 def shift(view: str, anchor: dt.date, steps: int) -> dt.date:
     """The anchor one view earlier (``steps=-1``) or later (``steps=1``)."""
     if view == "week":
