@@ -10,10 +10,12 @@ import pytest
 
 from calendar_data.days import (
     DEFAULT_TIMEZONE,
+    chunked_days,
     local_days,
     local_today,
     parse_date,
     valid_timezone,
+    week_start,
 )
 from calendar_data.schema import SCHEMA
 
@@ -160,3 +162,18 @@ def test_parse_date_quotes_long_text_shortly():
     with pytest.raises(ValueError) as caught:
         parse_date("x" * 10_000)
     assert len(str(caught.value)) < 100
+
+
+@pytest.mark.parametrize(
+    ("day", "monday"),
+    [(NOV_2, dt.date(2023, 10, 30)), (dt.date(2023, 10, 30), dt.date(2023, 10, 30))],
+)
+def test_weeks_start_on_monday(day, monday):
+    assert week_start(day) == monday
+    assert week_start(day + dt.timedelta(days=6 - day.weekday())) == monday  # its Sunday
+
+
+def test_days_are_chunked_like_a_tables_column():
+    plain = pa.array([NOV_1, None], pa.date32())
+    assert chunked_days(plain).to_pylist() == [NOV_1, None]
+    assert chunked_days(pa.chunked_array([plain])).num_chunks == 1
