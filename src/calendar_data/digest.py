@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import describe
-from .days import local_days
+from .days import local_days, week_start
 from .filters import TYPE_GROUPS, ReleaseFilter
 from .text import one_line
 
@@ -86,11 +86,6 @@ class Digest:
             if mark in marks
         ]
         return _plural(len(marks), "release") + (": " + ", ".join(found) if found else "")
-
-
-def week_start(day: dt.date) -> dt.date:
-    """The Monday of ``day``'s week."""
-    return day - dt.timedelta(days=day.weekday())
 
 
 def build_digest(

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .days import parse_date
+from .days import chunked_days, parse_date
 from .text import one_line
 
 METRICS = {"Releases": "releases", "Runtime hours": "runtime_hours"}
@@ -151,12 +151,8 @@ def _dated(table: pa.Table, days: Days, columns: list[str]) -> pa.Table:
         else chosen[name]
         for name in columns
     ]
-    with_days = pa.table([*plain, _chunked(days)], names=[*columns, "day"])
+    with_days = pa.table([*plain, chunked_days(days)], names=[*columns, "day"])
     return with_days.filter(pc.is_valid(with_days["day"]))
-
-
-def _chunked(days: Days) -> pa.ChunkedArray:
-    return days if isinstance(days, pa.ChunkedArray) else pa.chunked_array([days], pa.date32())
 
 
 def _week_start(days: pa.ChunkedArray) -> pa.ChunkedArray:
