@@ -345,7 +345,7 @@ def export_bytes(fmt: str, table: pa.Table, release_filter: ReleaseFilter) -> by
     if fmt == "json":
         return to_json(table)
     if fmt == "ics":
-        return to_ics(table, calendar_name=release_filter.describe())
+        return to_ics(table, calendar_name=release_filter.short_name())
     raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
 
 

@@ -62,7 +62,7 @@ def to_atom(
     entries += [_release_entry(row, fallback) for row in _rows(releases, ENTRY_COLUMNS)]
     feed = ET.Element("feed", xmlns=ATOM)
     _add(feed, "id", feed_id(release_filter, tz))
-    _add(feed, "title", f"Streaming releases · {release_filter.describe()}")
+    _add(feed, "title", f"Streaming releases · {release_filter.short_name()}")
     _add(feed, "updated", _rfc3339(max([fallback, *(when for when, _ in entries)])))
     author = _add(feed, "author")
     _add(author, "name", AUTHOR)
