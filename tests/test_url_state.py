@@ -4,14 +4,17 @@ and repairs a link, and the notices it gives (once) for what it cannot honour.""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
-from test_app import calendar_payload, click_in_calendar, param, run_app
+from test_app import APP, calendar_cards, calendar_payload, click_in_calendar, param, run_app
 
-from calendar_data.params import KNOWN_PARAMS
+from calendar_data.params import KNOWN_PARAMS, PANEL_REQUEST
 from calendar_data.ui import downloads
+
+REPO = Path(__file__).resolve().parents[1]
 
 PAGES = ["pages/calendar.py", "pages/browse.py", "pages/title.py", "pages/planner.py"]
 
@@ -123,3 +126,58 @@ def test_a_bad_calendar_parameter_gets_a_notice_once(catalog, name, value, notic
     assert name not in at.query_params
     at.run()
     assert notice not in notices(at)
+
+
+# ------------------------------------------------------------------ the open release
+
+
+@pytest.fixture
+def embedded(monkeypatch):
+    """The catalog the repository ships (data/catalog.parquet), with Loki's second season."""
+    monkeypatch.setenv("CALENDAR_CATALOG", str(REPO / "data" / "catalog.parquet"))
+
+
+def drawer_text(at: AppTest) -> str:
+    (drawer,) = at.get("dialog")
+    return "\n".join(m.value for m in drawer.get("markdown")).replace("\\", "")
+
+
+def test_the_url_names_the_open_release_and_a_link_reopens_it(embedded):
+    at = run_app(service="Disney+", date="2023-11-01")
+    finale = next(c for c in calendar_cards(at) if c.title == "Loki" and c.day == "2023-11-10")
+    click_in_calendar(at, "open", [finale.title_id, finale.release_id])
+    assert (param(at, "id"), param(at, "release")) == (["loki"], ["loki-s2e6"])
+    assert "S2 E6" in drawer_text(at)
+
+    link = run_app(service="Disney+", date="2023-11-01", id="loki", release="loki-s2e6")
+    assert "S2 E6" in drawer_text(link) and "10 Nov 2023" in drawer_text(link)
+
+
+def test_a_link_naming_only_the_title_opens_its_first_release(embedded):
+    at = run_app(service="Disney+", date="2023-11-01", id="loki")
+    assert "S2 E1" in drawer_text(at) and "6 Oct 2023" in drawer_text(at)
+
+
+def test_closing_the_drawer_takes_the_title_and_release_out_of_the_url(embedded):
+    at = run_app(service="Disney+", date="2023-11-01", id="loki", release="loki-s2e6")
+    at.session_state[PANEL_REQUEST] = None  # as the drawer's dismissal (close_panel) does
+    at.run()
+    assert not at.get("dialog")
+    assert "id" not in at.query_params and "release" not in at.query_params
+
+
+# ------------------------------------------------------------------ no catalog
+
+
+def test_a_missing_catalog_says_what_was_tried_and_how_to_make_one(tmp_path, monkeypatch):
+    missing = tmp_path / "tvmaze.parquet"
+    monkeypatch.setenv("CALENDAR_CATALOG", str(missing))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "no such file or folder" in at.error[0].value
+    shown = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    assert f"Tried: {missing} (named by `CALENDAR_CATALOG`)" in shown.replace("**", "")
+    assert "calendar-data build data/releases.csv -o data/catalog.parquet" in shown
+    assert "calendar-data import tvmaze" in shown
+    at.switch_page("pages/browse.py").run()  # the sidebar's pages are still declared
+    assert not at.exception and "calendar-data import tvmaze" in at.markdown[0].value
