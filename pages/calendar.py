@@ -20,8 +20,11 @@ st.title("Release calendar", anchor=False)
 
 
 def _step(steps: int) -> None:
-    anchor = st.session_state.get("date") or opening
-    shifted = bucketing.shift(st.session_state.get("view") or "month", anchor, steps)
+    view = st.session_state.get("view") or "month"
+    anchor = st.session_state.get("date") or bucketing.anchor_in_range(
+        view, opening, release_filter.start, release_filter.end
+    )
+    shifted = bucketing.shift(view, anchor, steps)
     st.session_state["date"] = min(max(shifted, EARLIEST), LATEST)
 
 
@@ -65,9 +68,12 @@ chosen = controls[2].date_input(
     max_value=LATEST,
     help="Any day of the period to show. Empty: this month, or the catalog's first.",
 )
-anchor = chosen or opening
-if chosen is None and opening != today:
-    first, last = bucketing.span(all_days)
+# A date in the URL holds; else the filters' range, when the opening period is outside it.
+anchor = chosen or bucketing.anchor_in_range(
+    view, opening, release_filter.start, release_filter.end
+)
+first, last = bucketing.span(all_days)
+if chosen is None and anchor == opening != today:
     st.info(
         f"This catalog covers {first.day} {first:%B %Y} to {last.day} {last:%B %Y} and has "
         "nothing from today "
@@ -83,10 +89,7 @@ shown = f"{len(cards):,} release{'s' if len(cards) != 1 else ''} shown"
 st.caption(f"{shown} · days in {escape_markdown(tz)}")
 
 if cards.empty:
-    st.info(
-        "No releases match these filters in this period. Try another month or clear some filters.",
-        icon=":material/search_off:",
-    )
+    calendar_view.empty_period(live, release_filter, tz, (start, end), (first, last))
 if view != "agenda" or not cards.empty:
     calendar_grid.draw_calendar(
         grid.calendar_payload(cards, view, anchor, today), follow_width=follow_width

@@ -181,3 +181,46 @@ def test_a_missing_catalog_says_what_was_tried_and_how_to_make_one(tmp_path, mon
     assert "calendar-data import tvmaze" in shown
     at.switch_page("pages/browse.py").run()  # the sidebar's pages are still declared
     assert not at.exception and "calendar-data import tvmaze" in at.markdown[0].value
+
+
+# ------------------------------------------------------------------ the period shown
+
+
+def subheadings(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def test_a_range_outside_the_opening_month_moves_the_calendar_to_its_first_month(catalog):
+    at = run_app(**{"from": "2023-12-01"})
+    assert "December 2023" in subheadings(at)
+    at.button(key="next").click().run()
+    assert "January 2024" in subheadings(at)
+
+
+def test_setting_from_in_the_sidebar_moves_the_calendar(catalog):
+    at = run_app()
+    assert "November 2023" in subheadings(at)
+    at.date_input(key="from").set_value(dt.date(2023, 12, 1)).run()
+    assert "December 2023" in subheadings(at)
+    assert "Test Movie" in [c.title for c in calendar_cards(at)]
+
+
+def test_a_range_that_meets_the_month_or_a_date_in_the_url_keeps_it(catalog):
+    assert "November 2023" in subheadings(run_app(**{"from": "2023-11-20"}))
+    assert "October 2023" in subheadings(run_app(**{"from": "2023-12-01"}, date="2023-10-01"))
+
+
+def test_an_empty_month_says_the_catalogs_span_and_goes_to_the_nearest_releases(catalog):
+    at = run_app(date="2099-06-15", service="Netflix")
+    (empty,) = [n for n in notices(at) if n.startswith("No releases match")]
+    assert "This catalog covers 2 November 2023 to 5 December 2023." in empty
+    assert "The nearest release that matches is on 13 November 2023." in empty
+    at.button(key="nearest_releases").click().run()
+    assert "November 2023" in subheadings(at)
+    assert "Test Show 12" in [c.title for c in calendar_cards(at)]
+
+
+def test_an_empty_month_of_filters_that_match_nothing_offers_no_month(catalog):
+    at = run_app(date="2023-11-01", q="zzzz no such words")
+    assert any("Clear some filters" in n for n in notices(at))
+    assert not [b for b in at.button if b.key == "nearest_releases"]
