@@ -5,7 +5,8 @@ import streamlit as st
 from calendar_data import bucketing, grid
 from calendar_data.catalog import EARLIEST, LATEST
 from calendar_data.days import local_today
-from calendar_data.text import escape_markdown
+from calendar_data.params import DATE, VIEW
+from calendar_data.text import counted, escape_markdown
 from calendar_data.ui import calendar_grid, calendar_view
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import DAY_KEY, show_open_panel
@@ -20,16 +21,16 @@ st.title("Release calendar", anchor=False)
 
 
 def _step(steps: int) -> None:
-    view = st.session_state.get("view") or "month"
-    anchor = st.session_state.get("date") or bucketing.anchor_in_range(
+    view = st.session_state.get(VIEW) or "month"
+    anchor = st.session_state.get(DATE) or bucketing.anchor_in_range(
         view, opening, release_filter.start, release_filter.end
     )
     shifted = bucketing.shift(view, anchor, steps)
-    st.session_state["date"] = min(max(shifted, EARLIEST), LATEST)
+    st.session_state[DATE] = min(max(shifted, EARLIEST), LATEST)
 
 
 def _today() -> None:
-    st.session_state["date"] = today
+    st.session_state[DATE] = today
 
 
 # On a phone the calendar opens as the agenda (see calendar_grid.draw_calendar).
@@ -40,7 +41,7 @@ view = (
         "View",
         bucketing.VIEWS,
         default="month",
-        key="view",
+        key=VIEW,
         bind="query-params",
     )
     or "month"
@@ -61,7 +62,7 @@ steps.button(
 chosen = controls[2].date_input(
     "Date",
     value=None,
-    key="date",
+    key=DATE,
     bind="query-params",
     format="YYYY-MM-DD",
     min_value=EARLIEST,  # every date a catalog can hold, not the picker's ten years around today
@@ -85,7 +86,7 @@ start, end = bucketing.view_range(view, anchor)
 cards = calendar_view.visible_cards(live, release_filter, tz, start, end)
 heading = f"{anchor:%B %Y}" if view != "week" else f"Week of {start:%-d %B %Y}"
 st.subheader(heading, anchor=False)
-shown = f"{len(cards):,} release{'s' if len(cards) != 1 else ''} shown"
+shown = f"{counted(len(cards), 'release')} shown"
 st.caption(f"{shown} · days in {escape_markdown(tz)}")
 
 if cards.empty:
