@@ -56,5 +56,6 @@ OPEN_DAY = "_open_day"
 REJECTED_CATALOG = "_rejected"
 #: Notices about the URL, kept for the run that follows a repair of the URL.
 URL_NOTICES = "_url_notices"
-#: Whether the sidebar's filters have been drawn (and bound to the URL) in this session.
-FILTERS_BOUND = "_filters_bound"
+#: Whether this session's filters have read the URL: the first run writes it back as read,
+#: if need be, before the filters' widgets bind to it (a bound parameter cannot be written).
+URL_FILTERS_READ = "_url_filters_read"

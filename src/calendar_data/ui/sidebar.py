@@ -16,11 +16,10 @@ from streamlit.errors import StreamlitAPIException
 from .. import bucketing
 from ..catalog import EARLIEST, LATEST
 from ..days import DEFAULT_TIMEZONE, parse_date, valid_timezone
-from ..filters import TYPE_LABELS, ReleaseFilter, read_view
+from ..filters import TYPE_LABELS, Params, ReleaseFilter, read_view
 from ..live import LiveCatalog
 from ..params import (
     DATE,
-    FILTERS_BOUND,
     FROM,
     GENRE,
     KIND,
@@ -33,6 +32,7 @@ from ..params import (
     TIMEZONE,
     TO,
     TYPE,
+    URL_FILTERS_READ,
     URL_NOTICES,
     VIEW,
 )
@@ -75,13 +75,15 @@ def url_notices(live: LiveCatalog) -> list[str]:
             with contextlib.suppress(StreamlitAPIException):  # bound: its widget drops it
                 del st.query_params[param]
     notices = list(dict.fromkeys([*said, *notices, *bad.values()]))
-    if FILTERS_BOUND not in st.session_state and _rewrite_filters(release_filter):
-        st.session_state[URL_NOTICES] = notices
-        st.rerun()
+    if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
+        st.session_state[URL_FILTERS_READ] = True
+        if _rewrite_filters(release_filter):
+            st.session_state[URL_NOTICES] = notices
+            st.rerun()
     return notices
 
 
-def _page_param_notices(params) -> dict[str, str]:
+def _page_param_notices(params: Params) -> dict[str, str]:
     """A notice for each bad value of the calendar's and the Changes page's parameters."""
     notices = {}
     view = params.get(VIEW)
@@ -144,7 +146,6 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
             disabled=release_filter.is_empty,
             icon=":material/filter_alt_off:",
         )
-    st.session_state[FILTERS_BOUND] = True
     return release_filter, tz
 
 
