@@ -16,8 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .days import local_days, parse_date, valid_timezone
-from .params import FROM, KNOWN_PARAMS, MULTI_PARAMS, QUERY, TIMEZONE, TO
+from .days import is_whole_month, local_days, parse_date, valid_timezone
+from .params import FROM, KNOWN_PARAMS, MULTI_PARAMS, QUERY, SPOILERS, TIMEZONE, TO
 from .schema import KINDS
 from .text import quoted
 
@@ -147,7 +147,7 @@ class ReleaseFilter:
         parts = list(self.services) or ["All services"]
         parts += list(self.genres) + list(self.kinds) + [TYPE_LABELS[t] for t in self.types]
         parts += list(self.regions)
-        if self.start and self.end and _whole_month(self.start, self.end):
+        if self.start and self.end and is_whole_month(self.start, self.end):
             parts.append(self.start.strftime("%Y-%m"))
         elif self.start or self.end:
             parts.append(f"{self.start or '…'} to {self.end or '…'}")
@@ -289,6 +289,9 @@ def read_view(
     tz = _last(params, TIMEZONE)
     if tz and not valid_timezone(tz):
         more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
+    spoilers = _last(params, SPOILERS)  # exports and feeds: 0 leaves spoilers out
+    if spoilers not in (None, "0", "1"):
+        more.append(f"Ignored {SPOILERS}={quoted(spoilers)}: use 0 (no spoilers) or 1.")
     return parsed, notices + more + unknown
 
 
@@ -337,8 +340,3 @@ def _encodable(value: str) -> str:
     """``value`` with lone surrogates (e.g. from undecodable command-line bytes) replaced, so
     Arrow can hold it."""
     return _SURROGATE.sub("\ufffd", value)
-
-
-def _whole_month(start: dt.date, end: dt.date) -> bool:
-    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return start.day == 1 and end == following - dt.timedelta(days=1)

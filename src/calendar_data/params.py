@@ -29,6 +29,8 @@ TITLE = "id"
 RELEASE = "release"
 #: The Changes page's first day.
 SINCE = "since"
+#: Exports and feeds: ``0`` leaves spoilers (synopses, episode titles) out.
+SPOILERS = "spoilers"
 
 #: The multi-valued filters and the :class:`~calendar_data.filters.ReleaseFilter` field each
 #: one fills, in URL order.
@@ -40,7 +42,7 @@ MULTI_PARAMS = {
     REGION: "regions",
 }
 FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY)
-VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE)
+VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE, SPOILERS)
 KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
 
 # ---------------------------------------------------------------------- session-state keys
