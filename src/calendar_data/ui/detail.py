@@ -40,7 +40,8 @@ def show_open_panel(live: LiveCatalog, tz: str) -> bool:
                 if param in st.query_params:
                     del st.query_params[param]
         else:
-            st.query_params.update(dict(zip((TITLE, RELEASE), request, strict=True)))
+            title_id, release_id = request
+            st.query_params.update({TITLE: title_id, RELEASE: release_id})
     title_id = st.query_params.get(TITLE)
     if title_id:
         show_panel(live, title_id, st.query_params.get(RELEASE), tz)
