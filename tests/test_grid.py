@@ -226,3 +226,37 @@ def test_a_phones_one_column_names_each_days_weekday_and_month():
     assert labels["week"]["label"] == "Mon 30" and labels["week"]["phone_label"] == "Mon 30 Oct"
     agenda = calendar_payload(cards((NOV_2, "A", "Max", "")), "agenda", NOV_2, NOV_2)["days"][0]
     assert agenda["phone_label"] == agenda["label"] == "Thursday 2 November 2023"
+
+
+@pytest.mark.parametrize(
+    ("view", "anchor", "first", "last", "expected"),
+    [
+        ("month", dt.date(2023, 10, 1), dt.date(2023, 11, 1), None, dt.date(2023, 11, 1)),
+        ("month", dt.date(2023, 10, 1), dt.date(2023, 10, 31), None, dt.date(2023, 10, 1)),
+        ("month", dt.date(2023, 12, 1), None, dt.date(2023, 11, 30), dt.date(2023, 11, 30)),
+        (
+            "month",
+            dt.date(2023, 12, 1),
+            dt.date(2023, 10, 5),
+            dt.date(2023, 11, 2),
+            dt.date(2023, 10, 5),
+        ),
+        ("week", dt.date(2023, 11, 1), dt.date(2023, 11, 6), None, dt.date(2023, 11, 6)),
+        ("week", dt.date(2023, 11, 1), dt.date(2023, 11, 5), None, dt.date(2023, 11, 1)),
+        ("agenda", dt.date(2023, 10, 1), None, None, dt.date(2023, 10, 1)),
+    ],
+)
+def test_anchor_in_range_moves_only_a_period_the_range_misses(view, anchor, first, last, expected):
+    """A month is its own days, not its grid's (October 2023's grid runs to 5 November)."""
+    assert grid.anchor_in_range(view, anchor, first, last) == expected
+
+
+def test_nearest_day_looks_both_ways_and_prefers_the_closer():
+    days = pa.array([dt.date(2023, 10, 1), dt.date(2023, 11, 28), None], pa.date32())
+    assert grid.nearest_day(days, dt.date(2023, 11, 1), dt.date(2023, 11, 7)) == dt.date(
+        2023, 11, 28
+    )
+    assert grid.nearest_day(days, dt.date(2023, 10, 2), dt.date(2023, 10, 9)) == dt.date(
+        2023, 10, 1
+    )
+    assert grid.nearest_day(days.slice(2), dt.date(2023, 1, 1), dt.date(2023, 1, 2)) is None

@@ -117,7 +117,7 @@ def build_digest(
         services.setdefault(one_line(row["service"], 100), []).append(_release(row))
     return Digest(
         start,
-        release_filter.describe(),
+        release_filter.short_name(),
         tuple(
             (day, tuple((s, tuple(items)) for s, items in services.items()))
             for day, services in grouped.items()

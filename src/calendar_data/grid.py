@@ -168,3 +168,32 @@ def day_cell(
         "cards": cards,
         "more": total - len(cards),
     }
+
+
+def shown_period(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a view is of: its week, or its month (without the month grid's days of the
+    months around it)."""
+    if view == "week":
+        return view_range(view, anchor)
+    return month_start(anchor), month_end(anchor)
+
+
+def anchor_in_range(
+    view: str, anchor: dt.date, first: dt.date | None, last: dt.date | None
+) -> dt.date:
+    """``anchor``, or the first day of the range ``first`` to ``last`` (either end may be
+    open; then its other end) when the view's period and the range do not meet."""
+    start, end = shown_period(view, anchor)
+    if (first and end < first) or (last and start > last):
+        return first or last
+    return anchor
+
+
+def nearest_day(days: pa.Array | pa.ChunkedArray, start: dt.date, end: dt.date) -> dt.date | None:
+    """The day of ``days`` closest to the period ``start`` to ``end`` (outside it); None when
+    there is none."""
+    before = pc.max(pc.filter(days, pc.less(days, pa.scalar(start, pa.date32())))).as_py()
+    after = pc.min(pc.filter(days, pc.greater(days, pa.scalar(end, pa.date32())))).as_py()
+    if before is None or after is None:
+        return before or after
+    return before if start - before <= after - end else after

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .days import chunked_days, parse_date
+from .params import FROM, SERVICE, TO
 from .text import one_line
 
 METRICS = {"Releases": "releases", "Runtime hours": "runtime_hours"}
@@ -138,7 +139,7 @@ def narrowing(points: Sequence[Mapping]) -> dict:
             continue
         service, first, last = data[0], _date(data[1]), _date(data[2])
         if isinstance(service, str) and service and first and last:
-            return {"service": [service], "from": min(first, last), "to": max(first, last)}
+            return {SERVICE: [service], FROM: min(first, last), TO: max(first, last)}
     return {}
 
 

@@ -27,6 +27,7 @@ from .. import bucketing, grid
 from ..filters import ReleaseFilter, in_set
 from ..live import LiveCatalog
 from ..palette import PALETTE
+from ..params import DATE
 from ..text import escape_markdown, one_line
 from .detail import DAY_KEY, open_release
 
@@ -124,6 +125,41 @@ def _cards(live: LiveCatalog, window: ReleaseFilter, tz: str) -> pd.DataFrame:
     positions = live.select(window, tz)
     table = live.rows(positions, bucketing.CARD_COLUMNS)
     return bucketing.cards(table, live.days(tz).take(positions))
+
+
+def empty_period(
+    live: LiveCatalog,
+    release_filter: ReleaseFilter,
+    tz: str,
+    period: tuple[dt.date, dt.date],
+    catalog_span: tuple[dt.date | None, dt.date | None],
+) -> None:
+    """Say that nothing matches in ``period``, what the catalog covers, and offer a button to
+    the nearest month (or week) with releases that match."""
+    first, last = catalog_span
+    covers = f" This catalog covers {first:%-d %B %Y} to {last:%-d %B %Y}." if first else ""
+    matching = live.days(tz).take(live.select(release_filter, tz))
+    nearest = grid.nearest_day(matching, *period)
+    if nearest is None:
+        advice = " Clear some filters to see more."
+    else:
+        advice = f" The nearest release that matches is on {nearest:%-d %B %Y}."
+    st.info(
+        f"No releases match these filters in this period.{covers}{advice}",
+        icon=":material/search_off:",
+    )
+    if nearest is not None:
+        st.button(
+            f"Go to {nearest:%B %Y}",
+            key="nearest_releases",
+            on_click=_go_to,
+            args=(nearest,),
+            icon=":material/event_available:",
+        )
+
+
+def _go_to(day: dt.date) -> None:
+    st.session_state[DATE] = day
 
 
 def undated(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pd.DataFrame:
