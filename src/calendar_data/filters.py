@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .countries import COUNTRIES
 from .days import local_days, parse_date, valid_timezone
 from .schema import KINDS
 from .text import quoted
@@ -45,11 +46,20 @@ MULTI_PARAMS = {
     "type": "types",
     "region": "regions",
 }
-FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q")
+#: The followed titles' ids, comma-separated (``follow=ahsoka,beckham``): on the dashboard they
+#: restrict the view only with "Followed only" on; in an export link they always do.
+FOLLOW_PARAM = "follow"
+FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q", FOLLOW_PARAM)
 #: The dashboard's other URL parameters: the calendar's view and date, the open title, the zone,
 #: and the Changes page's first day.
 VIEW_PARAMS = ("view", "date", "id", "tz", "since")
-KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
+#: My services, my region, the "All services / My services" switch and "Followed only"
+#: (see ui/mine.py).
+MINE_PARAMS = ("my_service", "my_region", "mine", "followed")
+KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS, *MINE_PARAMS})
+#: What a title id in ``follow`` may be: the ids of the embedded catalog, the demo and TVmaze.
+TITLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}")
+MAX_FOLLOWED = 200
 
 Params = Mapping[str, str | Sequence[str]]
 
@@ -66,6 +76,7 @@ class ReleaseFilter:
     start: dt.date | None = None
     end: dt.date | None = None
     query: str = ""
+    titles: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ URL mapping
 
@@ -97,6 +108,8 @@ class ReleaseFilter:
             notices.append(f"The search text was cut to {MAX_QUERY_LENGTH} characters.")
             query = query[:MAX_QUERY_LENGTH]
         values["query"] = query
+        values["titles"], more = parse_title_ids(_all(params, FOLLOW_PARAM))
+        notices += more
         result = cls(**values)
         if result.start and result.end and result.start > result.end:
             notices.append("The date range was backwards; its ends were swapped.")
@@ -115,12 +128,16 @@ class ReleaseFilter:
             params["to"] = [self.end.isoformat()]
         if self.query:
             params["q"] = [self.query]
+        if self.titles:
+            params[FOLLOW_PARAM] = [",".join(self.titles)]
         return params
 
     def restrict(self, options: Mapping[str, Collection[str]]) -> tuple[ReleaseFilter, list[str]]:
         """Drop values the catalog does not have (``options`` is keyed by URL parameter)."""
         notices, changes = [], {}
         for param, allowed in options.items():
+            if param == "region":  # any country: its worldwide releases match
+                allowed = {*allowed, *COUNTRIES}
             attribute = MULTI_PARAMS[param]
             kept = tuple(v for v in getattr(self, attribute) if v in allowed)
             for value in getattr(self, attribute):
@@ -144,6 +161,9 @@ class ReleaseFilter:
             parts.append(f"{self.start or '…'} to {self.end or '…'}")
         if self.query:
             parts.append(f"“{self.query}”")
+        if self.titles:
+            count = len(self.titles)
+            parts.append(f"{count} followed title{'s' if count != 1 else ''}")
         return " · ".join(parts)
 
     # ------------------------------------------------------------------ applying
@@ -167,6 +187,8 @@ class ReleaseFilter:
         if self.regions:
             regions = table["region"]
             conditions.append(pc.or_(pc.is_null(regions), in_set(regions, self.regions)))
+        if self.titles:
+            conditions.append(in_set(table["title_id"], self.titles))
         if self.genres:
             conditions.append(list_contains_any(table["genres"], self.genres))
         if self.start or self.end:
@@ -281,6 +303,24 @@ def read_view(
     if tz and not valid_timezone(tz):
         more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
     return parsed, notices + more + unknown
+
+
+def parse_title_ids(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The title ids of ``follow`` values (each comma-separated), in order, once each, and a
+    notice for each value that cannot be a title id. Whether the catalog holds them is not
+    checked: a followed title that left the catalog stays followed."""
+    ids: dict[str, None] = {}
+    notices = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if TITLE_ID.fullmatch(part):
+                ids.setdefault(part)
+            elif part:
+                notices.append(f"Ignored follow {quoted(part)}: not a title id.")
+    if len(ids) > MAX_FOLLOWED:
+        notices.append(f"Only the first {MAX_FOLLOWED} followed titles are kept.")
+    return tuple(ids)[:MAX_FOLLOWED], notices
 
 
 def _all(params: Params, key: str) -> list[str]:
