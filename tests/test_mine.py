@@ -99,7 +99,8 @@ def test_country_from_the_browsers_language():
 
 
 def test_check_region_and_services_name_what_they_ignore():
-    assert check_region("gb") == ("GB", [])
+    assert check_region("GB") == ("GB", [])
+    assert check_region("gb")[0] is None
     region, notices = check_region("Narnia")
     assert region is None and "'Narnia'" in notices[0] and "country code" in notices[0]
     services, notices = check_services(["Netflix", "Nope+"], {"Netflix", "Max"})

@@ -63,12 +63,11 @@ def check_services(values: Sequence[str], known: Collection[str]) -> tuple[tuple
 
 
 def check_region(value: str | None) -> tuple[str | None, list[str]]:
-    """An ISO 3166-1 alpha-2 code (any case), or None and a notice naming the value."""
+    """An ISO 3166-1 alpha-2 code (upper case, as URLs hold it), or None and a notice."""
     if not value:
         return None, []
-    code = value.strip().upper()
-    if code in COUNTRIES:
-        return code, []
+    if value in COUNTRIES:
+        return value, []
     return None, [f"Ignored my region {quoted(value)}: not a country code (ISO 3166-1, e.g. GB)."]
 
 

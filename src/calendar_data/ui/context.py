@@ -21,6 +21,7 @@ from ..filters import ReleaseFilter
 from ..live import LiveCatalog
 from ..text import escape_markdown, escape_message, markdown_link
 from .data import live_catalog
+from .mine import mine_sidebar
 from .sidebar import filter_sidebar, url_notices
 
 
@@ -68,6 +69,7 @@ def frame() -> None:
     for notice in url_notices(live):
         st.info(escape_message(notice), icon=":material/info:")
     release_filter, tz = filter_sidebar(live)
+    release_filter = mine_sidebar(live, release_filter, tz)  # my services, followed only
     _credits(live, tz)
     st.session_state[_KEY] = ViewContext(live, release_filter, tz)
 
