@@ -20,7 +20,7 @@ from calendar_data.mine import (
     followed_titles,
     mark_followed,
     my_view,
-    qr_svg,
+    qr_png,
     read_storage_entry,
     storage_entry,
     toggled,
@@ -202,10 +202,10 @@ def test_my_calendar_links_carry_the_followed_titles_services_and_region():
     assert urlsplit(links["atom"]).path == "/feed.atom"
 
 
-def test_the_qr_code_is_an_svg_with_a_name():
-    svg = qr_svg("http://host/export.ics?follow=a", 'QR code of "My calendar"')
-    assert svg.startswith("<svg ") and 'role="img"' in svg
-    assert 'aria-label="QR code of &quot;My calendar&quot;"' in svg
+def test_the_qr_code_is_a_png_of_the_link():
+    png = qr_png("http://host/export.ics?follow=a")
+    assert png.startswith(b"\x89PNG\r\n")
+    assert qr_png("http://host/export.ics?follow=b") != png
 
 
 # ---------------------------------------------------------------------- followed titles

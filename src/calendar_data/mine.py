@@ -184,16 +184,11 @@ def calendar_links(base: str, settings: MySettings, tz: str) -> dict[str, str]:
     return {fmt: f"{base.rstrip('/')}{path}?{query}" for fmt, path in CALENDAR_PATHS.items()}
 
 
-def qr_svg(url: str, title: str) -> str:
-    """A QR code of ``url`` as an SVG image whose accessible name is ``title``."""
+def qr_png(url: str) -> bytes:
+    """A QR code of ``url`` as a PNG image, large enough for a phone's camera on a screen."""
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=3, border=2, title=title, xmldecl=False)
-    named = f'<svg role="img" aria-label="{_attr(title)}" '
-    return out.getvalue().decode("utf-8").replace("<svg ", named, 1)
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    segno.make(url, error="m").save(out, kind="png", scale=4, border=2)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------------- followed titles

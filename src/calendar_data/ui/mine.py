@@ -30,7 +30,7 @@ from ..mine import (
     check_services,
     followed_titles,
     my_view,
-    qr_svg,
+    qr_png,
     read_storage_entry,
     storage_entry,
     toggled,
@@ -192,7 +192,12 @@ def _my_calendar(settings: MySettings, tz: str) -> None:
         st.code(links["ics"], language=None, wrap_lines=True)
         st.markdown("**Feed (Atom)**")
         st.code(links["atom"], language=None, wrap_lines=True)
-        st.html(qr_svg(links["ics"], "QR code of the My calendar link, for a phone's camera"))
+        st.image(
+            qr_png(links["ics"]),
+            alt="QR code of the My calendar link, for a phone's camera",
+            caption="Scan to subscribe on a phone",
+            width=180,
+        )
 
 
 def _title_link(title_id: str) -> str:
