@@ -198,16 +198,13 @@ def test_follow_and_the_switches_work_from_the_keyboard(page, app_url):
     with rerun(page):
         page.keyboard.press("Enter")
     expect_followed(page, [REF_ID])
-    only = sidebar(page).get_by_role("checkbox", name="Followed only")
-    only.focus()
-    with rerun(page):
-        page.keyboard.press("Space")
-    expect(only).to_be_checked()
-    assert query(page)["followed"] == ["true"]
-    page.keyboard.press("Shift+Tab")
-    with rerun(page):
-        page.keyboard.press("Space")  # the "My services" switch, just before it
-    expect(sidebar(page).get_by_role("checkbox", name="My services")).to_be_checked()
+    for key in ("followed", "mine"):  # "Followed only", then "My services"
+        switch = sidebar(page).locator(f".st-key-{key} input")
+        switch.focus()
+        with rerun(page):
+            page.keyboard.press("Space")
+        expect(switch).to_be_checked()
+        assert query(page)[key] == ["true"]
 
 
 MINE_PAGES = {
