@@ -1,5 +1,9 @@
 """Mine in a real browser: following from two pages, what survives a reload (from the URL and
-from the browser's own storage), My calendar's links, the reset, axe-core and the keyboard."""
+from the browser's own storage), My calendar's links, the reset, axe-core and the keyboard.
+
+``SCREENSHOTS=1`` also writes the README's screenshot of a followed-titles calendar of
+data/catalog.parquet to docs/screenshots/mine.png (skipped otherwise: it needs a server).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,16 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import chromium, chromium_missing, new_page, open_app, rerun, streamlit_app
+from browser import (
+    SCREENSHOTS,
+    chromium,
+    chromium_missing,
+    new_page,
+    open_app,
+    rerun,
+    showcase,
+    streamlit_app,
+)
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 from sample import REFERENCE, write_sample
@@ -242,3 +255,18 @@ def test_the_drawers_follow_button_passes_axe(page, app_url):
     open_app(page, app_url + MINE_PAGES["calendar"])
     expect(page.get_by_role("dialog").get_by_role("button", name="Unfollow")).to_be_visible()
     expect_no_serious_violations(page)
+
+
+# ------------------------------------------------------------------ README screenshot
+
+#: Four titles of the embedded catalog with releases in November 2023, on four services.
+SHOWCASE_FOLLOW = "lessons-in-chemistry,invincible,the-gilded-age,the-santa-clauses"
+
+
+def test_mine_screenshot(page, tmp_path):
+    """The README's screenshot: a followed-titles month and the sidebar's My calendar."""
+    with showcase(tmp_path / "streamlit.log") as url:
+        open_with_sidebar(page, f"{url}/?{NOVEMBER}&follow={SHOWCASE_FOLLOW}&followed=true")
+        expect(cards(page).first).to_contain_text("★")
+        sidebar(page).locator("summary", has_text="My calendar").scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / "mine.png")
