@@ -43,6 +43,7 @@ DEVICE_KEY = "mine_device"
 _STORED = "_mine_stored"  # the entry the browser sent, until a run reads it
 _DIRTY = "_mine_dirty"  # the viewer changed a setting: the device remembers them
 _DEFAULT_REGION = "_mine_default_region"
+_FOLLOWED_MEMO = "_mine_followed"
 _DEVICE = st.components.v2.component(
     "calendar_data.device",
     js=(Path(__file__).parent / "assets" / "device.js").read_text(encoding="utf-8"),
@@ -171,7 +172,7 @@ def _followed_list(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> None:
         lines = [
             f"- [{escape_markdown(one_line(item.title or item.title_id, 80))}]"
             f"({_title_link(item.title_id)}) · {item.status}"
-            for item in followed_titles(live.table, follow, local_today(tz))
+            for item in _followed(live, follow, local_today(tz))
         ]
         st.markdown("\n".join(lines))
 
@@ -245,9 +246,20 @@ def _gone(live: LiveCatalog, follow: tuple[str, ...]) -> list[str]:
     return [
         f"The followed title {quoted(item.title_id)} is not in this catalog; it stays in "
         "Followed titles as having no upcoming releases."
-        for item in followed_titles(live.table, follow, local_today("UTC"))
+        for item in _followed(live, follow, local_today("UTC"))
         if item.title is None
     ]
+
+
+def _followed(live: LiveCatalog, follow: tuple[str, ...], today) -> list:
+    """:func:`followed_titles`, kept for this session's next run (it scans the catalog's
+    title ids); not on the shared catalog, where every session's list would push out the
+    months' cards."""
+    key = (live.signature, follow, today)
+    kept = st.session_state.get(_FOLLOWED_MEMO)
+    if kept is None or kept[0] != key:
+        kept = st.session_state[_FOLLOWED_MEMO] = (key, followed_titles(live.table, follow, today))
+    return kept[1]
 
 
 def _url_notices(known: set[str]) -> list[str]:
