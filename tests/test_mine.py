@@ -58,6 +58,11 @@ def test_follow_is_comma_or_repeat_separated_kept_in_order_once():
     )
 
 
+def test_the_ids_of_every_source_can_be_followed():
+    ids = ["ahsoka", "tvmaze-41428", "demo-t0000123", "the-office-2005"]
+    assert parse_title_ids([",".join(ids)]) == (tuple(ids), [])
+
+
 def test_a_malformed_title_id_gets_a_notice_and_is_dropped():
     kept, notices = parse_title_ids(["ahsoka,<script>,,"])
     assert kept == ("ahsoka",)
