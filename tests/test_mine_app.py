@@ -174,6 +174,7 @@ def test_a_corrupt_or_older_entry_gives_a_notice_and_is_ignored(catalog):
     at = send_stored(run_app(), json.dumps({"version": 0, "follow": ["x"]}))
     assert "from another version of the app" in infos(at)
     assert follow_list(at) == []
+    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None}  # removed
 
 
 def test_a_change_is_remembered_and_reset_forgets_everything(catalog):

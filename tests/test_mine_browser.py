@@ -199,6 +199,7 @@ def test_a_damaged_stored_entry_gets_a_notice(page, app_url):
     page.evaluate(f"localStorage.setItem('{STORAGE_KEY}', '{{damaged')")
     open_app(page, f"{app_url}/?{NOVEMBER}")
     expect(page.get_by_text("remembered on this device are damaged")).to_be_visible()
+    page.wait_for_function(f"localStorage.getItem('{STORAGE_KEY}') === null")  # said once
 
 
 # ------------------------------------------------------------------ keyboard and axe

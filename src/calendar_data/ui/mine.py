@@ -233,6 +233,7 @@ def _restore(live: LiveCatalog, known: set[str]) -> list[str]:
     try:
         settings, more = read_storage_entry(raw, known)
     except StorageError as error:
+        _changed()  # the settings are at their defaults: the unusable entry is removed
         return [*notices, str(error)]
     st.session_state[SERVICES_KEY] = list(settings.services)
     st.session_state[REGION_KEY] = settings.region
