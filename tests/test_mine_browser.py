@@ -7,6 +7,7 @@ data/catalog.parquet to docs/screenshots/mine.png (skipped otherwise: it needs a
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -192,6 +193,20 @@ def test_follow_two_titles_reload_remember_subscribe_and_reset(page, app_url):
     expect(cards(page).first).to_be_visible()
     expect(cards(page).filter(has_text="★")).to_have_count(0)
     assert followed(page) == []
+
+
+def test_a_followed_title_opens_its_page_from_the_list(page, app_url):
+    open_app(page, f"{app_url}/?follow={OTHER_ID}")
+    open_expander(page, "Followed titles")
+    with rerun(page):
+        sidebar(page).get_by_role("link", name=OTHER_TITLE).click()
+    expect(page.get_by_role("heading", name=OTHER_TITLE)).to_be_visible()
+    expect(page.locator(".st-key-follow_title").get_by_role("button")).to_have_text(
+        re.compile("Unfollow")
+    )
+    assert urlsplit(page.url).path == "/title" and query(page)["id"] == [OTHER_ID]
+    expect_followed(page, [OTHER_ID])
+    assert len(page.context.pages) == 1
 
 
 def test_a_damaged_stored_entry_gets_a_notice(page, app_url):

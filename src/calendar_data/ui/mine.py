@@ -12,7 +12,7 @@ A stored entry is applied only to a URL that names none of them.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 import streamlit as st
@@ -44,6 +44,7 @@ _STORED = "_mine_stored"  # the entry the browser sent, until a run reads it
 _DIRTY = "_mine_dirty"  # the viewer changed a setting: the device remembers them
 _DEFAULT_REGION = "_mine_default_region"
 _FOLLOWED_MEMO = "_mine_followed"
+_LIST_SLOT = "_mine_list"  # the followed titles' expander and entries, until their links
 _DEVICE = st.components.v2.component(
     "calendar_data.device",
     js=(Path(__file__).parent / "assets" / "device.js").read_text(encoding="utf-8"),
@@ -166,15 +167,28 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
 
 
 def _followed_list(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> None:
-    with st.expander(f"Followed titles ({len(follow)})"):
-        if not follow:
-            st.caption("Follow titles from a card's details, the Title page or Browse.")
-        lines = [
-            f"- [{escape_markdown(one_line(item.title or item.title_id, 80))}]"
-            f"({_title_link(item.title_id)}) · {item.status}"
-            for item in _followed(live, follow, local_today(tz))
-        ]
-        st.markdown("\n".join(lines))
+    """The expander of followed titles; its links are drawn by :func:`draw_followed_links`."""
+    box = st.expander(f"Followed titles ({len(follow)})")
+    if not follow:
+        box.caption("Follow titles from a card's details, the Title page or Browse.")
+    st.session_state[_LIST_SLOT] = (box, _followed(live, follow, local_today(tz)))
+
+
+def draw_followed_links() -> None:
+    """Fill the sidebar's list of followed titles with links to their Title pages.
+
+    ``st.page_link`` names a page only once ``st.navigation`` has declared them, which comes
+    after the sidebar: app.py calls this in between.
+    """
+    box, items = st.session_state.pop(_LIST_SLOT, (None, []))
+    for item in items:
+        name = escape_markdown(one_line(item.title or item.title_id, 80))
+        box.page_link(
+            "pages/title.py",
+            label=f"{name} · {item.status}",
+            query_params={"id": item.title_id},
+            icon=":material/star:",
+        )
 
 
 def _my_calendar(settings: MySettings, tz: str) -> None:
@@ -199,13 +213,6 @@ def _my_calendar(settings: MySettings, tz: str) -> None:
             caption="Scan to subscribe on a phone",
             width=180,
         )
-
-
-def _title_link(title_id: str) -> str:
-    """The Title page's link for a title, keeping this view's URL (the sidebar is drawn before
-    the pages are declared, so ``st.page_link`` cannot name one yet)."""
-    params = {k: st.query_params.get_all(k) for k in st.query_params if k != "id"}
-    return "/title?" + quote(urlencode({"id": title_id, **params}, doseq=True), safe="=&%")
 
 
 def _base_url() -> str:
