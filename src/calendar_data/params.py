@@ -19,6 +19,9 @@ REGION = "region"
 FROM = "from"
 TO = "to"
 QUERY = "q"
+#: Followed titles' ids, comma-separated (``follow=ahsoka,loki``): on the dashboard they restrict
+#: the view only with "Followed only" on; in an export link or feed they always do.
+FOLLOW = "follow"
 #: The viewer's time zone.
 TIMEZONE = "tz"
 #: The calendar's view (month, week, agenda) and a day of the period it shows.
@@ -31,6 +34,12 @@ RELEASE = "release"
 SINCE = "since"
 #: Exports and feeds: ``0`` leaves spoilers (synopses, episode titles) out.
 SPOILERS = "spoilers"
+#: Mine (see ui/mine.py): my services, my region, the "All services / My services" switch and
+#: "Followed only".
+MY_SERVICE = "my_service"
+MY_REGION = "my_region"
+MINE = "mine"
+FOLLOWED = "followed"
 
 #: The multi-valued filters and the :class:`~calendar_data.filters.ReleaseFilter` field each
 #: one fills, in URL order.
@@ -41,9 +50,10 @@ MULTI_PARAMS = {
     TYPE: "types",
     REGION: "regions",
 }
-FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY)
+FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, FOLLOW)
 VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE, SPOILERS)
-KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
+MINE_PARAMS = (MY_SERVICE, MY_REGION, MINE, FOLLOWED)
+KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS, *MINE_PARAMS})
 
 # ---------------------------------------------------------------------- session-state keys
 # Private state of a session (a leading underscore keeps each out of widget keys).
