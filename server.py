@@ -6,6 +6,6 @@
 
 import streamlit as st
 
-from calendar_data.ui.downloads import export_routes
+from calendar_data.routes import export_routes
 
 app = st.App("app.py", routes=export_routes())
