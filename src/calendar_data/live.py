@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import gc
 import os
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -22,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import changes, schema
+from . import changes, schema, snapshot
 from .catalog import Catalog, CatalogError, file_signature, load_catalog
 from .days import local_days
 from .encoding import SHARED_COLUMNS, SharedColumn, search_index
@@ -67,7 +68,31 @@ class LiveCatalog:
 
     @classmethod
     def open(cls, location: str, signature: tuple = ()) -> LiveCatalog:
-        """Load the catalog at ``location`` and derive what the views share (uncached).
+        """The catalog at ``location`` (whose :func:`file_signature` is ``signature``) and
+        what the views share, memory-mapped from its :mod:`~calendar_data.snapshot` when there
+        is one for this version of the file; else loaded (:meth:`load`) and the snapshot
+        written for the next start, which every process serving it then shares."""
+        signature = signature or file_signature(location)
+        path = snapshot.snapshot_path(location)
+        if path is None:
+            return cls.load(location, signature)
+        prepared = snapshot.read(path, location, signature)
+        if prepared is None:
+            loaded = cls.load(location, signature)
+            try:
+                snapshot.write(path, loaded.prepared(), signature)
+            except (OSError, pa.ArrowException):  # a read-only folder, a column over 2 GB...
+                return loaded
+            prepared = snapshot.read(path, location, signature)
+            if prepared is None:
+                return loaded
+            del loaded
+            pa.default_memory_pool().release_unused()
+        return cls(prepared.catalog, signature, prepared.search, prepared.options, prepared.shared)
+
+    @classmethod
+    def load(cls, location: str, signature: tuple = ()) -> LiveCatalog:
+        """Load the catalog at ``location`` and derive what the views share (no snapshot).
 
         A title's releases repeat its search text, synopsis, cast and crew, so these are held
         once per distinct value (the search text dictionary-encoded: a search scans each
@@ -82,6 +107,10 @@ class LiveCatalog:
         live = cls(catalog, signature, search, _options(catalog.table), shared)
         pa.default_memory_pool().release_unused()
         return live
+
+    def prepared(self) -> snapshot.Prepared:
+        """What a snapshot of this catalog holds."""
+        return snapshot.Prepared(self.catalog, self.shared, self.search, self.options)
 
     @property
     def table(self) -> pa.Table:
@@ -257,6 +286,14 @@ def _freeze_long_lived() -> None:
 def _unfreeze_at_exit() -> None:
     """Register :func:`gc.unfreeze` at exit once, however often a catalog is frozen."""
     atexit.register(gc.unfreeze)
+
+
+def preload() -> threading.Thread:
+    """Start loading the current catalog in the background (a server start calls this), so
+    the first visitor finds it loaded; a visitor who comes sooner waits for the same load."""
+    loading = threading.Thread(target=current_catalog, name="catalog-preload", daemon=True)
+    loading.start()
+    return loading
 
 
 def current_catalog(
