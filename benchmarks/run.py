@@ -39,9 +39,12 @@ DATA = HERE / ".data"
 RESULTS = HERE / "RESULTS.md"
 
 NOTES = [
-    "**Load**: `LiveCatalog.open` (load_catalog, search text, filter options), as the app's "
-    "cached loader runs it. *Cold* runs it in a new Python process (imports not counted; the "
-    "file may be in the OS page cache); *warm* repeats it in this one.",
+    "**Load**: `LiveCatalog.load` (load_catalog, search text, shared columns, filter options: "
+    "the whole work). *Cold* runs it in a new Python process (imports not counted; the file may "
+    "be in the OS page cache); *warm* repeats it in this one. *First open* is "
+    "`LiveCatalog.open` in a new process with no snapshot: the load, then writing "
+    "`<catalog>.snapshot.arrow`; *server start* is `LiveCatalog.open` in a new process with the "
+    "snapshot there, as every later server start runs it (memory-mapped, checksum checked).",
     "**Query**: the calendar's month view (the month grid's six weeks of March 2026, the three "
     "biggest services, the most common genre, series) as the app runs a new filter: "
     "`LiveCatalog.match`, which applies `ReleaseFilter.mask` to the blocks of rows whose days "

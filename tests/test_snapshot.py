@@ -12,12 +12,13 @@ import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from browser import served
+from browser import REPO, served
 from sample import edited_sample_rows, write_sample
 
 from calendar_data import live as live_module
 from calendar_data import snapshot
 from calendar_data.catalog import file_signature
+from calendar_data.cli import main
 from calendar_data.filters import ReleaseFilter
 from calendar_data.live import LiveCatalog
 from calendar_data.schema import SCHEMA
@@ -196,3 +197,11 @@ def test_the_server_loads_the_catalog_as_it_starts(catalog, tmp_path):
             time.sleep(0.1)
         response = httpx.get(f"{url}/export.csv?service=Netflix", timeout=30)
         assert response.status_code == 200 and "release_id" in response.text
+
+
+def test_a_build_prepares_the_snapshot_for_the_next_server_start(tmp_path, monkeypatch):
+    built = str(tmp_path / "catalog.parquet")
+    assert main(["build", str(REPO / "data" / "releases.csv"), "-o", built, "--quiet"]) == 0
+    assert trusted(built)
+    never_loaded(monkeypatch)
+    assert LiveCatalog.open(built).table.num_rows == pq.read_metadata(built).num_rows

@@ -288,6 +288,12 @@ def _unfreeze_at_exit() -> None:
     atexit.register(gc.unfreeze)
 
 
+def prepare_snapshot(location: str | os.PathLike) -> None:
+    """Write the snapshot of the catalog just written at ``location`` (``build`` and the
+    importers do), so that the next server start memory-maps it instead of loading."""
+    LiveCatalog.open(str(location))
+
+
 def preload() -> threading.Thread:
     """Start loading the current catalog in the background (a server start calls this), so
     the first visitor finds it loaded; a visitor who comes sooner waits for the same load."""
