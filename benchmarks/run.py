@@ -63,7 +63,10 @@ NOTES = [
     "target applies to a new session on a running server (the first visit, which loads the "
     "catalog, is shown for information). A filter change adds a service in the sidebar and "
     "ends when the match count changed and the calendar is redrawn.",
-    "**Memory**: VmRSS of the `streamlit run` process after the sessions above closed, then "
+    "**Memory**: *two processes* each open the largest catalog from its snapshot (as two "
+    "servers on one host would) and report RSS, PSS (a page both map counts half) and USS "
+    "(pages only it holds) from /proc/PID/smaps_rollup, averaged. "
+    "Then VmRSS of the `streamlit run` process after the sessions above closed, then "
     "with 10 more browser sessions open on the calendar.",
 ]
 
@@ -103,6 +106,8 @@ def measure(sizes: Sequence[int], repeats: int, browser: bool) -> list[Figure]:
         if rows == max(sizes):
             _progress(f"{rows:,} rows: exports")
             figures += workloads.export_figures(live, rows, repeats)
+            _progress(f"{rows:,} rows: two processes over one snapshot")
+            figures += workloads.sharing_figures(path, rows)
         del live
         gc.collect()
     if 100_000 in warm_loads and 1_000_000 in warm_loads:

@@ -99,6 +99,62 @@ def load_figures(path: Path, rows: int, repeats: int) -> tuple[list[Figure], flo
     return figures, warm
 
 
+_HOLD = """
+import sys
+from calendar_data.live import LiveCatalog
+live = LiveCatalog.open(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def sharing_figures(path: Path, rows: int) -> list[Figure]:
+    """Two processes serving one catalog from its snapshot (as two servers on one host do):
+    each one's resident memory (RSS), its proportional share (PSS: a page shared by both
+    counts half) and what it alone holds (USS), averaged over the two."""
+    LiveCatalog.open(str(path))  # the snapshot is there before they start
+    holders = [
+        subprocess.Popen(
+            [sys.executable, "-c", _HOLD, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for holder in holders:
+            if holder.stdout.readline().strip() != "ready":
+                raise RuntimeError("a process could not open the catalog")
+        memory = [memory_mb(holder.pid) for holder in holders]
+    finally:
+        for holder in holders:
+            holder.stdin.close()
+            holder.wait(timeout=60)
+    note = "each of 2 processes over one snapshot"
+    return [
+        Figure(
+            "Memory",
+            f"two processes: {kind}",
+            sum(m[kind] for m in memory) / 2,
+            "MB",
+            rows,
+            note=note,
+        )
+        for kind in ("RSS", "PSS", "USS")
+    ]
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """RSS, PSS and USS (private pages) of process ``pid``, from /proc/PID/smaps_rollup."""
+    kb = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_ = line.split()
+        kb[name.rstrip(":")] = int(value)
+    private = kb["Private_Clean"] + kb["Private_Dirty"]
+    return {"RSS": kb["Rss"] / 1024, "PSS": kb["Pss"] / 1024, "USS": private / 1024}
+
+
 def growth_figure(small: tuple[int, float], large: tuple[int, float]) -> Figure:
     """Warm load time grows at most as fast as the rows do."""
     (small_rows, small_time), (large_rows, large_time) = small, large
