@@ -137,6 +137,11 @@ def shared_index_signed(batch: pa.RecordBatch) -> pa.RecordBatch:
     return batch.set_column(at, "shared/synopsis/index", listed)
 
 
+def index_not_listed(batch: pa.RecordBatch) -> pa.RecordBatch:
+    at = batch.schema.get_field_index("shared/synopsis/index")
+    return batch.set_column(at, "shared/synopsis/index", pa.array([0], pa.uint8()))
+
+
 def rows_missing(batch: pa.RecordBatch) -> pa.RecordBatch:
     at = batch.schema.get_field_index("table/release_id")
     ids = batch.column(at).flatten()
@@ -145,7 +150,8 @@ def rows_missing(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 
 @pytest.mark.parametrize(
-    "reshape", [without_synopsis, title_as_numbers, shared_index_signed, rows_missing]
+    "reshape",
+    [without_synopsis, title_as_numbers, shared_index_signed, index_not_listed, rows_missing],
 )
 def test_a_snapshot_in_the_wrong_shape_is_rebuilt(catalog, monkeypatch, reshape):
     """Whole, current and from this code, but not in the shape this code reads."""
