@@ -8,8 +8,8 @@ object per release, keyed by catalog column) is what ``build`` reads back too.
 
 The iCalendar file holds one event per dated release. Values are encoded by :mod:`icalendar`'s
 property types (which do the RFC 5545 escaping); the content lines around them are assembled
-and folded here, because building and serialising icalendar ``Event`` components takes about
-2.5 s for 10,000 events on two cores; this way it takes about 0.4 s.
+and folded here, several times faster than building and serialising icalendar ``Event``
+components (docs/scaling.md has the figures).
 """
 
 from __future__ import annotations
