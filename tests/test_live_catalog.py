@@ -23,7 +23,7 @@ from sample import (
 
 from calendar_data import encoding
 from calendar_data import live as live_module
-from calendar_data.catalog import load_catalog
+from calendar_data.catalog import file_signature, load_catalog
 from calendar_data.demo import demo_table
 from calendar_data.filters import ReleaseFilter, search_text
 from calendar_data.live import LiveCatalog
@@ -222,3 +222,10 @@ def test_the_routes_and_the_live_catalog_load_without_streamlit():
     show = "import sys, calendar_data.routes; print('streamlit' in sys.modules)"
     shown = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "False"
+
+
+def test_preloading_loads_the_current_catalog_before_anyone_asks(tmp_path, monkeypatch):
+    path = write_sample(tmp_path / "catalog.parquet")
+    monkeypatch.setenv("CALENDAR_CATALOG", path)
+    live_module.preload().join(60)
+    assert live_module._CATALOGS.peek((path, file_signature(path))) is not None

@@ -2,7 +2,8 @@
 
 It is kept in this module keyed on the file's signature, so a replaced file is picked
 up on the next interaction, and no session ever copies it. A replacement that fails to load is
-rejected: the last good catalog keeps serving and the viewer is told once.
+rejected: the last good catalog keeps serving and the viewer is told once. What a load
+computes is kept beside the file (:mod:`~calendar_data.snapshot`), so a restart maps it.
 """
 
 from __future__ import annotations
