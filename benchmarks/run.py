@@ -59,10 +59,12 @@ NOTES = [
     "2026; a filter change selects a different single service each time; a month change "
     "clicks Next with no filter (about 120,000 rows a month at 1M).",
     "**Browser**: Debian Chromium via Playwright against `streamlit run`. First paint is "
-    "navigation until the script run is over, nothing is stale and a day cell is there; the "
-    "target applies to a new session on a running server (the first visit, which loads the "
-    "catalog, is shown for information). A filter change adds a service in the sidebar and "
-    "ends when the match count changed and the calendar is redrawn.",
+    "navigation until the script run is over, nothing is stale and a day cell is there; one "
+    "target applies to a new session on a running server. The first visit to a fresh server "
+    "(started once its health check answers, the catalog's snapshot already written) is "
+    "compared with a Streamlit hello page's first visit to its own fresh server, in the same "
+    "run. A filter change adds a service in the sidebar and ends when the match count changed "
+    "and the calendar is redrawn.",
     "**Memory**: *two processes* each open the largest catalog from its snapshot (as two "
     "servers on one host would) and report RSS, PSS (a page both map counts half) and USS "
     "(pages only it holds) from /proc/PID/smaps_rollup, averaged. "
