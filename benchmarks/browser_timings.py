@@ -115,7 +115,7 @@ def hello_first_paint(browser: Browser, logs: Path) -> float:
 
 
 def first_paints(browser: Browser, url: str, sessions: int) -> tuple[float, list[float]]:
-    """The very first visit (the server loads the catalog), then ``sessions`` new ones."""
+    """The very first visit (on a fresh server), then ``sessions`` new ones."""
     page, cold = open_calendar(browser, url)
     page.context.close()
     warm = []
