@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from calendar_data import listing
+from calendar_data import browse_table
 from calendar_data.text import escape_markdown
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import open_release, show_open_panel
@@ -22,7 +22,7 @@ st.caption(f"{len(positions):,} releases match · {escape_markdown(release_filte
 
 controls = st.columns([2, 1, 1], vertical_alignment="bottom")
 sort = controls[0].selectbox(
-    "Sort by", list(listing.SORTS), format_func=listing.SORTS.get, key="browse_sort"
+    "Sort by", list(browse_table.SORTS), format_func=browse_table.SORTS.get, key="browse_sort"
 )
 descending = controls[1].toggle("Reverse", key="browse_descending", help="Newest or Z first")
 pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
@@ -37,11 +37,11 @@ if not len(positions):
     )
     st.stop()
 
-ordered = listing.sorted_positions(live.table, days, positions, sort, descending)
+ordered = browse_table.sorted_positions(live.table, days, positions, sort, descending)
 shown = ordered.slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
-rows = live.rows(shown, listing.COLUMNS)
+rows = live.rows(shown, browse_table.COLUMNS)
 event = st.dataframe(
-    listing.display_frame(rows, days.take(shown)),
+    browse_table.display_frame(rows, days.take(shown)),
     key="browse_table",
     hide_index=True,
     width="stretch",
