@@ -666,7 +666,7 @@ def test_every_page_shows_a_catalog_at_the_edges(edges, monkeypatch, page, param
         at.run()
     assert not at.exception, at.exception
     assert not at.error
-    texts = [e.value for kind in ("markdown", "subheader", "title") for e in at.get(kind)]
+    texts = [e.value for kind in ("markdown", "header", "subheader", "title") for e in at.get(kind)]
     assert any(shows in text for text in texts), texts
 
 
