@@ -47,6 +47,7 @@ event = st.dataframe(
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
+    placeholder="",
     column_config={
         "Date": st.column_config.DateColumn(format="ddd D MMM YYYY"),
         "Genres": st.column_config.ListColumn(),
