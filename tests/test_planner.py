@@ -343,6 +343,18 @@ def test_heatmap_click_targets_narrow_to_their_cells_week():
     assert narrowed.count({}) == 1  # Max's empty second week
 
 
+def test_a_season_on_two_services_names_its_service_in_the_timeline():
+    table = table_of(
+        [premiere("echo", 0, "Disney+"), premiere("echo", 0, "Hulu"), premiere("loki", 3)]
+    )
+    figure = charts.season_timeline(planner.season_spans(table, days_of(table)))
+    assert list(figure.layout.yaxis.ticktext) == [
+        "Echo · S1 · Disney+",
+        "Echo · S1 · Hulu",
+        "Loki · S1",  # on one service: its colour and hover say which
+    ]
+
+
 # ------------------------------------------------------------------ properties
 
 services = st.sampled_from(["Netflix", "Max", "Hulu", "Disney+"])

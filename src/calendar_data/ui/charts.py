@@ -135,7 +135,7 @@ def season_timeline(spans: pd.DataFrame) -> go.Figure:
         )
     figure.update_yaxes(
         tickvals=list(spans.index),
-        ticktext=[_season_label(row) for row in spans.itertuples()],
+        ticktext=_season_labels(spans),
         range=[len(spans) - 0.5, -0.5],  # earliest at the top
     )
     first = spans["start"].min()
@@ -202,6 +202,16 @@ def _week_hover(service: str, week: dt.date, value: float, label: str) -> str:
 def _season_label(row) -> str:
     season = "" if pd.isna(row.season) else f" · S{row.season}"
     return html.escape(one_line(row.title, 40) + season)
+
+
+def _season_labels(spans: pd.DataFrame) -> list[str]:
+    """Each span's title and season, and its service where the same season is on several
+    (colour alone would tell them apart)."""
+    shared = spans.duplicated(["title_id", "season"], keep=False)
+    return [
+        _season_label(row) + (f" · {_service_name(row.service)}" if on_several else "")
+        for row, on_several in zip(spans.itertuples(), shared, strict=True)
+    ]
 
 
 def _season_hover(row) -> str:
