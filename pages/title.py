@@ -59,7 +59,7 @@ with facts:
         ("Runtime", describe.runtime(first)),
     ]
     total = sum((r["runtime_minutes"] or 0) * (r["episode_count"] or 1) for r in rows)
-    if total:
+    if total and len(rows) > 1:  # one release's total is already in its runtime
         details.append(("Total", describe.hours(total) + " in this catalog"))
     for label, value in details:
         if value:
@@ -121,5 +121,5 @@ for r in moved:
 sources = ", ".join(sorted({r["source"] for r in rows}))
 st.caption(
     f"Source: {escape_markdown(sources)}"
-    + (f" · last updated {max(updates):%-d %b %Y}" if updates else "")
+    + (f" · record changed {max(updates):%-d %b %Y}" if updates else "")
 )
