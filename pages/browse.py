@@ -28,7 +28,10 @@ descending = controls[1].toggle("Reverse", key="browse_descending", help="Newest
 pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
 page = controls[2].number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page")
 
-export_buttons(st.columns(4), live, positions, release_filter, tz)
+downloads = st.popover(
+    "Download or subscribe", icon=":material/download:", key="export_menu", width="content"
+)
+export_buttons(downloads, live, positions, release_filter, tz)
 
 if not len(positions):
     st.info(
