@@ -64,7 +64,7 @@ def chart(figure, key: str) -> None:
         key=key,
         on_select=functools.partial(narrow, key),
         selection_mode="points",
-        config={"displaylogo": False},
+        config={"displayModeBar": False},  # it covered the colour scale and legends
     )
 
 

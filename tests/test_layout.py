@@ -98,3 +98,73 @@ def test_browse_downloads_from_its_menu_on_a_phone(browser, app_url):
         rows = list(csv.DictReader(io.StringIO(body, newline="")))
         assert len(rows) == int(count.group(1).replace(",", ""))
         assert {row["service"] for row in rows} == {"Netflix"}
+
+
+# ------------------------------------------------------------------ planner
+
+
+def boxes(scope, selector: str) -> list[dict]:
+    found = scope.locator(selector).filter(visible=True)
+    return [found.nth(i).bounding_box() for i in range(found.count())]
+
+
+def expect_apart(found: list[dict], what: str) -> None:
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            assert not overlap(a, b), f"{what} overlap: {a} and {b}"
+
+
+def expect_inside(inner: dict, outer: dict, what: str) -> None:
+    assert (
+        outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"]
+    ), f"{what} is cut: {inner} sticks out of {outer}"
+
+
+def planner_charts(page: Page, url: str):
+    open_app(page, f"{url}/planner")
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(2)
+    for i in range(2):
+        expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
+    return charts.nth(0), charts.nth(1)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_planners_heatmap_is_readable(browser, app_url, size):
+    with sized(browser, size) as page:
+        heatmap, _ = planner_charts(page, app_url)
+        heatmap.scroll_into_view_if_needed()
+        heatmap.hover()  # a toolbar, if any, shows on hover
+        chart = heatmap.bounding_box()
+        weeks = boxes(heatmap, ".xtick text")
+        assert len(weeks) >= 3, "too few weeks are named"
+        expect_apart(weeks, "week labels")
+        for week in weeks:
+            expect_inside(week, chart, "a week label")
+        cells = boxes(heatmap, ".nsewdrag")[0]
+        scale = boxes(heatmap, ".colorbar")
+        assert scale, "the colour scale is not shown"
+        assert not overlap(scale[0], cells), "the colour scale covers the cells"
+        for toolbar in boxes(heatmap, ".modebar"):
+            assert not overlap(toolbar, scale[0]), "the toolbar covers the colour scale"
+            assert not overlap(toolbar, cells), "the toolbar covers the cells"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_planners_season_timeline_is_readable(browser, app_url, size):
+    with sized(browser, size) as page:
+        _, timeline = planner_charts(page, app_url)
+        timeline.scroll_into_view_if_needed()
+        chart = timeline.bounding_box()
+        bars = boxes(timeline, ".nsewdrag")[0]
+        assert bars["width"] >= 0.75 * chart["width"], "the bars get too little of the width"
+        titles = boxes(timeline, ".annotation-text")
+        assert len(titles) > 10
+        expect_apart(titles, "season titles")
+        for title in titles:
+            expect_inside(title, chart, "a season title")
+        labels = timeline.locator(".annotation-text").evaluate_all(
+            "texts => texts.map(text => text.textContent)"
+        )
+        assert "The Continental: From the World of John Wick · S1" in labels
+        assert {"Echo · S1 · Disney+", "Echo · S1 · Hulu"} <= set(labels)
