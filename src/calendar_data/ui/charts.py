@@ -219,6 +219,7 @@ def _week_axis(figure: go.Figure, weeks: list[dt.date]) -> None:
     figure.update_xaxes(
         range=[-0.5, len(weeks) - 0.5],
         labelalias={str(i): _week_label(week) for i, week in enumerate(weeks)},
+        tickformat="d",  # plain integers, as the aliases are keyed ("1000", never "1k")
         tickangle=0,
         showgrid=False,
         zeroline=False,
