@@ -307,8 +307,11 @@ class Viewer:
             await self.shown(captions.filter(has_text=whole_month))
 
         async def download_csv():
+            link = page.locator(".st-key-export_csv").get_by_role("link")
+            if not await link.is_visible():  # in Browse's download menu
+                await page.locator(".st-key-export_menu").get_by_role("button").click()
             async with page.expect_download(timeout=TIMEOUT_MS) as started:
-                await page.locator(".st-key-export_csv").get_by_role("link").click()
+                await link.click()
             download = await started.value
             failure = await download.failure()
             if failure:

@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from calendar_data import listing
+from calendar_data import browse_table
 from calendar_data.text import escape_markdown
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import open_release, show_open_panel
@@ -23,13 +23,16 @@ st.caption(f"{len(positions):,} releases match · {escape_markdown(release_filte
 
 controls = st.columns([2, 1, 1], vertical_alignment="bottom")
 sort = controls[0].selectbox(
-    "Sort by", list(listing.SORTS), format_func=listing.SORTS.get, key="browse_sort"
+    "Sort by", list(browse_table.SORTS), format_func=browse_table.SORTS.get, key="browse_sort"
 )
 descending = controls[1].toggle("Reverse", key="browse_descending", help="Newest or Z first")
 pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
 page = controls[2].number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page")
 
-export_buttons(st.columns(4), live, positions, release_filter, tz)
+downloads = st.popover(
+    "Download or subscribe", icon=":material/download:", key="export_menu", width="content"
+)
+export_buttons(downloads, live, positions, release_filter, tz)
 
 if not len(positions):
     st.info(
@@ -38,17 +41,18 @@ if not len(positions):
     )
     st.stop()
 
-ordered = listing.sorted_positions(live.table, days, positions, sort, descending)
+ordered = browse_table.sorted_positions(live.table, days, positions, sort, descending)
 shown = ordered.slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
-rows = live.rows(shown, listing.COLUMNS)
+rows = live.rows(shown, browse_table.COLUMNS)
 follow_picker(rows)
 event = st.dataframe(
-    listing.display_frame(rows, days.take(shown)),
+    browse_table.display_frame(rows, days.take(shown)),
     key="browse_table",
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
+    placeholder="",
     column_config={
         "Date": st.column_config.DateColumn(format="ddd D MMM YYYY"),
         "Genres": st.column_config.ListColumn(),

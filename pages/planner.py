@@ -69,7 +69,7 @@ def chart(figure, key: str) -> None:
         key=key,
         on_select=functools.partial(narrow, key),
         selection_mode="points",
-        config={"displaylogo": False},
+        config={"displayModeBar": False},  # it covered the colour scale and legends
     )
 
 
@@ -113,7 +113,7 @@ if load.empty:
         icon=":material/search_off:",
     )
 else:
-    st.subheader("Weekly load", anchor=False)
+    st.header("Weekly load", anchor=False)
     left, right = st.columns(2)
     label = left.segmented_control(
         "Measure",
@@ -139,7 +139,7 @@ else:
     target = "cell" if drawn == "Heatmap" else "bar"
     st.caption(f"Click a {target} to show only that service and week.")
 
-    st.subheader("Season timeline", anchor=False)
+    st.header("Season timeline", anchor=False)
     if spans.empty:
         st.caption("No series or seasons in this selection.")
     else:
@@ -153,7 +153,7 @@ else:
             "selection. Click a season to show only its service and dates."
         )
 
-    st.subheader("Clashes", anchor=False)
+    st.header("Clashes", anchor=False)
     st.caption("Days and weeks where several premieres or full-season drops land at once.")
     controls = st.columns(3, vertical_alignment="bottom")
     per_day = controls[0].number_input(

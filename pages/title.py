@@ -64,13 +64,13 @@ with facts:
         ("Runtime", describe.runtime(first)),
     ]
     total = sum((r["runtime_minutes"] or 0) * (r["episode_count"] or 1) for r in rows)
-    if total:
+    if total and len(rows) > 1:  # one release's total is already in its runtime
         details.append(("Total", describe.hours(total) + " in this catalog"))
     for label, value in details:
         if value:
             st.markdown(f"**{label}:** {escape_markdown(value)}")
 
-st.subheader("Releases", anchor=False)
+st.header("Releases", anchor=False)
 st.dataframe(
     [
         {
@@ -88,7 +88,7 @@ st.dataframe(
     key="title-releases",
 )
 
-st.subheader("History", anchor=False)
+st.header("History", anchor=False)
 history = read_history(context.live, context.tz, title_id=title_id)
 if history is not None and history.num_rows:
     show_history(history, context.tz, key="title-history")
@@ -99,16 +99,16 @@ cast = describe.cast_lines(first["cast"])
 crew = describe.crew_by_role(first["crew"])
 people, makers = st.columns(2)
 with people:
-    st.subheader("Cast", anchor=False)
+    st.header("Cast", anchor=False)
     st.markdown("\n".join(f"- {escape_markdown(c, 150)}" for c in cast) or "Not listed.")
 with makers:
-    st.subheader("Crew", anchor=False)
+    st.header("Crew", anchor=False)
     for role, names in crew.items():
         st.markdown(f"**{describe.ROLE_NAMES[role]}:** {escape_markdown(', '.join(names), 400)}")
     if not crew:
         st.markdown("Not listed.")
 
-st.subheader("Links and provenance", anchor=False)
+st.header("Links and provenance", anchor=False)
 links = [
     markdown_link(label, first[column])
     for label, column in (
@@ -126,5 +126,5 @@ for r in moved:
 sources = ", ".join(sorted({r["source"] for r in rows}))
 st.caption(
     f"Source: {escape_markdown(sources)}"
-    + (f" · last updated {max(updates):%-d %b %Y}" if updates else "")
+    + (f" · record changed {max(updates):%-d %b %Y}" if updates else "")
 )

@@ -124,6 +124,13 @@ def expect_no_sideways_scrolling(page: Page) -> None:
     assert scroll_width <= width, f"{page.url} is {scroll_width}px wide in a {width}px window"
 
 
+def expect_headings_in_order(page: Page) -> None:
+    """axe-core's ``heading-order``: no heading skips a level below the one before it."""
+    results = AXE.run(page, options={"runOnly": ["heading-order"]}).response
+    found = [node["html"][:200] for v in results["violations"] for node in v["nodes"]]
+    assert not found, f"{page.url}: headings skip a level:\n" + "\n".join(found)
+
+
 def expect_no_serious_violations(page: Page) -> None:
     """axe-core finds nothing serious or critical on the page as it stands."""
     violations = AXE.run(page).response["violations"]
@@ -223,6 +230,12 @@ def test_the_day_drawers_headings_go_down_one_level_at_a_time(page, app_url):
     with rerun(page):
         page.locator("[data-more]").first.click()
     expect(page.get_by_role("dialog")).to_be_visible()
+    expect_headings_in_order(page)
+
+
+@pytest.mark.parametrize("name", ["title", "planner", "browse"])
+def test_headings_go_down_one_level_at_a_time(page, app_url, name):
+    open_page(page, app_url, name)
     expect_headings_in_order(page)
 
 

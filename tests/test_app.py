@@ -238,7 +238,7 @@ def test_title_page_shows_every_fact(catalog):
         "Written by:** Steven Knight",
         "Executive producers:** Shawn Levy, Dan Levine, Josh Barry",
         "Based on the work of:** Anthony Doerr",
-        "4 h in this catalog",
+        "60 min per episode · 4 h total",
     ):
         assert fact in shown, fact
 

@@ -276,10 +276,18 @@ def test_filters_survive_page_changes(page, app_url):
 def download(page: Page, key: str, role: str = "link") -> tuple[str, bytes]:
     """Click the export ``key`` (a link to the export routes, or a download button when the
     routes are not mounted) and read the file the browser saves."""
+    open_downloads(page)
     with page.expect_download() as started:
         page.locator(f".st-key-{key}").get_by_role(role).click()
     done = started.value
     return done.suggested_filename, Path(done.path()).read_bytes()
+
+
+def open_downloads(page: Page) -> None:
+    """Open Browse's download menu, unless it is open."""
+    if not page.locator(".st-key-export_csv").is_visible():
+        page.locator(".st-key-export_menu").get_by_role("button").click()
+    expect(page.locator(".st-key-export_csv")).to_be_visible()
 
 
 def test_browse_downloads_the_filtered_rows(page, app_url):

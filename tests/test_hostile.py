@@ -246,6 +246,7 @@ def test_title_page_of_a_hostile_id(watched, app_url):
 def test_browse_table_and_its_csv_export(watched, app_url):
     page = visit(watched, f"{app_url}/browse")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    page.locator(".st-key-export_menu").get_by_role("button").click()  # the download menu
     with page.expect_download() as started:
         page.locator(".st-key-export_csv").get_by_role("link").click()
     body = Path(started.value.path()).read_bytes()

@@ -301,6 +301,8 @@ def figure_texts(figure) -> str:
         shown += [str(v) for v in trace.get("y", [])]
     for axis in ("xaxis", "yaxis"):
         shown += [str(v) for v in data["layout"].get(axis, {}).get("ticktext", [])]
+        shown += [str(v) for v in data["layout"].get(axis, {}).get("labelalias", {}).values()]
+    shown += [str(note["text"]) for note in data["layout"].get("annotations", [])]
     return "\n".join(shown)
 
 
@@ -341,6 +343,34 @@ def test_heatmap_click_targets_narrow_to_their_cells_week():
         ("Max", day(0), day(6)),
     ]
     assert narrowed.count({}) == 1  # Max's empty second week
+
+
+def test_weeks_are_named_by_their_mondays():
+    table = table_of([row("show", day(0)), row("show", day(15), "Max")])
+    load = planner.weekly_load(table, days_of(table))
+    for figure in (
+        charts.load_heatmap(planner.week_grid(load, "releases"), "Releases"),
+        charts.load_bars(load, "releases", "Releases"),
+    ):
+        axis = figure.layout.xaxis
+        assert axis.labelalias == {
+            "0": "4 Mar<br>2024",
+            "1": "11 Mar<br>2024",
+            "2": "18 Mar<br>2024",
+        }
+        assert list(axis.tickvals) == [0, 1, 2]  # so few weeks are all named
+
+
+def test_a_season_on_two_services_names_its_service_in_the_timeline():
+    table = table_of(
+        [premiere("echo", 0, "Disney+"), premiere("echo", 0, "Hulu"), premiere("loki", 3)]
+    )
+    figure = charts.season_timeline(planner.season_spans(table, days_of(table)))
+    assert [note.text for note in figure.layout.annotations] == [
+        "Echo · S1 · Disney+",
+        "Echo · S1 · Hulu",
+        "Loki · S1",  # on one service: its colour and hover say which
+    ]
 
 
 # ------------------------------------------------------------------ properties

@@ -61,7 +61,7 @@ def week_grid(load: pd.DataFrame, metric: str) -> pd.DataFrame:
     where a service has nothing, busiest service first."""
     if load.empty:
         return pd.DataFrame(dtype=float)
-    weeks = _mondays(load["week_start"].min(), load["week_start"].max())
+    weeks = mondays(load["week_start"].min(), load["week_start"].max())
     grid = load.pivot_table(
         index="service", columns="week_start", values=metric, aggfunc="sum", fill_value=0
     )
@@ -160,7 +160,8 @@ def _week_start(days: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.floor_temporal(days, unit="week", week_starts_monday=True)
 
 
-def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
+def mondays(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every week's Monday from ``first`` to ``last`` (both Mondays)."""
     return [first + WEEK * i for i in range((last - first) // WEEK + 1)]
 
 

@@ -4,6 +4,11 @@ Every clickable point carries ``customdata = [service, first day, last day]`` fo
 :func:`calendar_data.planner.narrowing`. Catalog strings are HTML-escaped before they reach
 figure text, since plotly renders some tags in labels and hovers; a service keeps its
 :func:`~calendar_data.palette.colour` in every chart.
+
+The figures are drawn as wide as the page, which the server does not know, so they are laid
+out to read at a phone's 390 px as at a desktop's: weeks are numbered and named by their
+Mondays (plotly names as many as fit), the colour scale and legends sit above the plot, and
+season titles sit above their bars rather than beside them.
 """
 
 from __future__ import annotations
@@ -15,14 +20,29 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..palette import colour
+from ..planner import mondays
 from ..text import one_line
 
 DAY_MS = 24 * 60 * 60 * 1000
-ROW_PX = 28
-MAX_TICKS = 12
 WEEK = dt.timedelta(days=7)
+ROW_PX = 28
+#: A season's row in the timeline: its title, then its bar.
+SEASON_ROW_PX = 36
+#: Room above a plot for its colour scale or legend.
+TOP_PX = 60
+#: Up to this many weeks, every week is named (they fit a phone's width).
+ALL_WEEKS_NAMED = 6
 #: A timeline spans at least this long, so its ticks stay whole days.
 MIN_TIMELINE = dt.timedelta(days=14)
+#: Above its plot, as a row that wraps.
+LEGEND = {
+    "title_text": "",
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 1,
+    "yanchor": "bottom",
+}
 
 
 def load_heatmap(grid: pd.DataFrame, label: str) -> go.Figure:
@@ -36,13 +56,24 @@ def load_heatmap(grid: pd.DataFrame, label: str) -> go.Figure:
     names = [_service_label(service) for service in services]
     figure = go.Figure(
         go.Heatmap(
-            x=[week.isoformat() for week in [*weeks, weeks[-1] + WEEK]],  # the cells' edges
+            x=list(range(len(weeks))),
             y=names,
             z=grid.to_numpy(),
             zmin=0,
             zmax=max(1, grid.to_numpy().max()),
             colorscale="Blues",
-            colorbar={"title": {"text": label}, "thickness": 12},
+            colorbar={
+                "title": {"text": label, "side": "top"},
+                "orientation": "h",
+                "thickness": 10,
+                "len": 200,
+                "lenmode": "pixels",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1,
+                "yanchor": "bottom",
+                "ypad": 4,
+            },
             hoverinfo="skip",
             xgap=1,
             ygap=1,
@@ -51,23 +82,23 @@ def load_heatmap(grid: pd.DataFrame, label: str) -> go.Figure:
     cells = [
         (service, name, week)
         for service, name in zip(services, names, strict=True)
-        for week in weeks
+        for week in range(len(weeks))
     ]
     values = grid.to_numpy().ravel()
     figure.add_trace(
         go.Scatter(
-            x=[_middle(week) for _, _, week in cells],
+            x=[week for _, _, week in cells],
             y=[name for _, name, _ in cells],
             mode="markers",
             marker={"symbol": "square", "size": 14, "opacity": 0},
             selected={"marker": {"opacity": 0}},
             unselected={"marker": {"opacity": 0}},
             customdata=[  # an empty cell has nothing to narrow to
-                _week_data(service, week) if value else []
+                _week_data(service, weeks[week]) if value else []
                 for (service, _, week), value in zip(cells, values, strict=True)
             ],
             hovertext=[
-                _week_hover(service, week, value, label)
+                _week_hover(service, weeks[week], value, label)
                 for (service, _, week), value in zip(cells, values, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
@@ -76,21 +107,21 @@ def load_heatmap(grid: pd.DataFrame, label: str) -> go.Figure:
     )
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_layout(hoverdistance=-1)  # anywhere in a cell reaches its marker
-    _week_axis(figure, weeks[0], weeks[-1])
-    return _layout(figure, height=max(220, ROW_PX * len(services) + 110))
+    _week_axis(figure, weeks)
+    return _layout(figure, height=max(220, ROW_PX * len(services) + 110 + TOP_PX), top=TOP_PX)
 
 
 def load_bars(load: pd.DataFrame, metric: str, label: str) -> go.Figure:
     """Stacked weekly bars, one colour per service, busiest service at the bottom."""
     figure = go.Figure()
     totals = load.groupby("service")[metric].sum().sort_values(ascending=False, kind="stable")
+    weeks = mondays(load["week_start"].min(), load["week_start"].max())
     for service in totals.index:
         rows = load[load["service"] == service]
         figure.add_trace(
             go.Bar(
-                x=[_middle(week) for week in rows["week_start"]],
+                x=[(week - weeks[0]) // WEEK for week in rows["week_start"]],
                 y=rows[metric],
-                width=6 * DAY_MS,
                 name=_service_name(service),
                 marker_color=colour(service),
                 customdata=[_week_data(service, week) for week in rows["week_start"]],
@@ -101,14 +132,15 @@ def load_bars(load: pd.DataFrame, metric: str, label: str) -> go.Figure:
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    figure.update_layout(barmode="stack", legend_title_text="Service")
-    _week_axis(figure, load["week_start"].min(), load["week_start"].max())
+    figure.update_layout(barmode="stack", legend=LEGEND)
+    _week_axis(figure, weeks)
     figure.update_yaxes(title_text=label)
-    return _layout(figure, height=420)
+    return _layout(figure, height=420 + TOP_PX, top=TOP_PX)
 
 
 def season_timeline(spans: pd.DataFrame) -> go.Figure:
-    """One bar per season from its first to its last day, earliest at the top."""
+    """One bar per season from its first to its last day, earliest at the top, its title
+    above it at the plot's left edge (so bars get the whole width, and titles too)."""
     figure = go.Figure()
     spans = spans.reset_index(drop=True)
     for service, rows in spans.groupby("service", sort=True):
@@ -117,7 +149,8 @@ def season_timeline(spans: pd.DataFrame) -> go.Figure:
             go.Bar(
                 orientation="h",
                 y=list(rows.index),
-                width=0.7,
+                width=0.45,
+                offset=0.05,  # below the row's middle, where its title sits
                 base=[start.isoformat() for start in rows["start"]],
                 x=[
                     (end - start).days * DAY_MS
@@ -134,9 +167,24 @@ def season_timeline(spans: pd.DataFrame) -> go.Figure:
             )
         )
     figure.update_yaxes(
-        tickvals=list(spans.index),
-        ticktext=[_season_label(row) for row in spans.itertuples()],
-        range=[len(spans) - 0.5, -0.5],  # earliest at the top
+        showticklabels=False,
+        showgrid=False,
+        range=[len(spans) - 0.5, -0.5],  # earliest on top
+    )
+    figure.update_layout(  # not inside tick labels: plotly hides the dates they stand over
+        annotations=[
+            {
+                "text": label,
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": row,
+                "yref": "y",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+            for row, label in enumerate(_season_labels(spans))
+        ]
     )
     first = spans["start"].min()
     last = max(spans["end"].max() + dt.timedelta(days=1), first + MIN_TIMELINE)
@@ -145,38 +193,40 @@ def season_timeline(spans: pd.DataFrame) -> go.Figure:
         range=[(first - dt.timedelta(days=1)).isoformat(), last.isoformat()],
         tickformat="%-d %b<br>%Y",
     )
-    figure.update_layout(barmode="overlay", legend_title_text="Service")
-    return _layout(figure, height=max(180, 22 * len(spans) + 100))
+    figure.update_layout(barmode="overlay", legend=LEGEND)
+    height = SEASON_ROW_PX * len(spans) + 60 + TOP_PX
+    return _layout(figure, height=max(180, height), top=TOP_PX)
 
 
-def _layout(figure: go.Figure, height: int) -> go.Figure:
+def _layout(figure: go.Figure, height: int, top: int = 10) -> go.Figure:
     figure.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
         clickmode="event+select",
         hovermode="closest",
     )
     return figure
 
 
-def _middle(week: dt.date) -> str:
-    """Thursday noon: a week's cell or bar is drawn centred there, between its Mondays."""
-    return (dt.datetime.combine(week, dt.time()) + dt.timedelta(days=3.5)).isoformat()
+def _week_label(week: dt.date) -> str:
+    return f"{week:%-d %b}<br>{week:%Y}"
 
 
-def _week_axis(figure: go.Figure, first: dt.date, last: dt.date) -> None:
-    """The weeks from ``first`` to ``last`` (Mondays), ticked on Mondays, a dozen at most."""
-    weeks = (last - first) // WEEK + 1
-    step = -(-weeks // MAX_TICKS)
+def _week_axis(figure: go.Figure, weeks: list[dt.date]) -> None:
+    """Weeks as numbers 0, 1, 2... shown by their Mondays' dates: plotly then picks how many
+    to name from the chart's width (every 5th on a phone, every 2nd on a desktop). A few
+    weeks are all named, lest plotly tick halves of them."""
     figure.update_xaxes(
-        type="date",
-        range=[first.isoformat(), (last + WEEK).isoformat()],
-        tickmode="linear",
-        tick0=first.isoformat(),
-        dtick=step * 7 * DAY_MS,
-        tickformat="%-d %b<br>%Y",
+        range=[-0.5, len(weeks) - 0.5],
+        labelalias={str(i): _week_label(week) for i, week in enumerate(weeks)},
+        tickformat="d",  # plain integers, as the aliases are keyed ("1000", never "1k")
+        tickangle=0,
+        showgrid=False,
+        zeroline=False,
         title_text="Week starting",
     )
+    if len(weeks) <= ALL_WEEKS_NAMED:
+        figure.update_xaxes(tickmode="array", tickvals=list(range(len(weeks))))
 
 
 def _week_data(service: str, week: dt.date) -> list[str]:
@@ -201,7 +251,17 @@ def _week_hover(service: str, week: dt.date, value: float, label: str) -> str:
 
 def _season_label(row) -> str:
     season = "" if pd.isna(row.season) else f" · S{row.season}"
-    return html.escape(one_line(row.title, 40) + season)
+    return html.escape(one_line(row.title, 60) + season)
+
+
+def _season_labels(spans: pd.DataFrame) -> list[str]:
+    """Each span's title and season, and its service where the same season is on several
+    (colour alone would tell them apart)."""
+    shared = spans.duplicated(["title_id", "season"], keep=False)
+    return [
+        _season_label(row) + (f" · {_service_name(row.service)}" if on_several else "")
+        for row, on_several in zip(spans.itertuples(), shared, strict=True)
+    ]
 
 
 def _season_hover(row) -> str:

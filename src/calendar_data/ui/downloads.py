@@ -35,12 +35,12 @@ FORMATS = (*EXPORT_PATHS, *FEED_PATHS)
 
 
 def export_buttons(
-    columns: list, live: LiveCatalog, positions: pa.Array, release_filter: ReleaseFilter, tz: str
+    menu, live: LiveCatalog, positions: pa.Array, release_filter: ReleaseFilter, tz: str
 ) -> None:
-    """A button per :data:`FORMATS` (CSV, iCalendar, JSON, Atom), in ``columns``, for the rows
-    at ``positions``. Without the routes, the files are made on click; the feed, which is a link
-    to follow, is then not offered."""
-    for column, fmt in zip(columns, FORMATS, strict=True):
+    """A button per :data:`FORMATS` (CSV, iCalendar, JSON, Atom), one under the other in
+    ``menu``, for the rows at ``positions``. Without the routes, the files are made on click;
+    the feed, which is a link to follow, is then not offered."""
+    for fmt in FORMATS:
         common = dict(
             key=f"export_{fmt}",
             icon=ICONS[fmt],
@@ -49,9 +49,9 @@ def export_buttons(
             width="stretch",
         )
         if routes.mounted():
-            column.link_button(LABELS[fmt], routes.export_url(fmt, release_filter, tz), **common)
+            menu.link_button(LABELS[fmt], routes.export_url(fmt, release_filter, tz), **common)
         elif fmt in exports.FORMATS:
-            column.download_button(
+            menu.download_button(
                 LABELS[fmt],
                 data=lambda fmt=fmt: exports.export_bytes(
                     fmt, live.rows(positions), release_filter

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from calendar_data import listing
+from calendar_data import browse_table
 from calendar_data.days import local_days
 from calendar_data.schema import SCHEMA
 
@@ -63,14 +63,14 @@ def test_sorted_positions(sort, descending, expected):
     """Nulls (undated rows, unknown runtimes) come last either way; ties keep their order."""
     source = table()
     positions = pa.array(range(source.num_rows), pa.int64())
-    ordered = listing.sorted_positions(source, local_days(source), positions, sort, descending)
+    ordered = browse_table.sorted_positions(source, local_days(source), positions, sort, descending)
     assert ordered.to_pylist() == expected
 
 
 def test_sorted_positions_of_a_subset_keep_the_given_order_on_ties():
     source = table()
     positions = pa.array([4, 2, 0, 1], pa.int64())
-    ordered = listing.sorted_positions(source, local_days(source), positions, "date", False)
+    ordered = browse_table.sorted_positions(source, local_days(source), positions, "date", False)
     assert ordered.to_pylist() == [1, 4, 0, 2]
 
 
@@ -78,16 +78,16 @@ def test_sorted_positions_on_a_chunked_table():
     whole = table()
     pieces = pa.concat_tables([whole.slice(0, 2), whole.slice(2)])
     positions = pa.array(range(whole.num_rows), pa.int64())
-    for sort in listing.SORTS:
-        expected = listing.sorted_positions(whole, local_days(whole), positions, sort, True)
-        got = listing.sorted_positions(pieces, local_days(pieces), positions, sort, True)
+    for sort in browse_table.SORTS:
+        expected = browse_table.sorted_positions(whole, local_days(whole), positions, sort, True)
+        got = browse_table.sorted_positions(pieces, local_days(pieces), positions, sort, True)
         assert got.to_pylist() == expected.to_pylist()
 
 
 def test_sorted_positions_of_nothing():
     source = table()
     empty = pa.array([], pa.int64())
-    assert listing.sorted_positions(source, local_days(source), empty, "title", False) == empty
+    assert browse_table.sorted_positions(source, local_days(source), empty, "title", False) == empty
 
 
 DROP = release(
@@ -109,7 +109,7 @@ DROP = release(
 
 def test_display_frame_columns_and_values():
     rows = pa.Table.from_pylist([DROP, ROWS[2]], schema=SCHEMA)
-    frame = listing.display_frame(rows, local_days(rows))
+    frame = browse_table.display_frame(rows, local_days(rows))
     assert list(frame.columns) == [
         "Date",
         "Title",
@@ -142,7 +142,7 @@ def test_display_frame_columns_and_values():
 
 def test_display_frame_accepts_chunked_days():
     rows = pa.concat_tables([table().slice(0, 2), table().slice(2)])
-    frame = listing.display_frame(rows, local_days(rows))
+    frame = browse_table.display_frame(rows, local_days(rows))
     assert list(frame["Date"])[:2] == [NOV_5, NOV_5]
     assert len(frame) == len(ROWS)
 
@@ -155,7 +155,7 @@ def test_display_frame_bounds_hostile_text():
         "genres": ["G" * 100_000, "Drama\x00"],
     }
     rows = pa.Table.from_pylist([hostile], schema=SCHEMA)
-    row = listing.display_frame(rows, local_days(rows)).iloc[0]
+    row = browse_table.display_frame(rows, local_days(rows)).iloc[0]
     assert len(row["Title"]) == 120
     assert row["Title"].startswith("A very long title A very")
     assert row["Title"].endswith("…") and "\n" not in row["Title"]
@@ -167,6 +167,6 @@ def test_display_frame_bounds_hostile_text():
 
 def test_empty_page():
     rows = table().slice(0, 0)
-    frame = listing.display_frame(rows, local_days(rows))
+    frame = browse_table.display_frame(rows, local_days(rows))
     assert frame.empty
     assert "Title" in frame.columns
