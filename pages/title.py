@@ -8,6 +8,7 @@ from calendar_data.text import escape_markdown, markdown_link, one_line, safe_ur
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import title_rows
 from calendar_data.ui.history import read_history, show_history
+from calendar_data.ui.poster import show_poster
 
 context = current()
 title_id = st.query_params.get("id")
@@ -37,11 +38,9 @@ st.title(escape_markdown(one_line(first["title"], 200)), anchor=False)
 if first["original_title"] and first["original_title"] != first["title"]:
     st.caption(f"Original title: {escape_markdown(first['original_title'], 200)}")
 
-image = safe_url(first["image_url"])
-facts = st.container()
-if image:
-    poster, facts = st.columns([1, 3])
-    poster.image(image, width="stretch")
+poster, facts = st.columns([1, 3])
+with poster:
+    show_poster(first, "page", key="title_poster")
 with facts:
     kind = KIND_NAMES.get(first["kind"], first["kind"])
     services = sorted({r["service"] for r in rows})

@@ -16,6 +16,7 @@ from .. import describe
 from ..live import LiveCatalog
 from ..schema import KIND_NAMES
 from ..text import escape_markdown, one_line
+from .poster import show_poster
 
 RELEASE_KEY = "_open_release"
 REQUEST_KEY = "_panel_request"
@@ -71,6 +72,7 @@ def _panel(row: dict | None, tz: str) -> None:
     facts = [row["service"], KIND_NAMES.get(row["kind"], row["kind"])]
     facts.append(row["region"] or "Worldwide")
     st.caption(" · ".join(escape_markdown(f, 60) for f in facts))
+    show_poster(row, "panel", key="panel_poster")
     st.markdown(f"**{describe.RELEASE_TYPE_NAMES.get(row['release_type'], '')}**")
     lines = [
         ("When", describe.release_time(row, tz)),
