@@ -5,7 +5,7 @@
 // cards and the poster element (ui/poster.py), which each prepend this file to their own.
 function posterBox(poster, size) {
   const box = document.createElement("div");
-  box.className = `poster ${size}`;
+  box.className = `poster poster-${size}`;
   box.dataset.poster = size;
   if (!poster.src) return placeholder(box);
   const picture = box.appendChild(document.createElement("img"));
