@@ -14,8 +14,6 @@ import streamlit as st
 from ..posters import poster
 
 _ASSETS = Path(__file__).parent / "assets"
-#: The box's width: ``panel`` in the drawer, ``page`` the Title page's column (poster.css).
-SIZES = ("panel", "page")
 
 _POSTER = st.components.v2.component(
     "calendar_data.poster",
@@ -27,5 +25,6 @@ _POSTER = st.components.v2.component(
 
 
 def show_poster(row: dict, size: str, key: str) -> None:
-    """The picture of ``row``'s title (its ``image_url``), ``size`` one of :data:`SIZES`."""
+    """The picture of ``row``'s title (its ``image_url``) in a box of ``size``: ``panel`` in the
+    drawer, ``page`` in the Title page's column (assets/poster.css)."""
     _POSTER(key=key, data={**poster(row["title"], row["image_url"]), "size": size})
