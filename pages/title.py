@@ -10,6 +10,7 @@ from calendar_data.ui.context import current
 from calendar_data.ui.detail import title_rows
 from calendar_data.ui.history import read_history, show_history
 from calendar_data.ui.mine import follow_button, followed_ids
+from calendar_data.ui.poster import show_poster
 
 context = current()
 title_id = st.query_params.get(TITLE)
@@ -42,11 +43,9 @@ follow_button(title_id, first["title"], key="follow_title")
 if first["original_title"] and first["original_title"] != first["title"]:
     st.caption(f"Original title: {escape_markdown(first['original_title'], 200)}")
 
-image = safe_url(first["image_url"])
-facts = st.container()
-if image:
-    poster, facts = st.columns([1, 3])
-    poster.image(image, width="stretch")
+poster, facts = st.columns([1, 3])
+with poster:
+    show_poster(first, "page", key="title_poster")
 with facts:
     kind = KIND_NAMES.get(first["kind"], first["kind"])
     services = sorted({r["service"] for r in rows})

@@ -143,17 +143,6 @@ def expect_no_serious_violations(page: Page) -> None:
     assert not found, f"{page.url}:\n" + "\n".join(found)
 
 
-def expect_headings_in_order(page: Page) -> None:
-    """axe-core's ``heading-order``: no heading level is skipped on the way down."""
-    found = [
-        node["html"][:200]
-        for violation in AXE.run(page).response["violations"]
-        if violation["id"] == "heading-order"
-        for node in violation["nodes"]
-    ]
-    assert not found, f"{page.url}: headings skip a level at " + "; ".join(found)
-
-
 def focused(page: Page) -> dict:
     return page.evaluate(FOCUSED)
 

@@ -141,6 +141,7 @@ def cards(*rows: tuple[dt.date, str, str, str]) -> pd.DataFrame:
                 "badge": badge,
                 "title_id": f"t-{i}",
                 "release_id": f"r-{i}",
+                "image_url": None,
             }
             for i, (day, title, service, badge) in enumerate(rows)
         ]

@@ -15,7 +15,7 @@ from . import describe
 from .days import chunked_days
 from .filters import TYPE_GROUPS
 
-CARD_COLUMNS = [*describe.LABEL_COLUMNS, "title_id", "service", "status"]
+CARD_COLUMNS = [*describe.LABEL_COLUMNS, "title_id", "service", "status", "image_url"]
 
 
 def cards(table: pa.Table, days: pa.ChunkedArray | pa.Array) -> pd.DataFrame:
@@ -68,6 +68,7 @@ MERGED = {
     "episode_end": "max",
     "episode_count": "sum",
     "tentative": "any",
+    "image_url": "first",  # the first release's picture that has one (nulls are skipped)
     **{flag: "any" for flag in FLAGS},
 }
 
@@ -106,6 +107,7 @@ def _card_rows(table: pa.Table, days) -> pa.Table:
     for name in ("season", "episode_start", "episode_end", "episode_count"):
         columns[name] = rows[name].cast(pa.int64())
     columns["tentative"] = pc.not_equal(rows["status"].cast(pa.string()), "confirmed")
+    columns["image_url"] = rows["image_url"].cast(pa.string())
     for flag, kinds in FLAGS.items():
         columns[flag] = pc.is_in(release_type, pa.array(kinds))
     columns["release_type"] = release_type
@@ -181,6 +183,7 @@ def _empty_cards() -> pd.DataFrame:
             "episode_end",
             "episode_count",
             "tentative",
+            "image_url",
             "releases",
             "badge",
         ]

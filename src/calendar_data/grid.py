@@ -3,7 +3,8 @@ its arrows lead, and each day's cell with its first cards, as plain data.
 
 The cards come from ``bucketing``; the browser draws this payload in one element
 (``ui/calendar_view``), so it carries only bounded, printable text, set as text and never
-parsed as markup. Weeks start on Monday.
+parsed as markup, and the agenda's pictures as http(s) links (``posters``). Weeks start on
+Monday.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ import pyarrow.compute as pc
 
 from .days import week_start
 from .palette import colour_index
+from .posters import poster
 from .text import one_line
 
 VIEWS = ("month", "week", "agenda")
 #: How many cards a day shows in each view before "+N more".
 CARDS_PER_DAY = {"month": 3, "week": 12, "agenda": 50}
+#: The views whose cards show the title's picture (a month's or a week's cell is too small).
+WITH_POSTERS = ("agenda",)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -101,7 +105,7 @@ def view_days(view: str, anchor: dt.date, cards: pd.DataFrame) -> list[dt.date]:
 
 def calendar_payload(cards: pd.DataFrame, view: str, anchor: dt.date, today: dt.date) -> dict:
     """Everything the calendar element needs to draw ``view`` around ``anchor``."""
-    shown = shown_cards(cards, CARDS_PER_DAY[view])
+    shown = shown_cards(cards, CARDS_PER_DAY[view], posters=view in WITH_POSTERS)
     return {
         "view": view,
         "weekdays": list(WEEKDAYS) if view == "month" else [],
@@ -120,8 +124,11 @@ def drawer_payload(cards: pd.DataFrame, day: dt.date) -> dict:
     return {"view": "drawer", "weekdays": [], "days": [cell]}
 
 
-def shown_cards(cards: pd.DataFrame, per_day: int) -> dict[dt.date, tuple[list[dict], int]]:
-    """Each day's first ``per_day`` cards and its number of cards in all.
+def shown_cards(
+    cards: pd.DataFrame, per_day: int, posters: bool = False
+) -> dict[dt.date, tuple[list[dict], int]]:
+    """Each day's first ``per_day`` cards (with their pictures if ``posters``) and its number
+    of cards in all.
 
     A busy month of a large catalog holds 100,000+ cards and a month cell shows three, so
     only the shown ones become Python objects.
@@ -131,19 +138,24 @@ def shown_cards(cards: pd.DataFrame, per_day: int) -> dict[dt.date, tuple[list[d
     totals = cards.groupby("day", sort=False).size()
     shown: dict[dt.date, list[dict]] = {day: [] for day in totals.index}
     for card in cards.groupby("day", sort=False).head(per_day).itertuples():
-        shown[card.day].append(card_data(card))
+        shown[card.day].append(card_data(card, posters))
     return {day: (shown[day], int(total)) for day, total in totals.items()}
 
 
-def card_data(card) -> dict:
+def card_data(card, with_poster: bool = False) -> dict:
+    """A card's text, colour and ids; with ``with_poster`` also its ``poster`` (see
+    :func:`calendar_data.posters.poster`)."""
     details = " · ".join(part for part in (card.service, card.badge) if part)
-    return {
+    data = {
         "title": one_line(card.title, 80),
         "details": one_line(details, 120),
         "slot": colour_index(card.service),
         "title_id": card.title_id,
         "release_id": card.release_id,
     }
+    if with_poster:
+        data["poster"] = poster(card.title, card.image_url)
+    return data
 
 
 def day_cell(

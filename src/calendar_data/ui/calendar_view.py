@@ -44,13 +44,19 @@ def _css() -> str:
     stripes = (
         f".svc-{slot} {{ border-left-color: {colour}; }}" for slot, colour in enumerate(PALETTE)
     )
-    return (_ASSETS / "calendar.css").read_text(encoding="utf-8") + "\n".join(stripes)
+    return _assets("poster.css", "calendar.css") + "\n".join(stripes)
+
+
+def _assets(*names: str) -> str:
+    """The named files of assets/, one after the other (the agenda's cards draw pictures
+    with poster.js and poster.css, which the title's poster element shares)."""
+    return "\n".join((_ASSETS / name).read_text(encoding="utf-8") for name in names)
 
 
 _CALENDAR = st.components.v2.component(
     "calendar_data.calendar",
     css=_css(),
-    js=(_ASSETS / "calendar.js").read_text(encoding="utf-8"),
+    js=_assets("poster.js", "calendar.js"),
 )
 
 

@@ -1,5 +1,6 @@
 // The calendar's days and cards, drawn in one Streamlit element. Every catalog string is set
-// with textContent, never parsed as HTML.
+// with textContent, never parsed as HTML. posterBox comes from poster.js, prepended to this file
+// (ui/calendar_view.py).
 
 // A phone's width: below it calendar.css lays the month out as one column (same query).
 const NARROW = "(max-width: 640px)";
@@ -71,6 +72,12 @@ function dayCell(day, view, setTriggerValue) {
       returnFocusOnClose(button);
       setTriggerValue("open", [card.title_id, card.release_id]);
     };
+    if (card.poster) {
+      // The agenda's cards show the title's picture (poster.js), which opens it too.
+      const picture = holder.insertBefore(posterBox(card.poster, "card"), button);
+      picture.onclick = () => button.click();
+      holder.classList.add("with-poster");
+    }
   });
   if (day.more > 0) {
     const more = cell.appendChild(element("button", "more", `+${day.more} more`));
