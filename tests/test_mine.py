@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 import pyarrow as pa
 import pytest
 
-from calendar_data.countries import COUNTRIES, country_from_locale
 from calendar_data.filters import ReleaseFilter, parse_title_ids, read_view
 from calendar_data.mine import (
     MySettings,
@@ -25,6 +24,7 @@ from calendar_data.mine import (
     storage_entry,
     toggled,
 )
+from calendar_data.regions import COUNTRIES, country_from_locale
 
 TABLE = pa.table(
     {

@@ -16,9 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .countries import COUNTRIES
 from .days import is_whole_month, local_days, parse_date, valid_timezone
 from .params import FOLLOW, FROM, KNOWN_PARAMS, MULTI_PARAMS, QUERY, REGION, SPOILERS, TIMEZONE, TO
+from .regions import COUNTRIES
 from .schema import KINDS
 from .text import quoted
 

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import segno
 
-from .countries import COUNTRIES
 from .filters import ReleaseFilter, in_set, parse_title_ids
+from .regions import COUNTRIES
 from .text import quoted
 
 #: The browser storage entry's name, and the version of its layout: an entry of another

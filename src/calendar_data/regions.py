@@ -1,9 +1,18 @@
-"""Region codes: ISO 3166-1 alpha-2, checked against the standard's list (pycountry)."""
+"""Region codes: ISO 3166-1 alpha-2, checked against the standard's list (pycountry).
+
+A region filter may name any country: a country the catalog has no regional release for still
+gets every worldwide release.
+"""
 
 from __future__ import annotations
 
 import pycountry
 
+#: Code -> English short name, e.g. ``"GB": "United Kingdom"``, sorted by code.
+COUNTRIES: dict[str, str] = {
+    country.alpha_2: country.name
+    for country in sorted(pycountry.countries, key=lambda country: country.alpha_2)
+}
 #: Codes people often type for a country whose ISO code differs.
 COMMON_MISTAKES = {"UK": "GB", "EN": "GB", "EL": "GR"}
 
@@ -11,7 +20,19 @@ COMMON_MISTAKES = {"UK": "GB", "EN": "GB", "EL": "GR"}
 def iso_region(text: str) -> str:
     """``text`` as an upper-case ISO 3166-1 alpha-2 code, else a :class:`ValueError` naming it."""
     code = text.strip().upper() if isinstance(text, str) else ""
-    if len(code) == 2 and code.isascii() and pycountry.countries.get(alpha_2=code) is not None:
+    if code in COUNTRIES:
         return code
     hint = f" (did you mean {COMMON_MISTAKES[code]}?)" if code in COMMON_MISTAKES else ""
     raise ValueError(f"{text!r} is not an ISO 3166-1 alpha-2 region code like GB or US{hint}")
+
+
+def country_from_locale(locale: str | None) -> str | None:
+    """The country a browser language names, e.g. ``en-GB`` -> ``GB``; None for a language
+    alone (``en``), a region that is not a country (``es-419``) or no language at all."""
+    if not locale:
+        return None
+    parts = locale.replace("_", "-").split("-")
+    for part in parts[1:]:
+        if len(part) == 2 and part.upper() in COUNTRIES:
+            return part.upper()
+    return None

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import streamlit as st
 
-from ..countries import COUNTRIES, country_from_locale
 from ..days import local_today
 from ..filters import ReleaseFilter, parse_title_ids
 from ..live import LiveCatalog
@@ -36,6 +35,7 @@ from ..mine import (
     toggled,
 )
 from ..params import FOLLOW, FOLLOWED, MINE, MINE_PARAMS, MY_REGION, MY_SERVICE
+from ..regions import COUNTRIES, country_from_locale
 from ..text import escape_markdown, escape_message, one_line, quoted
 
 SERVICES_KEY, REGION_KEY, SWITCH_KEY, FOLLOWED_KEY = MY_SERVICE, MY_REGION, MINE, FOLLOWED
