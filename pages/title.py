@@ -6,7 +6,7 @@ from calendar_data import describe
 from calendar_data.params import TITLE
 from calendar_data.schema import KIND_NAMES
 from calendar_data.text import escape_markdown, markdown_link, one_line, safe_url
-from calendar_data.ui.context import current
+from calendar_data.ui.context import current, source_credits
 from calendar_data.ui.detail import title_rows
 from calendar_data.ui.history import read_history, show_history
 from calendar_data.ui.mine import follow_button, followed_ids
@@ -127,3 +127,5 @@ st.caption(
     f"Source: {escape_markdown(sources)}"
     + (f" · record changed {max(updates):%-d %b %Y}" if updates else "")
 )
+for credit in source_credits(context.live.catalog.sources, {r["source"] for r in rows}):
+    st.caption(credit)

@@ -64,3 +64,16 @@ def test_the_date_a_record_changed_is_not_read_as_a_fact_about_the_show(catalog)
     shown = title_page(REFERENCE["title_id"])
     assert "record changed 24 Nov 2026" in shown
     assert "last updated" not in shown
+
+
+def test_a_title_from_tmdb_shows_tmdbs_notice_and_link(tmp_path, monkeypatch):
+    """TMDB's terms ask for its notice (and JustWatch's credit) wherever its data is shown."""
+    from calendar_data.importers.tmdb import NOTICE, TMDB
+
+    path = tmp_path / "tmdb.parquet"
+    rows = [row | {"source": TMDB.name} for row in sample_rows()]
+    write_catalog(pa.Table.from_pylist(rows), path, [TMDB, SourceInfo("editorial")])
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    text = title_page(REFERENCE["title_id"])
+    assert NOTICE in text and "JustWatch" in text
+    assert "[TMDB](https://www.themoviedb.org)" in text

@@ -551,16 +551,13 @@ def test_provider_map():
 # --------------------------------------------------------------------------- attribution
 
 
-def test_attribution_carries_tmdbs_notice_and_justwatchs_credit(client, tmp_path):
-    credit = tmdb.attribution()
-    assert credit.lines[0] == (
-        "This product uses the TMDB API but is not endorsed or certified by TMDB."
-    )
-    assert "JustWatch" in credit.lines[1] and credit.link == "https://www.themoviedb.org"
+def test_the_catalog_carries_tmdbs_notice_and_justwatchs_credit(client, tmp_path):
     out = tmp_path / "t.parquet"
     run_import(client, ["US"], DROP_DAY, 1, out=out)
     (source,) = load_catalog(out).sources
-    assert credit.lines[0] in source.attribution and "JustWatch" in source.attribution
+    notice = "This product uses the TMDB API but is not endorsed or certified by TMDB."
+    assert notice in source.attribution and "JustWatch" in source.attribution
+    assert source.url == "https://www.themoviedb.org"
 
 
 # --------------------------------------------------------------------------- command line

@@ -84,20 +84,6 @@ class ImportFailed(Exception):
     """An import that cannot go ahead; nothing was written."""
 
 
-@dataclass(frozen=True)
-class Attribution:
-    """What the app shows wherever TMDB data is shown, as TMDB's terms require."""
-
-    lines: tuple[str, ...]
-    link: str
-    link_text: str
-
-
-def attribution() -> Attribution:
-    """TMDB's notice, JustWatch's credit for providers, and TMDB's link."""
-    return Attribution((NOTICE, JUSTWATCH_CREDIT), SITE_URL, "The Movie Database (TMDB)")
-
-
 @dataclass
 class FetchReport:
     """What a fetch looked at and left out, for the summary."""

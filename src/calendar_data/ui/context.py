@@ -13,10 +13,12 @@ for good) and rerun before drawing anything: :func:`_route_by_navigation`.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import streamlit as st
 
+from ..catalog import SourceInfo
 from ..filters import ReleaseFilter
 from ..live import LiveCatalog
 from ..params import VIEW_CONTEXT
@@ -94,17 +96,24 @@ def _route_by_navigation() -> None:
     st.rerun()
 
 
-def _credits(live: LiveCatalog, tz: str) -> None:
-    """Name the catalog's sources, their attribution and its generation time."""
-    catalog = live.catalog
-    credits = [
+def source_credits(sources: Iterable[SourceInfo], named: Collection[str] | None = None) -> list:
+    """Each source's name (linked to its site) and the attribution its terms ask for, as
+    Markdown; only the sources ``named``, when given (the Title page names a title's)."""
+    return [
         " — ".join(
             part
             for part in (markdown_link(s.name, s.url), escape_markdown(s.attribution, 200))
             if part
         )
-        for s in catalog.sources
+        for s in sources
+        if named is None or s.name in named
     ]
+
+
+def _credits(live: LiveCatalog, tz: str) -> None:
+    """Name the catalog's sources, their attribution and its generation time."""
+    catalog = live.catalog
+    credits = source_credits(catalog.sources)
     generated = escape_markdown(catalog.generated_at, 40)
     with st.sidebar:
         st.divider()
