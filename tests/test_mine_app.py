@@ -3,6 +3,7 @@ My calendar, and the export links honouring ``follow``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from calendar_data import routes
 from calendar_data.mine import STORAGE_KEY, MySettings, storage_entry
+from calendar_data.params import OPEN_DAY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REFERENCE_ID = "all-the-light-we-cannot-see"
@@ -72,6 +74,17 @@ def test_followed_titles_in_the_url_are_marked_on_their_cards(catalog):
     at = run_app(follow=REFERENCE_ID, date=NOVEMBER)
     titles = card_titles(at)
     assert f"★ {REFERENCE}" in titles and "Test Show 1" in titles
+
+
+def test_followed_titles_are_marked_in_the_day_drawer_too(catalog):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(follow=REFERENCE_ID, date=NOVEMBER)
+    at.session_state[OPEN_DAY] = dt.date(2023, 11, 2)  # the "+N more" of the reference's day
+    at.run()
+    assert not at.exception, at.exception
+    drawer = components(at)["calendar_data.calendar"]
+    (day,) = json.loads(drawer.proto.json)["days"]
+    assert f"★ {REFERENCE}" in [card["title"] for card in day["cards"]]
 
 
 def test_followed_only_shows_the_followed_titles(catalog):

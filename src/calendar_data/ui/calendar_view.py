@@ -26,10 +26,12 @@ import streamlit as st
 from .. import bucketing, grid
 from ..filters import ReleaseFilter, in_set
 from ..live import LiveCatalog
+from ..mine import mark_followed
 from ..palette import PALETTE
 from ..params import DATE
 from ..text import escape_markdown, one_line
 from .detail import DAY_KEY, open_release
+from .mine import followed_ids
 
 #: Cards the day drawer draws: a day of a million-row catalog holds thousands.
 DRAWER_CARDS = 200
@@ -128,9 +130,7 @@ def visible_cards(
 
 
 def _cards(live: LiveCatalog, window: ReleaseFilter, tz: str) -> pd.DataFrame:
-    positions = live.select(window, tz)
-    table = live.rows(positions, bucketing.CARD_COLUMNS)
-    return bucketing.cards(table, live.days(tz).take(positions))
+    return bucketing.cards(*live.selected_rows(window, tz, bucketing.CARD_COLUMNS))
 
 
 def empty_period(
@@ -211,9 +211,10 @@ def show_day(cards: pd.DataFrame, day: dt.date) -> None:
             f"The first {DRAWER_CARDS} of {len(of_day):,} releases. Narrow the filters, or "
             "list them all on Browse."
         )
+    payload = grid.drawer_payload(of_day.head(DRAWER_CARDS), day)
     clicked = _CALENDAR(
         key=DRAWER_KEY,
-        data={**grid.drawer_payload(of_day.head(DRAWER_CARDS), day), "fit": False},
+        data={**mark_followed(payload, set(followed_ids())), "fit": False},
         on_open_change=partial(_card_clicked, DRAWER_KEY),
     )
     if clicked.open is not None:
