@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from tqdm import tqdm
 
-from . import changes, demo, sources
+from . import changes, demo, refresh, sources
 from .arguments import date_argument
 from .catalog import (
     PARTITION_KEYS,
@@ -153,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"partition key, repeatable (default: {' '.join(PARTITION_KEYS)})",
     )
     partition.set_defaults(func=partition_command)
+
+    refresh.add_parser(commands)
 
     importer = commands.add_parser("import", parents=[common], help="import from an outside source")
     _add_importers(importer.add_subparsers(dest="importer", required=True, metavar="SOURCE"))

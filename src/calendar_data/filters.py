@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .days import local_days, parse_date, valid_timezone
-from .schema import KINDS
+from .schema import KINDS, TIMESTAMP
 from .text import quoted
 
 #: URL ``type`` values and the release types each one selects.
@@ -45,7 +45,8 @@ MULTI_PARAMS = {
     "type": "types",
     "region": "regions",
 }
-FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q")
+#: ``arrived_since``: titles a refresh first saw on their service on or after that UTC day.
+FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q", "arrived_since")
 #: The dashboard's other URL parameters: the calendar's view and date, the open title, the zone,
 #: and the Changes page's first day.
 VIEW_PARAMS = ("view", "date", "id", "tz", "since")
@@ -66,6 +67,7 @@ class ReleaseFilter:
     start: dt.date | None = None
     end: dt.date | None = None
     query: str = ""
+    arrived_since: dt.date | None = None
 
     # ------------------------------------------------------------------ URL mapping
 
@@ -85,7 +87,7 @@ class ReleaseFilter:
                 notices += [f"Ignored unknown kind {quoted(k)}." for k in unknown]
                 items = [k for k in items if k in KINDS]
             values[attribute] = tuple(items)
-        for param, attribute in (("from", "start"), ("to", "end")):
+        for param, attribute in (("from", "start"), ("to", "end"), ("arrived_since",) * 2):
             raw = (_last(params, param) or "").strip()
             if raw:
                 try:
@@ -115,6 +117,8 @@ class ReleaseFilter:
             params["to"] = [self.end.isoformat()]
         if self.query:
             params["q"] = [self.query]
+        if self.arrived_since:
+            params["arrived_since"] = [self.arrived_since.isoformat()]
         return params
 
     def restrict(self, options: Mapping[str, Collection[str]]) -> tuple[ReleaseFilter, list[str]]:
@@ -144,6 +148,8 @@ class ReleaseFilter:
             parts.append(f"{self.start or '…'} to {self.end or '…'}")
         if self.query:
             parts.append(f"“{self.query}”")
+        if self.arrived_since:
+            parts.append(f"arrived since {self.arrived_since}")
         return " · ".join(parts)
 
     # ------------------------------------------------------------------ applying
@@ -182,6 +188,9 @@ class ReleaseFilter:
             # Lower-cased by Arrow, like the search text (Python's lower() differs, e.g. "İ").
             needle = pc.utf8_lower(pa.scalar(self.query, pa.string())).as_py()
             conditions.append(contains_text(search, needle))
+        if self.arrived_since and "first_seen" in table.column_names:  # change logs lack it
+            since = dt.datetime.combine(self.arrived_since, dt.time(), dt.UTC)
+            conditions.append(pc.greater_equal(table["first_seen"], pa.scalar(since, TIMESTAMP)))
         if not conditions:
             return pa.array(np.ones(table.num_rows, dtype=bool))
         combined = conditions[0]

@@ -55,7 +55,7 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
     with st.sidebar:
         st.header("Filters")
         params = {param: _multiselect(live, param) for param in MULTI_PARAMS}
-        for param, label in (("from", "From"), ("to", "To")):
+        for param, label in (("from", "From"), ("to", "To"), ("arrived_since", "Arrived since")):
             day = st.date_input(
                 label, value=None, key=param, bind="query-params", format="YYYY-MM-DD"
             )
@@ -155,6 +155,6 @@ def _timezone_picker() -> str:
 def _clear() -> None:
     for param in MULTI_PARAMS:
         st.session_state[param] = []
-    for param in ("from", "to"):
+    for param in ("from", "to", "arrived_since"):
         st.session_state[param] = None
     st.session_state["q"] = ""
