@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 
 import pyarrow as pa
 import pytest
@@ -19,6 +25,7 @@ from test_tvmaze import (  # noqa: F401 (server is a fixture)
     NIGHT_DESK,
     STANDUP,
     THU_WEB,
+    Reply,
     serve_night_desk_a_day_later,
     server,
 )
@@ -29,7 +36,7 @@ from calendar_data.cli import main
 from calendar_data.filters import ReleaseFilter
 from calendar_data.refresh import refresh_catalog
 from calendar_data.refresh_config import parse_config
-from calendar_data.refresh_lock import lock_path
+from calendar_data.refresh_lock import LockHeld, lock_path
 from calendar_data.schema import SCHEMA
 
 
@@ -259,10 +266,10 @@ def test_releases_of_refreshed_sources_past_the_window_are_dropped(fake, tmp_pat
 # --------------------------------------------------------------------------- the command
 
 
-def write_config(tmp_path, fake, text: str = "") -> str:
+def write_config(tmp_path, fake, days_ahead: int = 2) -> str:
     path = tmp_path / "refresh.toml"
     path.write_text(
-        text or f'days_ahead = 2\n\n[sources.tvmaze]\nbase_url = "{fake.url}"\nrate = 1000\n'
+        f'days_ahead = {days_ahead}\n\n[sources.tvmaze]\nbase_url = "{fake.url}"\nrate = 1000\n'
     )
     return str(path)
 
@@ -324,3 +331,87 @@ def test_a_missing_config_or_catalog_is_one_line(tmp_path, capsys):
     assert "give CATALOG and --config FILE" in capsys.readouterr().err
     assert main(["refresh", "c.parquet", "--config", str(tmp_path / "none.toml")]) == 1
     assert "none.toml" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- one at a time
+
+
+def hold_lock(catalog, pid: int, host: str | None = None) -> None:
+    lock_path(catalog).write_text(
+        json.dumps(
+            {"pid": pid, "host": host or socket.gethostname(), "since": "2025-03-05T11:58:00+00:00"}
+        )
+    )
+
+
+def test_a_second_refresh_exits_saying_who_holds_the_lock(fake, tmp_path, capsys):
+    catalog = tmp_path / "catalog.parquet"
+    hold_lock(catalog, os.getpid())  # this very process: alive
+
+    args = ["refresh", str(catalog), "--config", write_config(tmp_path, fake)]
+    assert main([*args, "--today", "2025-03-05"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"another refresh holds this catalog (pid {os.getpid()} on " in err
+    assert "since 2025-03-05T11:58:00+00:00" in err
+    assert fake.requests == [] and not catalog.exists()
+    assert lock_path(catalog).exists()  # still the holder's
+
+
+def test_a_lock_held_on_another_host_is_respected(fake, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    hold_lock(catalog, 1, host="elsewhere.example")
+    with pytest.raises(LockHeld, match="pid 1 on elsewhere.example"):
+        refresh(fake, catalog, now=NOON)
+
+
+def test_the_stale_lock_of_a_killed_refresh_is_taken_over(fake, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    hold_lock(catalog, dead.pid)
+
+    refresh(fake, catalog, now=NOON)
+
+    assert ids(catalog) and not lock_path(catalog).exists()
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGINT])
+def test_a_refresh_killed_while_fetching_changes_nothing(fake, tmp_path, signal_number):
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON, days_ahead=3)
+    serve_night_desk_a_day_later(fake)
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))
+    refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10), days_ahead=3)
+    history = changes.change_log_path(catalog)
+    before = {path: path.read_bytes() for path in (catalog, history)}
+    fake.script("/shows/303/crew", Reply(delay=15))  # the refresh waits here to be killed
+
+    config_file = write_config(tmp_path, fake, days_ahead=3)
+    command = [sys.executable, "-m", "calendar_data.cli", "refresh", str(catalog)]
+    command += ["--config", config_file, "--today", "2025-03-05", "--quiet"]
+    fake.requests.clear()
+    refresher = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while "/shows/303/crew" not in fake.requests:
+            assert refresher.poll() is None, refresher.stderr.read().decode()
+            assert time.monotonic() < deadline, "the refresh never reached Night Desk's crew"
+            time.sleep(0.01)
+        refresher.send_signal(signal_number)
+        refresher.wait(timeout=30)
+    finally:
+        refresher.kill()
+        refresher.stderr.close()
+
+    assert {path: path.read_bytes() for path in before} == before
+    leftovers = {p.name for p in tmp_path.iterdir()} - {catalog.name, history.name}
+    assert leftovers <= {lock_path(catalog).name, "refresh.toml"}
+    if signal_number == signal.SIGINT:
+        assert refresher.returncode == 130 and not lock_path(catalog).exists()
+    else:  # the lock of the dead refresh is stale: the next refresh takes it over
+        assert lock_path(catalog).exists()
+        again = ["refresh", str(catalog), "--config", config_file, "--today", "2025-03-05"]
+        assert main([*again, "-q"]) == 0
+        assert not lock_path(catalog).exists()
