@@ -3,6 +3,7 @@
 import streamlit as st
 
 from calendar_data import describe
+from calendar_data.regions import release_dates_by_region
 from calendar_data.schema import KIND_NAMES
 from calendar_data.text import escape_markdown, markdown_link, one_line, safe_url
 from calendar_data.ui.context import current
@@ -81,6 +82,14 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     key="title-releases",
+)
+
+st.subheader("Release dates by country", anchor=False)
+st.dataframe(
+    release_dates_by_region(rows),
+    hide_index=True,
+    column_config={"region": "Region", "release_date": "First date", "services": "Services"},
+    key="title-release-dates",
 )
 
 st.subheader("History", anchor=False)

@@ -214,7 +214,7 @@ def test_the_feed_shows_arrivals(fake, tmp_path):
         SCHEMA.empty_table(), ReleaseFilter(), feed_url="http://x/feed.atom", changes=history
     ).decode()
     assert "Arrived on Netflix worldwide · The Glass Archive" in xml
-    assert "<category term=\"arrived\"" in xml
+    assert '<category term="arrived"' in xml
 
 
 def test_browse_can_filter_what_arrived_since_a_day(fake, tmp_path):

@@ -3,9 +3,9 @@ release dates by region (the Title page shows the lag between countries)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 #: Every officially assigned ISO 3166-1 alpha-2 code.
 ISO_3166_ALPHA2 = frozenset(
@@ -29,23 +29,22 @@ def is_region_code(code: str) -> bool:
     return code in ISO_3166_ALPHA2
 
 
-def release_dates_by_region(table: pa.Table) -> pd.DataFrame:
-    """The earliest release date in each region of ``table`` (one title's releases), earliest
-    first: columns ``region`` (``Worldwide`` for releases without one), ``release_date`` and
-    ``services`` (those releasing on that date there). Undated releases are left out."""
-    dated = table.filter(pc.is_valid(table["release_date"]))
+def release_dates_by_region(releases: Iterable[Mapping]) -> pd.DataFrame:
+    """The earliest release date in each region among ``releases`` (one title's rows),
+    earliest first: columns ``region`` (``Worldwide`` for releases without one),
+    ``release_date`` and ``services`` (those releasing there on that date). Undated releases
+    are left out."""
     frame = pd.DataFrame(
-        {
-            "region": pc.fill_null(dated["region"].cast(pa.string()), WORLDWIDE).to_pylist(),
-            "release_date": dated["release_date"].to_pylist(),
-            "service": dated["service"].cast(pa.string()).to_pylist(),
-        },
-        columns=["region", "release_date", "service"],
+        [
+            (row["region"] or WORLDWIDE, row["release_date"], row["service"])
+            for row in releases
+            if row["release_date"] is not None
+        ],
+        columns=["region", "release_date", "services"],
     )
     first = frame.groupby("region")["release_date"].transform("min")
     earliest = frame[frame["release_date"] == first]
-    grouped = earliest.groupby(["region", "release_date"], as_index=False)["service"].agg(
+    table = earliest.groupby(["region", "release_date"], as_index=False)["services"].agg(
         lambda services: ", ".join(sorted(set(services)))
     )
-    grouped = grouped.rename(columns={"service": "services"})
-    return grouped.sort_values(["release_date", "region"], ignore_index=True)
+    return table.sort_values(["release_date", "region"], ignore_index=True)

@@ -13,11 +13,13 @@ for good) and rerun before drawing anything: :func:`_route_by_navigation`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import streamlit as st
 
 from ..filters import ReleaseFilter
+from ..freshness import freshness
 from ..live import LiveCatalog
 from ..text import escape_markdown, escape_message, markdown_link
 from .data import live_catalog
@@ -90,7 +92,8 @@ def _route_by_navigation() -> None:
 
 
 def _credits(live: LiveCatalog, tz: str) -> None:
-    """Name the catalog's sources, their attribution and its generation time."""
+    """Name the catalog's sources, their attribution, its generation time and, for a
+    refreshed catalog, how fresh each source is."""
     catalog = live.catalog
     credits = [
         " — ".join(
@@ -109,3 +112,8 @@ def _credits(live: LiveCatalog, tz: str) -> None:
             + (f" · generated {generated}" if generated else "")
             + f" · times in {escape_markdown(tz)}"
         )
+        fresh = freshness(catalog.refresh, dt.datetime.now(dt.UTC))
+        if fresh.text:
+            st.caption(f"Refreshed: {escape_markdown(fresh.text, 300)}")
+        if fresh.warning:
+            st.warning(escape_message(fresh.warning), icon=":material/schedule:")
