@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
+import tvmaze_standin
 from test_tvmaze import (  # noqa: F401 (server is a fixture)
     FIXTURES,
     GLASS,
@@ -32,9 +35,10 @@ from test_tvmaze import (  # noqa: F401 (server is a fixture)
 
 from calendar_data import changes, feeds
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
-from calendar_data.cli import main
+from calendar_data.cli import build_parser, main
 from calendar_data.filters import ReleaseFilter
 from calendar_data.refresh import refresh_catalog
+from calendar_data.refresh import run as refresh_command
 from calendar_data.refresh_config import parse_config
 from calendar_data.refresh_lock import LockHeld, lock_path
 from calendar_data.schema import SCHEMA
@@ -415,3 +419,38 @@ def test_a_refresh_killed_while_fetching_changes_nothing(fake, tmp_path, signal_
         again = ["refresh", str(catalog), "--config", config_file, "--today", "2025-03-05"]
         assert main([*again, "-q"]) == 0
         assert not lock_path(catalog).exists()
+
+
+# --------------------------------------------------------------------------- deploy/ and make
+
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+
+
+def deployed_commands() -> list[list[str]]:
+    service = (DEPLOY / "calendar-data-refresh.service").read_text()
+    [exec_start] = [line for line in service.splitlines() if line.startswith("ExecStart=")]
+    cron = (DEPLOY / "calendar-data-refresh.cron").read_text()
+    [entry] = [line for line in cron.splitlines() if line and not line.startswith("#")]
+    return [shlex.split(exec_start.removeprefix("ExecStart=")), shlex.split(entry)[6:]]
+
+
+@pytest.mark.parametrize("command", deployed_commands())
+def test_the_deployed_commands_are_refreshes_the_cli_accepts(command):
+    assert command[0].endswith("/calendar-data")
+    args = build_parser().parse_args(command[1:])
+    assert args.func is refresh_command and args.config and args.catalog and args.quiet
+
+
+def test_the_stand_in_serves_a_refresh_of_the_fixtures(tmp_path, capsys):
+    config, catalog = tmp_path / "refresh.toml", tmp_path / "catalog.parquet"
+    command = [sys.executable, "-m", "calendar_data.cli", "refresh", str(catalog)]
+    command += ["--config", str(config), "--today", "2025-03-05", "-q"]
+
+    assert tvmaze_standin.main(["--config", str(config), "--", *command]) == 0
+    assert tvmaze_standin.main(["--config", str(config), "--", *command]) == 0
+
+    assert ids(catalog) == {GLASS, HARBOUR_PREMIERE, NIGHT_DESK, STANDUP}
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"the stand-in TVmaze answered {FULL_REQUESTS} request(s)"
+    assert err[1] == "the stand-in TVmaze answered 1 request(s)"  # /updates/shows alone

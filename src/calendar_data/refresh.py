@@ -193,9 +193,9 @@ def _plan(
 
 
 def _settings(config: SourceConfig) -> dict:
-    """What a source was refreshed with; other settings mean a full refresh."""
+    """What a source was refreshed with; other settings mean a full refresh (another base URL
+    does not: it is the same source through a mirror or a stand-in)."""
     return {
-        "base_url": config.base_url,
         "regions": list(config.regions),
         "services": list(config.services),
         "broadcast": config.broadcast,
