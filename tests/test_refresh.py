@@ -454,3 +454,19 @@ def test_the_stand_in_serves_a_refresh_of_the_fixtures(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0] == f"the stand-in TVmaze answered {FULL_REQUESTS} request(s)"
     assert err[1] == "the stand-in TVmaze answered 1 request(s)"  # /updates/shows alone
+
+
+def test_exports_take_arrived_since_too(fake, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    fake.serve(THU_WEB, [])
+    refresh(fake, catalog, now=NOON)
+    fake.serve(THU_WEB, json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text()))
+    updated(fake, show_101=NOON + dt.timedelta(hours=22))
+    refresh(fake, catalog, now=NOON + dt.timedelta(hours=23))
+    out = tmp_path / "arrivals.json"
+
+    export = ["-q", "export", str(catalog), "--format", "json", "-o", str(out)]
+    assert main([*export, "--arrived-since", "2025-03-06"]) == 0
+
+    exported = [release["release_id"] for release in json.loads(out.read_text())]
+    assert sorted(exported) == sorted([GLASS, NIGHT_DESK])

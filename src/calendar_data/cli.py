@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     filters.add_argument("--from", dest="start", type=date_argument, help="first day, YYYY-MM-DD")
     filters.add_argument("--to", dest="end", type=date_argument, help="last day, YYYY-MM-DD")
     filters.add_argument("--query", help="search titles, cast and crew")
+    filters.add_argument(
+        "--arrived-since",
+        type=date_argument,
+        metavar="DATE",
+        help="titles a refresh first saw on their service on or after this UTC day",
+    )
 
     validate = commands.add_parser(
         "validate", parents=[common], help="check a catalog and summarise it"
@@ -307,6 +313,7 @@ def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
         "from": args.start and args.start.isoformat(),
         "to": args.end and args.end.isoformat(),
         "q": args.query,
+        "arrived_since": args.arrived_since and args.arrived_since.isoformat(),
     }
     release_filter, notices = ReleaseFilter.from_query_params(
         {name: value for name, value in params.items() if value}
