@@ -19,9 +19,9 @@ if history is None:
 st.caption(f"{history.num_rows:,} changes · {escape_markdown(release_filter.describe())}")
 if not history.num_rows:
     st.info(
-        "No changes recorded for this view. Every `calendar-data build` and import compares "
-        "the new catalog with the one it replaces and records what was added, removed, moved "
-        "or changed.",
+        "No changes recorded for this view. Every `calendar-data build`, import and refresh "
+        "compares the new catalog with the one it replaces and records what was added, "
+        "removed, moved or changed, and what arrived on or left a service.",
         icon=":material/history:",
     )
     st.stop()

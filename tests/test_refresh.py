@@ -470,3 +470,15 @@ def test_exports_take_arrived_since_too(fake, tmp_path):
 
     exported = [release["release_id"] for release in json.loads(out.read_text())]
     assert sorted(exported) == sorted([GLASS, NIGHT_DESK])
+
+
+def test_a_window_with_no_releases_writes_nothing(fake, tmp_path, capsys):
+    catalog = tmp_path / "catalog.parquet"
+    args = ["refresh", str(catalog), "--config", write_config(tmp_path, fake)]
+    assert main([*args, "--today", "2025-04-01"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: {catalog}: the sources list no releases in the 2 day(s) from 2025-04-01; "
+        "nothing written\n"
+    )
+    assert not catalog.exists() and not lock_path(catalog).exists()

@@ -127,6 +127,11 @@ def refresh_catalog(
         cutoff = today - dt.timedelta(days=config.days_behind)
         table = _drop_before(table, names, cutoff, report)
         table = arrivals.stamp_first_seen(table, names, now)
+        if not table.num_rows:
+            raise RefreshFailed(
+                f"{catalog}: the sources list no releases in the {config.days_ahead} day(s) "
+                f"from {today}; nothing written"
+            )
         report.rows = table.num_rows
         refresh = {"every_hours": config.every_hours, "sources": {**recorded, **state}}
         report.warnings += write_catalog(table, catalog, infos.values(), refresh=refresh)
