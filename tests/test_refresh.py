@@ -39,8 +39,9 @@ from calendar_data.cli import build_parser, main
 from calendar_data.filters import ReleaseFilter
 from calendar_data.refresh import refresh_catalog
 from calendar_data.refresh import run as refresh_command
-from calendar_data.refresh_config import parse_config
+from calendar_data.refresh_config import ConfigError, parse_config
 from calendar_data.refresh_lock import LockHeld, lock_path
+from calendar_data.refresh_sources import SOURCE_OPTIONS
 from calendar_data.schema import SCHEMA
 
 
@@ -65,7 +66,7 @@ every_hours = 6
 base_url = "{fake.url}"
 rate = 1000
 """
-    return parse_config(text, "refresh.toml", ("tvmaze",))
+    return parse_config(text, "refresh.toml", SOURCE_OPTIONS)
 
 
 def refresh(fake, catalog, *, now, today=WED, **options):
@@ -290,7 +291,7 @@ def test_the_command_refreshes_and_summarises(fake, tmp_path, capsys):
 def test_the_example_config_is_printed_and_valid(capsys):
     assert main(["refresh", "--example-config"]) == 0
     text = capsys.readouterr().out
-    parsed = parse_config(text, "example", ("tvmaze",))
+    parsed = parse_config(text, "example", SOURCE_OPTIONS)
     assert parsed.sources[0].name == "tvmaze" and parsed.sources[0].regions == ("US", "GB")
     assert parsed.days_ahead == 14 and parsed.every_hours == 6
 
@@ -482,3 +483,29 @@ def test_a_window_with_no_releases_writes_nothing(fake, tmp_path, capsys):
         "nothing written\n"
     )
     assert not catalog.exists() and not lock_path(catalog).exists()
+
+
+def test_regions_fetch_their_web_channels_and_broadcast_networks(fake, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    text = f"""days_ahead = 2
+regions = ["CA", "US"]
+[sources.tvmaze]
+base_url = "{fake.url}"
+rate = 1000
+broadcast = true
+"""
+    fake.requests.clear()
+    refresh_catalog(catalog, parse_config(text, "r", SOURCE_OPTIONS), today=WED, now=NOON)
+    schedules = sorted(r for r in fake.requests if r.startswith("/schedule"))
+    assert schedules == sorted(
+        f"/schedule{path}date=2025-03-0{day}"
+        for day in (5, 6)
+        for path in ("/web?country=&", "/web?country=CA&", "/web?country=US&", "?country=CA&")
+        + ("?country=US&",)
+    )
+    assert NIGHT_DESK in ids(catalog)  # Crave, a Canadian web channel
+
+
+def test_a_source_option_of_the_wrong_type_is_named():
+    with pytest.raises(ConfigError, match=r"^r line 3: broadcast must be true or false, not 1$"):
+        parse_config("[sources.tvmaze]\n\nbroadcast = 1\n", "r", SOURCE_OPTIONS)

@@ -36,7 +36,7 @@ from .catalog import CatalogError, load_catalog, write_catalog
 from .importers.merge import merge_releases
 from .refresh_config import EXAMPLE_CONFIG, ConfigError, RefreshConfig, SourceConfig, load_config
 from .refresh_lock import LockHeld, refresh_lock
-from .refresh_sources import SOURCE_ERRORS, SOURCES, RefreshSource, Wanted
+from .refresh_sources import SOURCE_ERRORS, SOURCE_OPTIONS, SOURCES, RefreshSource, Wanted
 from .schema import SCHEMA
 
 #: The change log's ``source`` of what a refresh changed.
@@ -114,7 +114,8 @@ def refresh_catalog(
         existing = load_catalog(catalog) if catalog.exists() else None
         table = existing.table if existing is not None else SCHEMA.empty_table()
         before = table
-        recorded = existing.refresh.get("sources", {}) if existing is not None else {}
+        recorded = existing.refresh.get("sources") if existing is not None else None
+        recorded = recorded if isinstance(recorded, dict) else {}
         state = {}
         infos = {info.name: info for info in (existing.sources if existing else ())}
         for source_config in config.sources:
@@ -203,7 +204,7 @@ def _settings(config: SourceConfig) -> dict:
     return {
         "regions": list(config.regions),
         "services": list(config.services),
-        "broadcast": config.broadcast,
+        "options": dict(config.options),
     }
 
 
@@ -319,7 +320,7 @@ def run(args: argparse.Namespace) -> int:
     if args.catalog is None or args.config is None:
         return _fail("give CATALOG and --config FILE (or --example-config for a sample config)")
     try:
-        config = load_config(args.config, tuple(SOURCES))
+        config = load_config(args.config, SOURCE_OPTIONS)
         report = refresh_catalog(args.catalog, config, today=args.today)
     except (ConfigError, LockHeld, RefreshFailed, CatalogError, *SOURCE_ERRORS) as exc:
         return _fail(str(exc))

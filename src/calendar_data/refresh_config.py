@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,10 @@ rate = 2.0
 DEFAULTS = {"every_hours": 6.0, "days_ahead": 14, "days_behind": 30}
 MAX_DAYS_AHEAD = 62
 TOP_LEVEL_KEYS = (*DEFAULTS, "regions", "services", "sources")
-SOURCE_KEYS = ("base_url", "rate", "cache_dir", "broadcast", "regions", "services")
+#: Keys every ``[sources.NAME]`` table takes; each source adds options of its own.
+SOURCE_KEYS = ("base_url", "rate", "cache_dir", "regions", "services")
+#: A source's own options: name -> type (bool, str, int or float).
+Options = Mapping[str, type]
 
 
 class ConfigError(ValueError):
@@ -64,9 +68,10 @@ class SourceConfig:
     base_url: str | None = None
     rate: float = 2.0
     cache_dir: Path | None = None
-    broadcast: bool = False
     regions: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
+    #: The source's own options that the file sets (e.g. TVmaze's ``broadcast``).
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,9 @@ class RefreshConfig:
     days_behind: int = DEFAULTS["days_behind"]
 
 
-def load_config(path: str | os.PathLike, known_sources: tuple[str, ...]) -> RefreshConfig:
-    """The config at ``path``; ``known_sources`` are the names ``[sources.NAME]`` may use."""
+def load_config(path: str | os.PathLike, known_sources: Mapping[str, Options]) -> RefreshConfig:
+    """The config at ``path``; ``known_sources`` are the names ``[sources.NAME]`` may use, with
+    the options of each."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -87,7 +93,7 @@ def load_config(path: str | os.PathLike, known_sources: tuple[str, ...]) -> Refr
     return parse_config(text, str(path), known_sources)
 
 
-def parse_config(text: str, origin: str, known_sources: tuple[str, ...]) -> RefreshConfig:
+def parse_config(text: str, origin: str, known_sources: Mapping[str, Options]) -> RefreshConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -102,8 +108,8 @@ def parse_config(text: str, origin: str, known_sources: tuple[str, ...]) -> Refr
     services = reader.texts(raw, (), "services")
     return RefreshConfig(
         sources=tuple(
-            reader.source(name, sources[name], regions, services)
-            for name in known_sources
+            reader.source(name, sources[name], regions, services, options)
+            for name, options in known_sources.items()
             if name in sources
         ),
         every_hours=reader.number(raw, (), "every_hours", DEFAULTS["every_hours"], float),
@@ -131,11 +137,11 @@ class _Reader:
                 known = ", ".join(allowed)
                 raise self.fail(table, key, f"unknown {what} {name!r} (known: {known})")
 
-    def source(self, name: str, values: Any, regions, services) -> SourceConfig:
+    def source(self, name: str, values: Any, regions, services, options: Options) -> SourceConfig:
         table = ("sources", name)
         if not isinstance(values, dict):
             raise self.fail(("sources",), name, f"sources.{name} must be a table [sources.{name}]")
-        self.only_keys(values, table, SOURCE_KEYS)
+        self.only_keys(values, table, (*SOURCE_KEYS, *options))
         base_url = values.get("base_url")
         if base_url is not None and (
             not isinstance(base_url, str) or not re.match(r"https?://[^\s/]+", base_url)
@@ -144,16 +150,16 @@ class _Reader:
         cache_dir = values.get("cache_dir")
         if cache_dir is not None and not (isinstance(cache_dir, str) and cache_dir):
             raise self.fail(table, "cache_dir", "cache_dir must be a folder path")
-        broadcast = values.get("broadcast", False)
-        if not isinstance(broadcast, bool):
-            problem = f"broadcast must be true or false, not {broadcast!r}"
-            raise self.fail(table, "broadcast", problem)
         return SourceConfig(
             name=name,
             base_url=base_url,
             rate=self.number(values, table, "rate", 2.0, float),
             cache_dir=Path(cache_dir) if cache_dir else None,
-            broadcast=broadcast,
+            options={
+                key: self.option(values, table, key, kind)
+                for key, kind in options.items()
+                if key in values
+            },
             regions=self.regions(values, table) if "regions" in values else regions,
             services=self.texts(values, table, "services") if "services" in values else services,
         )
@@ -169,6 +175,16 @@ class _Reader:
         if key == "days_ahead" and value > MAX_DAYS_AHEAD:
             raise self.fail(table, key, f"days_ahead must be at most {MAX_DAYS_AHEAD}, not {value}")
         return kind(value)
+
+    def option(self, values: dict, table: tuple[str, ...], key: str, kind: type):
+        value = values[key]
+        if kind is bool and not isinstance(value, bool):
+            raise self.fail(table, key, f"{key} must be true or false, not {value!r}")
+        if kind is str and not (isinstance(value, str) and value):
+            raise self.fail(table, key, f"{key} must be a text, not {value!r}")
+        if kind in (int, float):
+            return self.number(values, table, key, value, kind)
+        return value
 
     def texts(self, values: dict, table: tuple[str, ...], key: str) -> tuple[str, ...]:
         value = values.get(key, [])

@@ -27,7 +27,7 @@ from .importers.tvmaze_client import (
     UnusableResponse,
 )
 from .importers.tvmaze_releases import title_id
-from .refresh_config import SourceConfig
+from .refresh_config import Options, SourceConfig
 
 #: ``wanted(title_id, day)``: whether to import a release of this title on this day.
 Wanted = Callable[[str, dt.date], bool]
@@ -54,6 +54,8 @@ class RefreshSource:
     requests: Callable[[Any], int]
     #: What the client and fetch raise when the source fails (reported as one line).
     errors: tuple[type[Exception], ...] = ()
+    #: Options of its own a ``[sources.NAME]`` table may set: name -> type.
+    options: Options = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- TVmaze
@@ -99,12 +101,14 @@ def tvmaze_fetch(
 ) -> Fetched:
     """The releases on ``days`` of the web channels of ``config.regions`` and worldwide ones
     (every web channel when no region is given), plus each region's broadcast networks when
-    ``config.broadcast``. Only the details of wanted shows on ``config.services`` are fetched."""
+    the ``broadcast`` option is set. Only the details of wanted shows on ``config.services``
+    are fetched."""
     feeds = []
     if config.regions:
         feeds += tvmaze.schedule_feeds(None, True, False)
+        broadcast = config.options.get("broadcast", False)
         for region in config.regions:
-            feeds += tvmaze.schedule_feeds(region, False, config.broadcast)
+            feeds += tvmaze.schedule_feeds(region, False, broadcast)
     else:
         feeds += tvmaze.schedule_feeds(None, False, False)
 
@@ -125,9 +129,13 @@ TVMAZE = RefreshSource(
     fetch=tvmaze_fetch,
     requests=lambda api: api.requests,
     errors=(TvmazeError,),
+    options={"broadcast": bool},
 )
 
 #: Config name -> source.
 SOURCES: dict[str, RefreshSource] = {"tvmaze": TVMAZE}
 #: Everything a source may raise when it fails.
 SOURCE_ERRORS = tuple({error for source in SOURCES.values() for error in source.errors})
+#: Each source's own config options, as :func:`~calendar_data.refresh_config.load_config`
+#: takes them.
+SOURCE_OPTIONS = {name: source.options for name, source in SOURCES.items()}
