@@ -20,7 +20,7 @@ def freshness(refresh: Mapping, now: dt.datetime) -> Freshness:
     """When each source was last refreshed, and a warning when the catalog is overdue."""
     sources = refresh.get("sources") if isinstance(refresh, Mapping) else None
     times = {}
-    for name, state in (sources.items() if isinstance(sources, Mapping) else ()):
+    for name, state in sources.items() if isinstance(sources, Mapping) else ():
         when = _instant(state.get("refreshed_at")) if isinstance(state, Mapping) else None
         if when is not None:
             times[str(name)] = when

@@ -36,7 +36,7 @@ from .catalog import CatalogError, load_catalog, write_catalog
 from .importers.merge import merge_releases
 from .refresh_config import EXAMPLE_CONFIG, ConfigError, RefreshConfig, SourceConfig, load_config
 from .refresh_lock import LockHeld, refresh_lock
-from .refresh_sources import SOURCE_ERRORS, SOURCE_OPTIONS, SOURCES, RefreshSource, Wanted
+from .refresh_sources import SOURCE_ERRORS, SOURCE_OPTIONS, SOURCES, Plan, RefreshSource
 from .schema import SCHEMA
 
 #: The change log's ``source`` of what a refresh changed.
@@ -164,10 +164,12 @@ def _refresh_source(
             changed = source.changed_titles(client, since, now)
         if changed is None:
             through = window[0] - dt.timedelta(days=1)
-        days, wanted = _plan(window, through, changed, known)
-        fetched = source.fetch(client, config, days, wanted, quiet) if days else None
+        plan = Plan(tuple(window), through, _frozen(changed), frozenset(known))
+        fetched = source.fetch(client, config, plan, quiet) if plan.days else None
         requests = source.requests(client) - requests_before
-    sourced = SourceReport(source.name, changed is None, len(days), len(changed or ()), requests)
+    sourced = SourceReport(
+        source.name, changed is None, len(plan.days), len(changed or ()), requests
+    )
     report.sources.append(sourced)
     if fetched is not None:
         report.warnings += fetched.warnings
@@ -177,7 +179,7 @@ def _refresh_source(
                 pc.is_in(incoming["service"].cast(pa.string()), pa.array(list(config.services)))
             )
         sourced.fetched = incoming.num_rows
-        table = _merge(table, incoming, source.name, set(days), wanted, report)
+        table = _merge(table, incoming, source.name, plan, report)
     state = {
         "refreshed_at": now.isoformat(),
         "through": max(window[-1], through).isoformat(),
@@ -186,16 +188,8 @@ def _refresh_source(
     return table, state
 
 
-def _plan(
-    window: list[dt.date], through: dt.date, changed: set[str] | None, known: set[str]
-) -> tuple[list[dt.date], Wanted]:
-    """The days to fetch and the releases to keep: everything when what changed is unknown;
-    else the days after ``through``, and when titles changed every day again for the changed
-    titles and those not in the catalog yet (new shows may have joined any day)."""
-    if changed is None:
-        return window, lambda title, day: True
-    days = window if changed else [day for day in window if day > through]
-    return days, lambda title, day: day > through or title in changed or title not in known
+def _frozen(changed: set[str] | None) -> frozenset[str] | None:
+    return None if changed is None else frozenset(changed)
 
 
 def _settings(config: SourceConfig) -> dict:
@@ -224,8 +218,7 @@ def _merge(
     table: pa.Table,
     incoming: pa.Table,
     source: str,
-    days: set[dt.date],
-    wanted: Wanted,
+    plan: Plan,
     report: RefreshReport,
 ) -> pa.Table:
     """``incoming`` merged into ``table``; the source's releases that were fetched again (a
@@ -236,12 +229,13 @@ def _merge(
     report.updated += merged.updated
     report.moved += merged.moved
     fresh = set(incoming["release_id"].to_pylist())
+    days = set(plan.days)
     rows = merged.table.select(["release_id", "title_id", "source", "release_date"]).to_pylist()
     gone = [
         row["source"] == source
         and row["release_id"] not in fresh
         and row["release_date"] in days
-        and wanted(row["title_id"], row["release_date"])
+        and plan.wants(row["title_id"], row["release_date"])
         for row in rows
     ]
     report.removed += sum(gone)
@@ -274,9 +268,7 @@ def _record(
     to the same window (releases that grew old are dropped, not "removed")."""
     before = _drop_before(before, sources, cutoff)
     after = load_catalog(catalog).table
-    moves = arrivals.arrival_changes(
-        before, after, sources, changed_at=now, source=CHANGE_SOURCE
-    )
+    moves = arrivals.arrival_changes(before, after, sources, changed_at=now, source=CHANGE_SOURCE)
     kinds = moves["change"].to_pylist()
     report.arrived, report.left = kinds.count("arrived"), kinds.count("left")
     snapshot = changes.Snapshot(before.select(list(changes.READ)))

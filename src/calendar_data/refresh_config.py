@@ -189,7 +189,7 @@ class _Reader:
     def texts(self, values: dict, table: tuple[str, ...], key: str) -> tuple[str, ...]:
         value = values.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.fail(table, key, f"{key} must be a list of names, e.g. [\"Netflix\"]")
+            raise self.fail(table, key, f'{key} must be a list of names, e.g. ["Netflix"]')
         return tuple(dict.fromkeys(value))
 
     def regions(self, values: dict, table: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,12 +1,33 @@
 """The sources ``calendar-data refresh`` can keep current, and how it talks to each.
 
 A :class:`RefreshSource` says how to open a client from a ``[sources.NAME]`` config table, how
-to ask which titles changed since the last refresh, and how to fetch the releases of a window
-of days (only the wanted ones). :data:`SOURCES` lists them by config name.
+to ask which titles changed since the last refresh, and how to fetch what a :class:`Plan`
+asks for. :data:`SOURCES` lists them by config name.
 
-TMDB plugs in the same way: ``changed_titles`` reads ``changed_ids(client, "movie", since)``
-and ``changed_ids(client, "tv", since)`` (``/movie/changes``, ``/tv/changes``) as title ids,
-and ``fetch`` calls ``fetch_tmdb_releases(...)`` and keeps the rows ``wanted`` accepts.
+TMDB plugs in the same way (``importers/tmdb.py``)::
+
+    def tmdb_changed_titles(client, since, now):
+        if now - since > dt.timedelta(days=30):
+            return None
+        return {f"tmdb-{kind}-{i}" for kind in ("movie", "tv")
+                for i in tmdb.changed_ids(client, kind, since.date(), now.date())}
+
+    def tmdb_fetch(client, config, plan, quiet):
+        report = tmdb.FetchReport()
+        ids = {kind: {int(t.rsplit("-", 1)[1]) for t in plan.changed or ()
+                      if t.startswith(f"tmdb-{kind}-")} for kind in ("movie", "tv")}
+        table = tmdb.fetch_tmdb_releases(
+            client, config.regions, plan.days[0], len(plan.days), config.services,
+            config.options.get("language"), stale_movies=ids["movie"],
+            stale_shows=ids["tv"], report=report, quiet=quiet)
+        rows = [r for r in table.to_pylist() if plan.wants(r["title_id"], r["release_date"])]
+        return Fetched(rows, report.warnings)
+
+    SOURCES["tmdb"] = RefreshSource(
+        name=tmdb.TMDB.name, info=tmdb.TMDB, open_client=<a TmdbClient from the environment's
+        credentials and config.base_url, rate, cache_dir>, changed_titles=tmdb_changed_titles,
+        fetch=tmdb_fetch, requests=lambda client: client.requests,
+        errors=(tmdb_client.TmdbError,), options={"language": str})
 """
 
 from __future__ import annotations
@@ -29,8 +50,35 @@ from .importers.tvmaze_client import (
 from .importers.tvmaze_releases import title_id
 from .refresh_config import Options, SourceConfig
 
-#: ``wanted(title_id, day)``: whether to import a release of this title on this day.
-Wanted = Callable[[str, dt.date], bool]
+
+@dataclass(frozen=True)
+class Plan:
+    """What one refresh fetches from a source.
+
+    ``changed`` None: the source cannot say what changed (first refresh, too long ago, other
+    settings); the whole ``window`` is fetched. Else the days after ``through`` (the last day
+    fetched before) are fetched whole, and when titles changed, every day of the window again
+    for the changed titles and those not in the catalog yet (``known`` holds those that are):
+    a new show may have joined any day.
+    """
+
+    window: tuple[dt.date, ...]
+    through: dt.date
+    changed: frozenset[str] | None = None
+    known: frozenset[str] = frozenset()
+
+    @property
+    def days(self) -> list[dt.date]:
+        """The days to fetch, in order, without a gap."""
+        if self.changed is None or self.changed:
+            return list(self.window)
+        return [day for day in self.window if day > self.through]
+
+    def wants(self, title_id: str, day: dt.date) -> bool:
+        """Whether a release of ``title_id`` on ``day`` is to be imported."""
+        if self.changed is None or day > self.through:
+            return True
+        return title_id in self.changed or title_id not in self.known
 
 
 @dataclass
@@ -48,8 +96,8 @@ class RefreshSource:
     #: ``changed_titles(client, since)``: the title ids changed since then, or None when the
     #: source cannot tell that far back (the refresh then fetches everything).
     changed_titles: Callable[[Any, dt.datetime, dt.datetime], set[str] | None]
-    #: ``fetch(client, config, days, wanted, quiet)``: the wanted releases on those days.
-    fetch: Callable[[Any, SourceConfig, list[dt.date], Wanted, bool], Fetched]
+    #: ``fetch(client, config, plan, quiet)``: the releases the plan wants on its days.
+    fetch: Callable[[Any, SourceConfig, Plan, bool], Fetched]
     #: ``requests(client)``: how many HTTP requests the client has sent.
     requests: Callable[[Any], int]
     #: What the client and fetch raise when the source fails (reported as one line).
@@ -96,9 +144,7 @@ def tvmaze_changed_titles(
     }
 
 
-def tvmaze_fetch(
-    api: TvmazeClient, config: SourceConfig, days: list[dt.date], wanted: Wanted, quiet: bool
-) -> Fetched:
+def tvmaze_fetch(api: TvmazeClient, config: SourceConfig, plan: Plan, quiet: bool) -> Fetched:
     """The releases on ``days`` of the web channels of ``config.regions`` and worldwide ones
     (every web channel when no region is given), plus each region's broadcast networks when
     the ``broadcast`` option is set. Only the details of wanted shows on ``config.services``
@@ -114,10 +160,10 @@ def tvmaze_fetch(
 
     def keep(airing) -> bool:
         on_service = not config.services or airing.channel.name in config.services
-        return on_service and wanted(title_id(airing.show_id), airing.airdate)
+        return on_service and plan.wants(title_id(airing.show_id), airing.airdate)
 
     summary = tvmaze.ImportSummary(Path())
-    rows = tvmaze.fetch_release_rows(api, days, feeds, summary, quiet=quiet, wanted=keep)
+    rows = tvmaze.fetch_release_rows(api, plan.days, feeds, summary, quiet=quiet, wanted=keep)
     return Fetched(rows, summary.warnings)
 
 
