@@ -84,13 +84,15 @@ st.dataframe(
     key="title-releases",
 )
 
-st.subheader("Release dates by country", anchor=False)
-st.dataframe(
-    release_dates_by_region(rows),
-    hide_index=True,
-    column_config={"region": "Region", "release_date": "First date", "services": "Services"},
-    key="title-release-dates",
-)
+dates_by_country = release_dates_by_region(rows)
+if not dates_by_country.empty:
+    st.subheader("Release dates by country", anchor=False)
+    st.dataframe(
+        dates_by_country,
+        hide_index=True,
+        column_config={"region": "Region", "release_date": "First date", "services": "Services"},
+        key="title-release-dates",
+    )
 
 st.subheader("History", anchor=False)
 history = read_history(context.live, context.tz, title_id=title_id)

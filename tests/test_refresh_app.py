@@ -156,3 +156,25 @@ def test_the_title_page_shows_release_dates_by_country(refreshed_catalog):
         ("US", "2023-11-02"),
         ("JP", "2023-11-03"),
     ]
+
+
+def test_arrived_since_is_offered_for_a_refreshed_catalog_only(catalog):
+    plain = AppTest.from_file(APP, default_timeout=30).run()
+    assert "arrived_since" not in [d.key for d in plain.sidebar.date_input]
+
+    write_catalog(
+        pa.Table.from_pylist(
+            [{**REFERENCE, "first_seen": dt.datetime(2025, 3, 5, tzinfo=dt.UTC)}], schema=SCHEMA
+        ),
+        catalog,
+        [SourceInfo("editorial sample")],
+    )
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["arrived_since"] = "2025-03-06"
+    at.run()
+    assert not at.exception
+    [arrived] = [d for d in at.sidebar.date_input if d.key == "arrived_since"]
+    assert arrived.value == dt.date(2025, 3, 6)
+    assert "**0** of 1 releases match" in [m.value for m in at.sidebar.markdown]
+    arrived.set_value(dt.date(2025, 3, 5)).run()
+    assert "**1** of 1 releases match" in [m.value for m in at.sidebar.markdown]

@@ -55,7 +55,10 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
     with st.sidebar:
         st.header("Filters")
         params = {param: _multiselect(live, param) for param in MULTI_PARAMS}
-        for param, label in (("from", "From"), ("to", "To"), ("arrived_since", "Arrived since")):
+        dates = [("from", "From"), ("to", "To")]
+        if live.table["first_seen"].null_count < live.table.num_rows:  # a refreshed catalog
+            dates.append(("arrived_since", "Arrived since"))
+        for param, label in dates:
             day = st.date_input(
                 label, value=None, key=param, bind="query-params", format="YYYY-MM-DD"
             )
