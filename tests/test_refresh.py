@@ -509,3 +509,15 @@ broadcast = true
 def test_a_source_option_of_the_wrong_type_is_named():
     with pytest.raises(ConfigError, match=r"^r line 3: broadcast must be true or false, not 1$"):
         parse_config("[sources.tvmaze]\n\nbroadcast = 1\n", "r", SOURCE_OPTIONS)
+
+
+def test_an_unreadable_lock_is_respected_while_young_and_taken_over_when_old(fake, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    lock_path(catalog).write_text("")  # a holder that has not written itself in yet
+    with pytest.raises(LockHeld, match="another refresh is taking this catalog's lock"):
+        refresh(fake, catalog, now=NOON)
+
+    old = time.time() - 60
+    os.utime(lock_path(catalog), (old, old))  # ... or one killed while writing it
+    refresh(fake, catalog, now=NOON)
+    assert ids(catalog) and not lock_path(catalog).exists()

@@ -311,14 +311,15 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.catalog is None or args.config is None:
         return _fail("give CATALOG and --config FILE (or --example-config for a sample config)")
+    quiet = getattr(args, "quiet", False)
     try:
         config = load_config(args.config, SOURCE_OPTIONS)
-        report = refresh_catalog(args.catalog, config, today=args.today)
+        report = refresh_catalog(args.catalog, config, today=args.today, quiet=quiet)
     except (ConfigError, LockHeld, RefreshFailed, CatalogError, *SOURCE_ERRORS) as exc:
         return _fail(str(exc))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if not getattr(args, "quiet", False):
+    if not quiet:
         print(report.describe())
     return 0
 

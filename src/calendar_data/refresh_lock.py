@@ -3,7 +3,8 @@
 The lock is ``.<catalog name>.refresh.lock`` holding ``{"pid", "host", "since"}``. It is
 created with ``O_EXCL``, so of two refreshes starting together exactly one wins. A lock whose
 process is gone (a refresh that was killed) is stale and is taken over; one held on another
-host cannot be checked and is respected.
+host cannot be checked and is respected. A lock file that cannot be read is being written by
+its holder if it is young, and was left by a refresh killed while writing it if not.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ import datetime as dt
 import json
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .files import process_alive
+
+#: A lock file still unreadable this long after it was made is stale.
+UNREADABLE_GRACE_SECONDS = 10.0
 
 
 class LockHeld(Exception):
@@ -52,6 +57,8 @@ def _acquire(path: Path) -> None:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             holder = _holder(path)
+            if holder is None and _age(path) < UNREADABLE_GRACE_SECONDS:
+                raise LockHeld(f"{path}: another refresh is taking this catalog's lock") from None
             if holder is not None and not _is_stale(holder):
                 raise LockHeld(
                     f"{path}: another refresh holds this catalog (pid {holder['pid']} on "
@@ -77,6 +84,13 @@ def _holder(path: Path) -> dict | None:
     if not isinstance(holder, dict) or not isinstance(holder.get("pid"), int):
         return None
     return {"pid": holder["pid"], "host": str(holder.get("host")), "since": holder.get("since")}
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return UNREADABLE_GRACE_SECONDS  # released meanwhile: try again
 
 
 def _is_stale(holder: dict) -> bool:
