@@ -68,6 +68,10 @@ def test_demo_start_date(capsys, tmp_path):
         (["demo", "--rows", "5", "--start", "20231102", "-o", "x"], "'20231102' is not a date"),
         (["demo", "--rows", "5"], "required: -o/--output"),
         (["export", "x", "--format", "pdf", "-o", "y"], "invalid choice: 'pdf'"),
+        (
+            ["export", "x", "--format", "csv", "-o", "y", "--tz", "Mars/Olympus"],
+            "argument --tz: 'Mars/Olympus' is not a known time zone",
+        ),
         ([], "required: COMMAND"),
     ],
 )
@@ -214,6 +218,33 @@ def test_export_warns_about_swapped_dates_and_empty_results(capsys, tmp_path, de
     assert "warning: The date range was backwards; its ends were swapped." in err
     assert "warning: no releases match these filters" in err
     assert out.exists()
+
+
+def test_export_reads_its_days_in_the_zone_tz_names_as_the_export_links_do(capsys, tmp_path):
+    """Ahsoka's finale landed at 01:00 UTC on 4 October 2023: still 3 October in Los Angeles."""
+    embedded = Path(__file__).resolve().parents[1] / "data" / "catalog.parquet"
+    day = ["--service", "Disney+", "--from", "2023-10-03", "--to", "2023-10-03"]
+
+    def exported(*zone: str) -> set[str]:
+        out = tmp_path / "day.csv"
+        code, _, err = run(capsys, "export", embedded, "--format", "csv", "-o", out, *day, *zone)
+        assert code == 0, err
+        rows = csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))
+        return {row["release_id"] for row in rows}
+
+    assert exported("--tz", "America/Los_Angeles") == {"ahsoka-s1e8"}
+    assert "ahsoka-s1e8" not in exported()  # UTC, as a link without tz
+    assert exported() == exported("--tz", "UTC")
+
+
+def test_export_says_how_many_releases_it_wrote_in_words(capsys, tmp_path):
+    embedded = Path(__file__).resolve().parents[1] / "data" / "catalog.parquet"
+    one = ["--service", "Disney+", "--from", "2023-10-03", "--to", "2023-10-03"]
+    argv = ["export", embedded, "--format", "csv", "-o", tmp_path / "x.csv"]
+    assert run(capsys, *argv, *one, "--tz", "America/Los_Angeles")[1] == (
+        f"wrote 1 release (Disney+ · 2023-10-03 to 2023-10-03) to {tmp_path / 'x.csv'}\n"
+    )
+    assert run(capsys, *argv, "--service", "Disney+")[1].startswith("wrote 37 releases (")
 
 
 def test_export_of_a_bad_catalog_writes_nothing(capsys, tmp_path):

@@ -10,6 +10,8 @@ import pytest
 
 from calendar_data.days import (
     DEFAULT_TIMEZONE,
+    as_utc,
+    is_whole_month,
     local_days,
     local_today,
     parse_date,
@@ -160,3 +162,28 @@ def test_parse_date_quotes_long_text_shortly():
     with pytest.raises(ValueError) as caught:
         parse_date("x" * 10_000)
     assert len(str(caught.value)) < 100
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "whole"),
+    [
+        (dt.date(2023, 11, 1), dt.date(2023, 11, 30), True),
+        (dt.date(2024, 2, 1), dt.date(2024, 2, 29), True),  # a leap year's February
+        (dt.date(2023, 2, 1), dt.date(2023, 2, 28), True),
+        (dt.date(2023, 12, 1), dt.date(2023, 12, 31), True),
+        (dt.date(2023, 11, 1), dt.date(2023, 11, 29), False),
+        (dt.date(2023, 11, 2), dt.date(2023, 11, 30), False),
+        (dt.date(2023, 11, 1), dt.date(2023, 12, 31), False),
+    ],
+)
+def test_whole_months_are_first_day_to_last(start, end, whole):
+    assert is_whole_month(start, end) is whole
+
+
+def test_as_utc_gives_aware_utc_to_the_second():
+    paris = dt.timezone(dt.timedelta(hours=1))
+    moment = dt.datetime(2023, 11, 2, 9, 30, 15, 999, tzinfo=paris)
+    assert as_utc(moment) == dt.datetime(2023, 11, 2, 8, 30, 15, tzinfo=dt.UTC)
+    assert as_utc(moment).tzinfo is dt.UTC
+    assert as_utc(dt.datetime(2023, 11, 2, 8, 30)) == dt.datetime(2023, 11, 2, 8, 30, tzinfo=dt.UTC)
+    assert as_utc(None) is None

@@ -8,7 +8,8 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pytest
 
-from calendar_data.catalog import load_catalog
+from calendar_data.catalog import load_catalog, metadata
+from calendar_data.cli import main
 from calendar_data.sources import build
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -24,6 +25,32 @@ def test_rebuilding_from_the_source_reproduces_the_catalog(tmp_path, catalog):
     rebuilt = load_catalog(tmp_path / "catalog.parquet")
     assert rebuilt.table.equals(catalog.table), "run `make catalog` and commit the result"
     assert rebuilt.sources == catalog.sources
+
+
+def test_make_catalog_on_an_unchanged_source_changes_no_byte(tmp_path):
+    """``make catalog`` twice leaves git clean: the generation time alone is no change."""
+    committed = (DATA / "catalog.parquet").read_bytes()
+    target = tmp_path / "catalog.parquet"
+    target.write_bytes(committed)
+    assert main(["-q", "build", str(DATA / "releases.csv"), "-o", str(target)]) == 0
+    assert target.read_bytes() == committed
+    assert not list(tmp_path.glob("*.changes.parquet"))
+
+
+def test_building_twice_gives_the_same_bytes_and_a_change_rewrites(tmp_path, monkeypatch):
+    clock = iter(f"2026-01-0{day}T00:00:00Z" for day in range(1, 10))
+    monkeypatch.setattr(metadata, "_now_iso", lambda: next(clock))  # each build a day later
+    source, target = tmp_path / "releases.csv", tmp_path / "catalog.parquet"
+    source.write_text((DATA / "releases.csv").read_text("utf-8"), "utf-8")
+    build([source], target, quiet=True)
+    first = target.read_bytes()
+    build([source], target, quiet=True)
+    assert target.read_bytes() == first
+    text = source.read_text("utf-8")
+    source.write_text(text.replace(",2023-11-02,", ",2023-11-03,", 1), "utf-8")
+    build([source], target, quiet=True)
+    assert target.read_bytes() != first
+    assert load_catalog(target).generated_at == "2026-01-03T00:00:00Z"
 
 
 def test_it_spans_the_reference_season_across_services(catalog):

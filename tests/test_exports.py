@@ -33,6 +33,8 @@ EVENT_PROPERTIES = {
     "CATEGORIES",
     "STATUS",
     "URL",
+    "SEQUENCE",
+    "LAST-MODIFIED",
 }
 
 REFERENCE = {
@@ -333,7 +335,7 @@ def test_ics_events_round_trip():
     events = events_by_uid(data)
     assert set(events) == {"all-the-light-s1e1-4@calendar-data", "movie@calendar-data"}
     light = events["all-the-light-s1e1-4@calendar-data"]
-    assert str(light["SUMMARY"]) == "All the Light We Cannot See — E1-E4 (Netflix)"
+    assert str(light["SUMMARY"]) == "All the Light We Cannot See — S1 E1-E4 (Netflix)"
     assert light.categories == ["Netflix"]
     assert str(light["URL"]) == REFERENCE["homepage_url"]
     assert light["DTSTAMP"].dt == REFERENCE["updated_at"]
@@ -363,10 +365,12 @@ def test_ics_description_says_what_lands():
         ({"kind": "series", "season": 2, "episode_start": 3, "episode_end": 3}, "S2 E3"),
         ({"kind": "series", "season": 2, "episode_start": 1, "episode_end": 8}, "S2 E1-E8"),
         ({"kind": "series", "season": 3}, "S3"),
-        ({"kind": "limited_series", "season": 1, "episode_start": 1, "episode_end": 4}, "E1-E4"),
+        ({"kind": "limited_series", "season": 1, "episode_start": 1, "episode_end": 4}, "S1 E1-E4"),
+        ({"kind": "special", "episode_start": 1, "episode_end": 1}, "E1"),
     ],
 )
 def test_ics_summary_names_the_episodes(values, label):
+    """As every other place does (:func:`describe.release_label`), without the count."""
     (event,) = parse_ics(to_ics(catalog(release(title="Show", **values)), "x", now=NOW)).events
     assert str(event["SUMMARY"]) == f"Show — {label} (Netflix)"
 

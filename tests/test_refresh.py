@@ -310,11 +310,12 @@ def test_the_example_config_is_printed_and_valid(capsys):
         ("[sources.tvmaz]\n", "refresh.toml line 1: unknown source 'sources.tvmaz'"),
         (
             "regions = ['GB', 'UK']\n[sources.tvmaze]\n",
-            "refresh.toml line 1: region 'UK' is not an ISO 3166-1 alpha-2 code like GB",
+            "refresh.toml line 1: region 'UK' is not an ISO 3166-1 alpha-2 region code like GB "
+            "or US (did you mean GB?)",
         ),
         (
-            "[sources.tvmaze]\n\nregions = ['gb']\n",
-            "refresh.toml line 3: region 'gb' is not an ISO 3166-1 alpha-2 code",
+            "[sources.tvmaze]\n\nregions = ['XX']\n",
+            "refresh.toml line 3: region 'XX' is not an ISO 3166-1 alpha-2 region code",
         ),
         ("days_ahead = 'two'\n[sources.tvmaze]\n", "refresh.toml line 1: days_ahead must be"),
         ("days_ahead = 14\n", "refresh.toml: no [sources.NAME] table"),
@@ -476,7 +477,7 @@ def test_exports_take_arrived_since_too(fake, tmp_path):
 def test_a_window_with_no_releases_writes_nothing(fake, tmp_path, capsys):
     catalog = tmp_path / "catalog.parquet"
     args = ["refresh", str(catalog), "--config", write_config(tmp_path, fake)]
-    assert main([*args, "--today", "2025-04-01"]) == 1
+    assert main([*args, "--today", "2025-04-01", "-q"]) == 1
     err = capsys.readouterr().err
     assert err == (
         f"error: {catalog}: the sources list no releases in the 2 day(s) from 2025-04-01; "

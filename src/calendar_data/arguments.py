@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from .days import parse_date
+from .days import parse_date, valid_timezone
 
 
 def date_argument(text: str) -> dt.date:
@@ -15,3 +15,11 @@ def date_argument(text: str) -> dt.date:
         return parse_date(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def timezone_argument(text: str) -> str:
+    """An IANA time zone name such as ``Europe/Paris``; anything else is a usage error."""
+    zone = valid_timezone(text)
+    if zone is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a known time zone (e.g. Europe/Paris)")
+    return zone

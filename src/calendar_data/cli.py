@@ -15,10 +15,11 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 
+import pyarrow as pa
 from tqdm import tqdm
 
 from . import changes, demo, refresh, sources
-from .arguments import date_argument
+from .arguments import date_argument, timezone_argument
 from .catalog import (
     PARTITION_KEYS,
     CatalogError,
@@ -27,10 +28,10 @@ from .catalog import (
     write_catalog,
     write_partitioned,
 )
-from .days import local_days
+from .days import DEFAULT_TIMEZONE, local_days
 from .files import atomic_write
 from .filters import TYPE_GROUPS, ReleaseFilter
-from .importers import tvmaze
+from .importers import tmdb, tvmaze
 from .schema import KINDS
 from .summary import disk_size, render, summarise
 
@@ -118,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("path", help="catalog file, folder or URI")
     export.add_argument("--format", choices=("csv", "ics", "json"), required=True)
     export.add_argument("-o", "--output", required=True, help="file to write")
+    export.add_argument(
+        "--tz",
+        type=timezone_argument,
+        default=DEFAULT_TIMEZONE,
+        help="IANA zone whose days --from and --to mean, as the dashboard's tz (default: UTC)",
+    )
+    export.add_argument(
+        "--no-spoilers",
+        dest="spoilers",
+        action="store_false",
+        help="leave episode titles and synopses out (the links' spoilers=0)",
+    )
     export.set_defaults(func=export_command)
 
     history = commands.add_parser(
@@ -178,8 +191,9 @@ def _add_quiet(parser: argparse.ArgumentParser, default) -> None:
 
 
 def _add_importers(subparsers) -> None:
-    importer = tvmaze.add_parser(subparsers)
-    importer.set_defaults(func=_recording_changes(tvmaze.run, "import tvmaze"))
+    for module, name in ((tvmaze, "import tvmaze"), (tmdb, "import tmdb")):
+        importer = module.add_parser(subparsers)
+        importer.set_defaults(func=_recording_changes(module.run, name))
 
 
 def _recording_changes(run, source: str):
@@ -241,12 +255,16 @@ def export_command(args: argparse.Namespace) -> int:
 
     release_filter = _release_filter(args)
     table = load_catalog(args.path).table
-    table = release_filter.apply(table, local_days(table, "UTC"))
-    data = exports.export_bytes(args.format, table, release_filter)
+    table = release_filter.apply(table, local_days(table, args.tz))
+    log = _change_log(args.path) if args.format == "ics" else None
+    data = exports.export_bytes(
+        args.format, table, release_filter, changes=log, spoilers=args.spoilers
+    )
     atomic_write(args.output, lambda handle: handle.write(data))
     if table.num_rows == 0:
         _warn(["no releases match these filters; the export is empty"])
-    _say(args, f"wrote {table.num_rows:,} releases ({release_filter.describe()}) to {args.output}")
+    releases = f"{table.num_rows:,} release" + ("" if table.num_rows == 1 else "s")
+    _say(args, f"wrote {releases} ({release_filter.describe()}) to {args.output}")
     return EXIT_OK
 
 
@@ -320,6 +338,16 @@ def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
     )
     _warn(notices)
     return release_filter
+
+
+def _change_log(catalog: str) -> pa.Table | None:
+    """The change log beside ``catalog``, which numbers the revisions of iCalendar events; a
+    warning and none when it cannot be read."""
+    try:
+        return changes.read_log(changes.change_log_path(catalog))
+    except changes.ChangeLogError as exc:
+        _warn([f"{exc}; every event is exported as never revised (SEQUENCE 0)"])
+        return None
 
 
 def _positive_int(text: str) -> int:

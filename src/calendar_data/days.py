@@ -1,4 +1,5 @@
-"""Calendar days: reading a typed date, and which day a release lands on for a viewer.
+"""Calendar days and instants: reading a typed date, which day a release lands on for a viewer,
+whole months, and instants in UTC.
 
 Timed releases (``release_at``) land on the viewer's local day; date-only releases stay on
 their platform date everywhere.
@@ -6,6 +7,7 @@ their platform date everywhere.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 import re
@@ -61,3 +63,18 @@ def local_days(table: pa.Table, tz: str = DEFAULT_TIMEZONE) -> pa.ChunkedArray:
         return dates
     local = pc.local_timestamp(instants.cast(pa.timestamp("us", tz=tz))).cast(pa.date32())
     return pc.coalesce(local, dates)
+
+
+def is_whole_month(start: dt.date, end: dt.date) -> bool:
+    """Whether ``start`` to ``end`` is one calendar month, first day to last."""
+    last_day = calendar.monthrange(start.year, start.month)[1]
+    return start.day == 1 and end == start.replace(day=last_day)
+
+
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """Aware UTC to the second (naive values are taken as UTC); ``None`` stays ``None``."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0)

@@ -6,27 +6,30 @@ The CSV is what ``calendar-data build`` reads back (lists ``|``-separated, cast
 spreadsheet would evaluate as a formula gets a leading ``'``. The JSON (an array of one
 object per release, keyed by catalog column) is what ``build`` reads back too.
 
-The iCalendar file holds one event per dated release. Values are encoded by :mod:`icalendar`'s
-property types (which do the RFC 5545 escaping); the content lines around them are assembled
-and folded here, because building and serialising icalendar ``Event`` components takes about
-2.5 s for 10,000 events on two cores; this way it takes about 0.4 s.
+The iCalendar file holds one event per dated release. An event keeps its ``UID`` (the release
+id) across builds, and its ``SEQUENCE`` counts the times the change log saw the release's date
+move, so a subscribed calendar app moves the event instead of adding a second one. Values are
+encoded by :mod:`icalendar`'s property types (which do the RFC 5545 escaping); the content
+lines around them are assembled and folded here, because building and serialising icalendar
+``Event`` components is several times slower for a large calendar.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from icalendar import vCategory, vDDDTypes, vText, vUri
+from icalendar import vCategory, vDDDTypes, vDuration, vText, vUri
 
 from . import describe
 from .catalog import is_text
+from .days import as_utc, is_whole_month
 from .filters import ReleaseFilter
 from .schema import COLUMN_NAMES, KIND_NAMES
 from .text import one_line, safe_url, slug
@@ -40,6 +43,9 @@ FORMULA_START = r"^([=+\-@\t\r\n＝＋－＠])"
 PRODID = "-//calendar-data//Streaming release calendar//EN"
 UID_DOMAIN = "calendar-data"
 DEFAULT_DURATION = dt.timedelta(hours=1)
+#: How often a subscribed calendar app should fetch the calendar again (``REFRESH-INTERVAL``,
+#: and ``X-PUBLISHED-TTL`` for the apps that read that one).
+REFRESH_INTERVAL = dt.timedelta(hours=12)
 #: Line breaks of every flavour, normalised to LF before escaping.
 LINE_BREAKS = r"\r\n?|[\x0b\x0c\x{85}\x{2028}\x{2029}]"
 #: C0 and C1 controls other than tab and LF, which RFC 5545 TEXT does not allow.
@@ -159,18 +165,28 @@ ONE_LINE_TEXT = ("release_id", "title", "kind", "release_type", "service", "stat
 STATUS_PROPERTY = {"confirmed": b"CONFIRMED", "tentative": b"TENTATIVE"}
 
 
-def to_ics(table: pa.Table, calendar_name: str, *, now: dt.datetime | None = None) -> bytes:
+def to_ics(
+    table: pa.Table,
+    calendar_name: str,
+    *,
+    now: dt.datetime | None = None,
+    changes: pa.Table | None = None,
+) -> bytes:
     """An iCalendar file with one event per dated release (undated, tba rows are left out).
 
     Releases with a known instant are timed UTC events; the others are all-day events.
-    ``DTSTAMP`` is the row's ``updated_at``, else ``now`` (default: the current time), so
-    passing ``now`` makes the output reproducible.
+    ``changes`` is the catalog's change log (see :mod:`calendar_data.changes`): an event's
+    ``SEQUENCE`` is the number of times its release's date moved, and its ``LAST-MODIFIED``
+    (and ``DTSTAMP``) the latest of the row's ``updated_at`` and its last recorded change.
+    Without either, ``DTSTAMP`` is ``now`` (default: the current time), so passing ``now``
+    makes the output reproducible.
     """
     for needed in ("release_id", "title"):
         if needed not in table.column_names:
             raise ValueError(f"cannot export to iCalendar: the table has no {needed} column")
-    stamp = _as_utc(now or dt.datetime.now(dt.UTC))
+    stamp = as_utc(now or dt.datetime.now(dt.UTC))
     name = vText(one_line(calendar_name, 300))
+    refresh = vDuration(REFRESH_INTERVAL).to_ical()
     lines = [
         b"BEGIN:VCALENDAR",
         b"VERSION:2.0",
@@ -179,9 +195,12 @@ def to_ics(table: pa.Table, calendar_name: str, *, now: dt.datetime | None = Non
         b"METHOD:PUBLISH",
         _line("NAME", name),
         _line("X-WR-CALNAME", name),
+        b"REFRESH-INTERVAL;VALUE=DURATION:" + refresh,
+        b"X-PUBLISHED-TTL:" + refresh,
     ]
+    revisions = _revisions(changes)
     for row in _dated_rows(table):
-        lines += _event_lines(row, stamp)
+        lines += _event_lines(row, stamp, revisions.get(row["release_id"], NEVER_CHANGED))
     lines.append(b"END:VCALENDAR")
     return b"".join(_fold(line) + b"\r\n" for line in lines)
 
@@ -215,15 +234,52 @@ def _clean_text(text: pa.ChunkedArray, one_line: bool) -> pa.ChunkedArray:
     return pc.replace_substring(text, "\n", " ") if one_line else text
 
 
-def _event_lines(row: Mapping, stamp: dt.datetime) -> list[bytes]:
+class Revision(NamedTuple):
+    """What the change log says of one release: how many times its date moved, and when it
+    last changed at all."""
+
+    moves: int
+    changed_at: dt.datetime | None
+
+
+NEVER_CHANGED = Revision(0, None)
+
+
+def _revisions(changes: pa.Table | None) -> dict[str, Revision]:
+    """The :class:`Revision` of each release the change log ``changes`` names."""
+    if changes is None or not changes.num_rows:
+        return {}
+    moved = pc.equal(changes["change"], "date_moved").cast(pa.int64())
+    per_release = (
+        pa.table({"release_id": changes["release_id"], "moved": moved, "at": changes["changed_at"]})
+        .group_by("release_id")
+        .aggregate([("moved", "sum"), ("at", "max")])
+    )
+    return {
+        release_id: Revision(moves, changed_at)
+        for release_id, moves, changed_at in zip(
+            *(per_release[name].to_pylist() for name in ("release_id", "moved_sum", "at_max")),
+            strict=True,
+        )
+    }
+
+
+def _event_lines(row: Mapping, stamp: dt.datetime, revision: Revision) -> list[bytes]:
     start, end = _event_span(row)
+    updated = as_utc(row.get("updated_at"))
+    modified = max(filter(None, (updated, as_utc(revision.changed_at))), default=None)
     lines = [
         b"BEGIN:VEVENT",
         _line("UID", vText(f"{row['release_id']}@{UID_DOMAIN}")),
-        _time_line("DTSTAMP", _as_utc(row.get("updated_at")) or stamp),
+        _time_line("DTSTAMP", modified or stamp),
+        b"SEQUENCE:%d" % revision.moves,
+    ]
+    if modified:
+        lines.append(_time_line("LAST-MODIFIED", modified))
+    lines += [
         _time_line("DTSTART", start),
         _time_line("DTEND", end),
-        _line("SUMMARY", vText(_summary(row))),
+        _line("SUMMARY", vText(describe.release_label(row, counted=False))),
         _line("DESCRIPTION", vText(_description(row))),
         b"TRANSP:TRANSPARENT",
     ]
@@ -241,7 +297,7 @@ def _event_lines(row: Mapping, stamp: dt.datetime) -> list[bytes]:
 def _event_span(row: Mapping) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
     """The whole day (end exclusive) without a known instant, else from the instant for the
     runtime of every episode in the release, or an hour when the runtime is unknown."""
-    start = _as_utc(row.get("release_at"))
+    start = as_utc(row.get("release_at"))
     if start is None:
         day = row["release_date"]
         return day, day + dt.timedelta(days=1)
@@ -250,13 +306,6 @@ def _event_span(row: Mapping) -> tuple[dt.date | dt.datetime, dt.date | dt.datet
     if minutes <= 0 or episodes <= 0:
         return start, start + DEFAULT_DURATION
     return start, start + dt.timedelta(minutes=minutes * episodes)
-
-
-def _summary(row: Mapping) -> str:
-    """``All the Light We Cannot See — E1-E4 (Netflix)``."""
-    # Only a series' episodes are numbered by season: "S2 E1-E8", but "E1-E4" for the rest.
-    season = row.get("season") if row.get("kind") == "series" else None
-    return describe.release_label({**row, "season": season}, counted=False)
 
 
 def _description(row: Mapping) -> str:
@@ -285,15 +334,6 @@ def _event_url(row: Mapping) -> str | None:
         if url:
             return url
     return None
-
-
-def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """Aware UTC to the second (naive values are taken as UTC); ``None`` stays ``None``."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _line(name: str, value) -> bytes:
@@ -334,19 +374,61 @@ def _fold(line: bytes) -> bytes:
     return b"\r\n ".join(pieces)
 
 
+# --------------------------------------------------------------------------- spoilers
+
+#: The URL parameter of every export and feed link: ``spoilers=0`` leaves spoilers out.
+SPOILERS_PARAM = "spoilers"
+#: What would spoil an episode for someone who has not watched it.
+SPOILER_COLUMNS = ("synopsis", "episode_titles")
+
+
+def spoilers_shown(values: Sequence[str]) -> bool:
+    """Whether a link's ``spoilers`` values (the last one counts) keep spoilers: all but ``0``
+    do (:func:`~calendar_data.filters.read_view` names any value but ``0`` and ``1``)."""
+    return not values or values[-1] != "0"
+
+
+def without_spoilers(table: pa.Table) -> pa.Table:
+    """``table`` with its synopses and episode titles emptied; in a change log's table, an
+    ``episodes_changed`` row keeps its episode numbers and loses their titles."""
+    for name in SPOILER_COLUMNS:
+        if name in table.column_names:
+            field = table.schema.field(name)
+            empty = pa.nulls(table.num_rows, field.type)
+            table = table.set_column(table.column_names.index(name), field, empty)
+    if "change" in table.column_names:
+        episodes = pc.equal(table["change"], "episodes_changed")
+        for name in ("old_value", "new_value"):
+            # changes.episodes_text: "E1-E4 · 4 episodes: Pilot | Two | ..."
+            numbers = pc.replace_substring_regex(table[name], r"(?s): .*", "")
+            kept = pc.if_else(episodes, numbers, table[name])
+            table = table.set_column(table.column_names.index(name), name, kept)
+    return table
+
+
 # --------------------------------------------------------------------------- file names
 
 
-def export_bytes(fmt: str, table: pa.Table, release_filter: ReleaseFilter) -> bytes:
+def export_bytes(
+    fmt: str,
+    table: pa.Table,
+    release_filter: ReleaseFilter,
+    *,
+    changes: pa.Table | None = None,
+    spoilers: bool = True,
+) -> bytes:
     """``table`` (the rows ``release_filter`` selected) as a CSV, JSON or iCalendar file; the
-    calendar is named after the filter."""
+    calendar is named after the filter and revises its events from the change log ``changes``
+    (see :func:`to_ics`). ``spoilers=False`` leaves episode titles and synopses out."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if not spoilers:
+        table = without_spoilers(table)
     if fmt == "csv":
         return to_csv(table)
     if fmt == "json":
         return to_json(table)
-    if fmt == "ics":
-        return to_ics(table, calendar_name=release_filter.describe())
-    raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    return to_ics(table, calendar_name=release_filter.describe(), changes=changes)
 
 
 def export_filename(release_filter: ReleaseFilter, fmt: str) -> str:
@@ -371,7 +453,7 @@ def _slug_join(values: tuple[str, ...]) -> str:
 
 
 def _date_part(start: dt.date | None, end: dt.date | None) -> str:
-    if start and end and _is_whole_month(start, end):
+    if start and end and is_whole_month(start, end):
         return start.strftime("%Y-%m")
     if start and end:
         return f"{start.isoformat()}_{end.isoformat()}"
@@ -380,8 +462,3 @@ def _date_part(start: dt.date | None, end: dt.date | None) -> str:
     if end:
         return f"to-{end.isoformat()}"
     return ""
-
-
-def _is_whole_month(start: dt.date, end: dt.date) -> bool:
-    last_day = calendar.monthrange(start.year, start.month)[1]
-    return start.day == 1 and end == start.replace(day=last_day)

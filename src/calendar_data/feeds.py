@@ -22,7 +22,8 @@ import pyarrow as pa
 from . import describe
 from .catalog import SourceInfo
 from .changes import describe_change
-from .exports import ICS_COLUMNS
+from .days import as_utc
+from .exports import ICS_COLUMNS, SPOILERS_PARAM, without_spoilers
 from .filters import ReleaseFilter
 from .text import clean, one_line, safe_url
 
@@ -48,6 +49,7 @@ def to_atom(
     updated: dt.datetime | None = None,
     sources: Iterable[SourceInfo] = (),
     tz: str = "UTC",
+    spoilers: bool = True,
 ) -> bytes:
     """The feed of ``releases`` (the rows ``release_filter`` selected) and ``changes`` (rows of
     the change log, newest first), as UTF-8 XML.
@@ -55,13 +57,17 @@ def to_atom(
     ``feed_url`` is the feed's own address (its ``rel="self"`` link); ``updated`` is when the
     catalog was generated, the ``updated`` of releases without an ``updated_at`` (default: now,
     so pass it for a reproducible feed); ``sources`` are credited in ``<rights>``; ``tz`` is the
-    zone the filter's dates are read in, which names the feed apart from other zones'.
+    zone the filter's dates are read in, which names the feed apart from other zones';
+    ``spoilers=False`` leaves episode titles and synopses out (see :func:`without_spoilers`).
     """
-    fallback = _utc(updated) or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if not spoilers:
+        releases = without_spoilers(releases)
+        changes = None if changes is None else without_spoilers(changes)
+    fallback = as_utc(updated) or dt.datetime.now(dt.UTC).replace(microsecond=0)
     entries = [_change_entry(row) for row in _rows(changes, CHANGE_ENTRY_COLUMNS)]
     entries += [_release_entry(row, fallback) for row in _rows(releases, ENTRY_COLUMNS)]
     feed = ET.Element("feed", xmlns=ATOM)
-    _add(feed, "id", feed_id(release_filter, tz))
+    _add(feed, "id", feed_id(release_filter, tz, spoilers))
     _add(feed, "title", f"Streaming releases · {release_filter.describe()}")
     _add(feed, "updated", _rfc3339(max([fallback, *(when for when, _ in entries)])))
     author = _add(feed, "author")
@@ -75,11 +81,14 @@ def to_atom(
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def feed_id(release_filter: ReleaseFilter, tz: str = "UTC") -> str:
-    """The same ``urn:uuid:`` for the same filter (and zone), wherever the feed is served."""
+def feed_id(release_filter: ReleaseFilter, tz: str = "UTC", spoilers: bool = True) -> str:
+    """The same ``urn:uuid:`` for the same filter (zone, and spoilers), wherever the feed is
+    served."""
     params = release_filter.to_query_params()
     if tz != "UTC":
         params["tz"] = [tz]
+    if not spoilers:
+        params[SPOILERS_PARAM] = ["0"]
     return _urn("feed?" + urlencode(params, doseq=True))
 
 
@@ -98,7 +107,7 @@ def change_entry_id(row: Mapping) -> str:
 
 
 def _release_entry(row: Mapping, fallback: dt.datetime) -> tuple[dt.datetime, ET.Element]:
-    updated = _utc(row.get("updated_at")) or fallback
+    updated = as_utc(row.get("updated_at")) or fallback
     entry = ET.Element("entry")
     _add(entry, "id", release_entry_id(row["release_id"]))
     _add(entry, "title", f"{describe.release_label(row)} · {_day(row)}")
@@ -111,7 +120,7 @@ def _release_entry(row: Mapping, fallback: dt.datetime) -> tuple[dt.datetime, ET
 
 
 def _change_entry(row: Mapping) -> tuple[dt.datetime, ET.Element]:
-    updated = _utc(row["changed_at"])
+    updated = as_utc(row["changed_at"])
     what = describe_change(row)
     entry = ET.Element("entry")
     _add(entry, "id", change_entry_id(row))
@@ -177,15 +186,6 @@ def _add(parent: ET.Element, name: str, text: str | None = None, **attributes) -
 
 def _urn(name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, name)}"
-
-
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """Aware UTC to the second (naive values are taken as UTC); ``None`` stays ``None``."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _rfc3339(moment: dt.datetime) -> str:

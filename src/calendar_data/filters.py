@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .days import local_days, parse_date, valid_timezone
+from .days import is_whole_month, local_days, parse_date, valid_timezone
 from .schema import KINDS, TIMESTAMP
 from .text import quoted
 
@@ -48,8 +48,8 @@ MULTI_PARAMS = {
 #: ``arrived_since``: titles a refresh first saw on their service on or after that UTC day.
 FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q", "arrived_since")
 #: The dashboard's other URL parameters: the calendar's view and date, the open title, the zone,
-#: and the Changes page's first day.
-VIEW_PARAMS = ("view", "date", "id", "tz", "since")
+#: the Changes page's first day, and the exports' and feeds' spoilers=0.
+VIEW_PARAMS = ("view", "date", "id", "tz", "since", "spoilers")
 KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
 
 Params = Mapping[str, str | Sequence[str]]
@@ -142,7 +142,7 @@ class ReleaseFilter:
         parts = list(self.services) or ["All services"]
         parts += list(self.genres) + list(self.kinds) + [TYPE_LABELS[t] for t in self.types]
         parts += list(self.regions)
-        if self.start and self.end and _whole_month(self.start, self.end):
+        if self.start and self.end and is_whole_month(self.start, self.end):
             parts.append(self.start.strftime("%Y-%m"))
         elif self.start or self.end:
             parts.append(f"{self.start or '…'} to {self.end or '…'}")
@@ -289,6 +289,9 @@ def read_view(
     tz = _last(params, "tz")
     if tz and not valid_timezone(tz):
         more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
+    spoilers = _last(params, "spoilers")  # exports and feeds: 0 leaves spoilers out
+    if spoilers not in (None, "0", "1"):
+        more.append(f"Ignored spoilers={quoted(spoilers)}: use 0 (no spoilers) or 1.")
     return parsed, notices + more + unknown
 
 
@@ -320,8 +323,3 @@ def _encodable(value: str) -> str:
     """``value`` with lone surrogates (e.g. from undecodable command-line bytes) replaced, so
     Arrow can hold it."""
     return _SURROGATE.sub("\ufffd", value)
-
-
-def _whole_month(start: dt.date, end: dt.date) -> bool:
-    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return start.day == 1 and end == following - dt.timedelta(days=1)

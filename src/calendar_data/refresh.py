@@ -95,7 +95,6 @@ def refresh_catalog(
     today: dt.date | None = None,
     now: dt.datetime | None = None,
     quiet: bool = True,
-    sources: dict[str, RefreshSource] = SOURCES,
 ) -> RefreshReport:
     """Refresh the catalog at ``catalog`` as ``config`` says (see the module's docstring).
 
@@ -119,7 +118,7 @@ def refresh_catalog(
         state = {}
         infos = {info.name: info for info in (existing.sources if existing else ())}
         for source_config in config.sources:
-            source = sources[source_config.name]
+            source = SOURCES[source_config.name]
             table, state[source.name] = _refresh_source(
                 source, source_config, table, recorded.get(source.name), window, now, report, quiet
             )

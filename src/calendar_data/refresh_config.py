@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .regions import is_region_code
+from .regions import iso_region
 
 #: ``calendar-data refresh --example-config`` prints this.
 EXAMPLE_CONFIG = """\
@@ -193,13 +193,10 @@ class _Reader:
         return tuple(dict.fromkeys(value))
 
     def regions(self, values: dict, table: tuple[str, ...]) -> tuple[str, ...]:
-        codes = self.texts(values, table, "regions")
-        for code in codes:
-            if not is_region_code(code):
-                raise self.fail(
-                    table, "regions", f"region {code!r} is not an ISO 3166-1 alpha-2 code like GB"
-                )
-        return codes
+        try:
+            return tuple(dict.fromkeys(iso_region(c) for c in self.texts(values, table, "regions")))
+        except ValueError as exc:
+            raise self.fail(table, "regions", f"region {exc}") from None
 
     def _line_of(self, table: tuple[str, ...], key: str) -> int | None:
         """The 1-based line where ``key`` is set in ``[table]`` (or a ``[table.key]`` header)."""

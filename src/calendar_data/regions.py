@@ -1,32 +1,25 @@
-"""Regions: the ISO 3166-1 alpha-2 codes a catalog's ``region`` may hold, and a title's
-release dates by region (the Title page shows the lag between countries)."""
+"""Region codes: ISO 3166-1 alpha-2, checked against the standard's list (pycountry); and a
+title's release dates by region (the Title page shows the lag between countries)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
+import pycountry
 
-#: Every officially assigned ISO 3166-1 alpha-2 code.
-ISO_3166_ALPHA2 = frozenset(
-    """
-    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
-    BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
-    DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
-    GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
-    KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
-    MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
-    PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
-    SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
-    VN VU WF WS YE YT ZA ZM ZW
-    """.split()
-)
 WORLDWIDE = "Worldwide"
+#: Codes people often type for a country whose ISO code differs.
+COMMON_MISTAKES = {"UK": "GB", "EN": "GB", "EL": "GR"}
 
 
-def is_region_code(code: str) -> bool:
-    """Whether ``code`` is an assigned ISO 3166-1 alpha-2 code (upper case, as stored)."""
-    return code in ISO_3166_ALPHA2
+def iso_region(text: str) -> str:
+    """``text`` as an upper-case ISO 3166-1 alpha-2 code, else a :class:`ValueError` naming it."""
+    code = text.strip().upper() if isinstance(text, str) else ""
+    if len(code) == 2 and code.isascii() and pycountry.countries.get(alpha_2=code) is not None:
+        return code
+    hint = f" (did you mean {COMMON_MISTAKES[code]}?)" if code in COMMON_MISTAKES else ""
+    raise ValueError(f"{text!r} is not an ISO 3166-1 alpha-2 region code like GB or US{hint}")
 
 
 def release_dates_by_region(releases: Iterable[Mapping]) -> pd.DataFrame:

@@ -22,6 +22,8 @@ from ..text import first_line
 from .conform import check_unique_names, conform, decoded, ignored_columns
 from .metadata import decode_metadata, decode_refresh
 from .model import Catalog, CatalogError
+from .remote import describe_error, is_object_store, raise_if_unlisted
+from .remote import signature as object_store_signature
 from .validate import check_values
 
 #: A footer claiming more than this is not a catalog we will decode.
@@ -90,6 +92,8 @@ def _arrow_errors(origin: str) -> Iterator[None]:
     except CatalogError:
         raise
     except (pa.ArrowException, OSError, ValueError) as exc:
+        if is_object_store(origin):
+            raise describe_error(origin, exc) from exc
         raise CatalogError(
             f"{origin}: not a readable Parquet catalog ({first_line(exc)})", "corrupt"
         ) from exc
@@ -101,6 +105,7 @@ def _open(origin: str, open_files: contextlib.ExitStack) -> tuple[ds.Dataset, bo
     if scheme and scheme.group(1) in ("http", "https"):
         return _file_dataset(pa.BufferReader(_download(origin)), origin), False
     if scheme:
+        raise_if_unlisted(origin)
         filesystem, path = pafs.FileSystem.from_uri(origin)
     else:
         filesystem, path = pafs.LocalFileSystem(), os.path.abspath(origin)
@@ -284,6 +289,8 @@ def month_filter(start: dt.date, end: dt.date) -> pc.Expression:
 
 def file_signature(location: str | os.PathLike) -> tuple:
     """A cache key that changes whenever the file or folder at ``location`` is replaced."""
+    if is_object_store(str(location)):
+        return object_store_signature(str(location))
     path = Path(location)
     if not path.exists():
         return (str(location),)

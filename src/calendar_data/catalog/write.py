@@ -17,11 +17,12 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..files import atomic_write, fsync_folder
-from ..schema import COLUMNS_BY_NAME
+from ..schema import COLUMNS_BY_NAME, META_GENERATED_AT
 from .conform import conform
 from .metadata import encode_metadata
 from .model import CatalogError, SourceInfo
 from .read import MONTH_KEY, load_catalog
+from .remote import is_object_store, publish_partitioned
 from .validate import validate
 
 SORT_KEYS = [("release_date", "ascending"), ("service", "ascending"), ("release_id", "ascending")]
@@ -41,18 +42,41 @@ def write_catalog(
     The catalog goes to a temporary file in the target folder, is read back and validated, and
     only then replaces the target with :func:`os.replace`. A failed or killed write leaves the
     previous catalog byte-for-byte intact; leftovers of killed writers are removed next time.
+    A target that already holds the same rows and sources is left as it is (its generation
+    time too, unless ``generated_at`` is given), so rebuilding an unchanged source changes no
+    byte: ``make catalog`` leaves git clean.
     """
     target = Path(path)
     origin = str(target)
     table, warnings = conform(table, origin)
     validate(table, origin)
     table = _published(table, sources, generated_at, refresh)
+    if _already_there(target, table, keep_generated_at=generated_at is None):
+        return warnings
     atomic_write(
         target,
         lambda handle: pq.write_table(table, handle, compression="zstd", row_group_size=256 * 1024),
         check=load_catalog,
     )
     return warnings
+
+
+def _already_there(target: Path, table: pa.Table, *, keep_generated_at: bool) -> bool:
+    """Whether the file at ``target`` holds ``table``: the same rows, schema and metadata (the
+    generation time aside when ``keep_generated_at``). Anything unreadable there is not."""
+    ignored = {META_GENERATED_AT} if keep_generated_at else set()
+    try:
+        existing = pq.read_metadata(target)
+        if existing.num_rows != table.num_rows:
+            return False
+        old = pq.read_table(target)
+    except (OSError, pa.ArrowException):
+        return False
+
+    def kept(metadata) -> dict:
+        return {key: value for key, value in (metadata or {}).items() if key not in ignored}
+
+    return kept(old.schema.metadata) == kept(table.schema.metadata) and old.equals(table)
 
 
 def _published(
@@ -78,11 +102,12 @@ def write_partitioned(
     The layout is one folder per key, e.g. ``release_month=2023-11/service=Netflix/part-0.parquet``
     (``by`` names schema columns or :data:`MONTH_KEY`; undated rows go to the null partition),
     so a reader that filters on the keys (see :func:`month_filter`) opens only the files it
-    needs, on a disk or in object storage. The folder is written beside ``folder``, read back,
-    then swapped in by two renames: readers see the old or the new catalog, never a mix.
+    needs, on a disk or in object storage. On a disk the folder is written beside ``folder``,
+    read back, then swapped in by two renames: readers see the old or the new catalog, never a
+    mix. In object storage (``s3://``, ``gs://``) see :mod:`.remote`.
     """
     target = Path(folder)
-    origin = str(target)
+    origin = str(folder)
     unknown = [key for key in by if key != MONTH_KEY and key not in COLUMNS_BY_NAME]
     if not by or unknown:
         raise CatalogError(
@@ -101,18 +126,21 @@ def write_partitioned(
             table = table.set_column(
                 table.column_names.index(key), key, table[key].cast(pa.string())
             )
+    partitioning = ds.partitioning(pa.schema([(k, pa.string()) for k in by]), flavor="hive")
+    options = dict(
+        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+        max_rows_per_group=256 * 1024,
+        preserve_order=True,
+    )
+    if is_object_store(str(folder)):
+        publish_partitioned(table, str(folder), partitioning, **options)
+        return warnings
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.parent / f".{target.name}.{os.getpid()}.partitioning"
     shutil.rmtree(temporary, ignore_errors=True)
     try:
         ds.write_dataset(
-            table,
-            temporary,
-            format="parquet",
-            partitioning=ds.partitioning(pa.schema([(k, pa.string()) for k in by]), flavor="hive"),
-            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
-            max_rows_per_group=256 * 1024,
-            preserve_order=True,
+            table, temporary, format="parquet", partitioning=partitioning, **options
         )
         load_catalog(temporary)
         _swap_folder(temporary, target)

@@ -141,6 +141,7 @@ def _image(show: Mapping[str, Any]) -> str | None:
     image = show.get("image")
     if not isinstance(image, dict):
         return None
-    return web_link(image.get("original"), secure_only=True) or web_link(
-        image.get("medium"), secure_only=True
+    # The medium poster is sized for cards and the title page; the original can be megabytes.
+    return web_link(image.get("medium"), secure_only=True) or web_link(
+        image.get("original"), secure_only=True
     )

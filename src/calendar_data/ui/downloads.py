@@ -132,8 +132,10 @@ def _export(request: Request, fmt: str) -> Response:
     live, release_filter, tz = view
     rows = live.rows(live.select(release_filter, tz))
     filename = exports.export_filename(release_filter, fmt)
+    spoilers = exports.spoilers_shown(request.query_params.getlist(exports.SPOILERS_PARAM))
+    log = _change_log(live) if fmt == "ics" else None
     return Response(
-        exports.export_bytes(fmt, rows, release_filter),
+        exports.export_bytes(fmt, rows, release_filter, changes=log, spoilers=spoilers),
         media_type=MEDIA_TYPES[fmt],
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -157,6 +159,7 @@ def _feed_atom(request: Request) -> Response:
         updated=_generated_at(live),
         sources=live.catalog.sources,
         tz=tz,
+        spoilers=exports.spoilers_shown(request.query_params.getlist(exports.SPOILERS_PARAM)),
     )
     headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
     return Response(body, media_type=MEDIA_TYPES["atom"], headers=headers)
@@ -183,11 +186,18 @@ def _recent_changes(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -
     """The changes the filter selects from the catalog's change log (a local one only), or
     none when there is no log or it cannot be read: the feed still lists the releases."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=FEED_CHANGES_DAYS)
-    try:
-        log = live.change_log()
-    except changes.ChangeLogError:
+    log = _change_log(live)
+    if log is None:
         return None
     return changes.select_changes(log, since=since, release_filter=release_filter, tz=tz)
+
+
+def _change_log(live: LiveCatalog) -> pa.Table | None:
+    """The catalog's change log, or none when it cannot be read (exports go on without)."""
+    try:
+        return live.change_log()
+    except changes.ChangeLogError:
+        return None
 
 
 def _generated_at(live: LiveCatalog) -> dt.datetime | None:

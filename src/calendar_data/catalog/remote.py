@@ -1,0 +1,115 @@
+"""Catalogs in object storage (``s3://``, ``gs://``): how a replaced one is noticed, how its
+errors are worded, and how a partitioned catalog is published there.
+
+Object stores have no atomic folder rename, so a partitioned catalog is published in place:
+the new build's files are written under names of their own, then the previous build's files
+are deleted. A reader that lists the prefix in between sees both builds, which fails
+validation (every release twice), so it keeps serving the last good catalog for that moment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+import uuid
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+
+from ..text import first_line
+from .model import CatalogError
+
+#: How often a catalog in object storage is listed to see whether it was replaced. A listing
+#: is a request, so it is not made on every click; CALENDAR_RECHECK_SECONDS changes it.
+RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", 30))
+
+_OBJECT_STORE = re.compile(r"^(s3|gs|gcs)://", re.IGNORECASE)
+_listed: dict[str, tuple[float, tuple, CatalogError | None]] = {}
+_listing = threading.Lock()
+
+
+def is_object_store(origin: str) -> bool:
+    return bool(_OBJECT_STORE.match(origin))
+
+
+def signature(origin: str) -> tuple:
+    """The keys, sizes and modification times of the objects at ``origin``, listed at most once
+    every :data:`RECHECK_SECONDS`. A store that cannot be listed has a signature of its own, so
+    the next load says why while the last good catalog is served."""
+    with _listing:
+        listed_at, known, _ = _listed.get(origin, (-float("inf"), (), None))
+        if time.monotonic() - listed_at < RECHECK_SECONDS:
+            return known
+        error = None
+        try:
+            known = (origin,) + _objects(origin)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            known, error = (origin, "unavailable"), describe_error(origin, exc)
+        _listed[origin] = (time.monotonic(), known, error)
+        return known
+
+
+def raise_if_unlisted(origin: str) -> None:
+    """Raise why the last listing of ``origin`` failed, if it did: a store that is down is not
+    asked again (each try waits out the SDK's retries) before the next listing."""
+    _, _, error = _listed.get(origin, (0, (), None))
+    if error is not None:
+        raise error
+
+
+def _objects(origin: str) -> tuple:
+    filesystem, path = pafs.FileSystem.from_uri(origin)
+    info = filesystem.get_file_info(path)
+    if info.type == pafs.FileType.Directory:
+        found = filesystem.get_file_info(pafs.FileSelector(path, recursive=True))
+    else:
+        found = [info]
+    files = (i for i in found if i.type == pafs.FileType.File)
+    return tuple(sorted((i.path, i.size, i.mtime_ns) for i in files))
+
+
+def describe_error(origin: str, exc: BaseException) -> CatalogError:
+    """Name what went wrong with the store in words, not the SDK's error dump."""
+    detail = first_line(exc)
+    if "NETWORK_CONNECTION" in detail or "Could not connect" in detail:
+        endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+        where = f" at {endpoint}" if endpoint else ""
+        return CatalogError(f"{origin}: cannot reach the object store{where}", "unavailable")
+    if re.search(r"ACCESS_DENIED|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch", detail):
+        return CatalogError(
+            f"{origin}: access denied by the object store (check the credentials and the "
+            "bucket's policy)",
+            "unavailable",
+        )
+    return CatalogError(f"{origin}: not a readable Parquet catalog ({detail})", "corrupt")
+
+
+def publish_partitioned(table: pa.Table, origin: str, partitioning: ds.Partitioning, **options):
+    """Write ``table`` under ``origin`` in object storage as this build's files, then delete
+    the files of earlier builds (see the module's docstring for what readers see meanwhile)."""
+    try:
+        filesystem, path = pafs.FileSystem.from_uri(origin)
+        path = path.rstrip("/")
+        before = _objects(origin) if _exists(filesystem, path) else ()
+        build = uuid.uuid4().hex[:12]
+        ds.write_dataset(
+            table,
+            path,
+            filesystem=filesystem,
+            format="parquet",
+            partitioning=partitioning,
+            basename_template=f"part-{build}-{{i}}.parquet",
+            existing_data_behavior="overwrite_or_ignore",
+            **options,
+        )
+        for stale, _, _ in before:
+            filesystem.delete_file(stale)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise describe_error(origin, exc) from exc
+
+
+def _exists(filesystem: pafs.FileSystem, path: str) -> bool:
+    return filesystem.get_file_info(path).type != pafs.FileType.NotFound

@@ -1,0 +1,667 @@
+"""``calendar-data import tmdb``: films and shows with per-country dates and providers.
+
+For each region, TMDB's discover lists give the films with a digital or TV release date in the
+window and the shows with an episode in it; each title's details (release dates, watch
+providers, credits) and the seasons concerned are then fetched and turned into releases (see
+:mod:`.tmdb_releases`). The result is written as a new catalog or merged into one. Nothing is
+written unless the whole import succeeds.
+
+:func:`fetch_tmdb_releases` and :func:`changed_ids` are the plain functions a scheduled
+refresh calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import time
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+from tqdm import tqdm
+
+from ..arguments import date_argument
+from ..catalog import Catalog, CatalogError, SourceInfo, load_catalog, write_catalog
+from ..regions import iso_region
+from ..schema import SCHEMA
+from .merge import merge_releases, unify_titles
+from .tmdb_client import (
+    DEFAULT_BASE_URL,
+    Credentials,
+    TmdbClient,
+    TmdbError,
+    UnusableResponse,
+)
+from .tmdb_parse import (
+    Episode,
+    Film,
+    Page,
+    Show,
+    parse_film,
+    parse_page,
+    parse_season,
+    parse_show,
+)
+from .tmdb_releases import (
+    PROVIDER_SERVICES,
+    SITE_URL,
+    SOURCE,
+    film_row,
+    group_episodes,
+    provider_ids,
+    service_from_note,
+    services_in,
+    show_row,
+)
+
+Kind = Literal["movie", "tv"]
+MAX_DAYS = 366
+#: TMDB's discover endpoints stop at page 500 (10,000 results).
+MAX_PAGES = 500
+#: TMDB's change lists cover at most 14 days per request.
+MAX_CHANGE_DAYS = 14
+NOTICE = "This product uses the TMDB API but is not endorsed or certified by TMDB."
+JUSTWATCH_CREDIT = "Streaming availability (where to watch) provided by JustWatch."
+TMDB = SourceInfo(
+    name=SOURCE,
+    licence="TMDB API Terms of Use (non-commercial use with attribution)",
+    attribution=f"{NOTICE} {JUSTWATCH_CREDIT}",
+    url=SITE_URL,
+)
+MOVIE_PARTS = "release_dates,watch/providers,credits,external_ids"
+SHOW_PARTS = "credits,external_ids,watch/providers"
+LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
+
+
+class ImportFailed(Exception):
+    """An import that cannot go ahead; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What the app shows wherever TMDB data is shown, as TMDB's terms require."""
+
+    lines: tuple[str, ...]
+    link: str
+    link_text: str
+
+
+def attribution() -> Attribution:
+    """TMDB's notice, JustWatch's credit for providers, and TMDB's link."""
+    return Attribution((NOTICE, JUSTWATCH_CREDIT), SITE_URL, "The Movie Database (TMDB)")
+
+
+@dataclass
+class FetchReport:
+    """What a fetch looked at and left out, for the summary."""
+
+    films: int = 0
+    shows: int = 0
+    skipped: int = 0
+    requests: int = 0
+    warnings: list[str] = field(default_factory=list)
+    #: ``title_id`` -> the IMDb/TVDB ids TMDB gives it, for :func:`.merge.unify_titles`.
+    external_ids: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Providers of imported releases that :data:`PROVIDER_SERVICES` does not map: id -> name.
+    unknown_providers: dict[int, str] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.warnings.append(reason)
+
+
+@dataclass
+class ImportSummary:
+    target: Path
+    report: FetchReport = field(default_factory=FetchReport)
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        r = self.report
+        return (
+            f"{self.target}: {r.films} film(s) and {r.shows} show(s) fetched from TMDB with "
+            f"{r.requests} request(s) in {self.seconds:.1f} s; releases added {self.added}, "
+            f"updated {self.updated}, moved {self.moved}, unchanged {self.unchanged}; "
+            f"skipped {r.skipped}"
+        )
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def fetch_tmdb_releases(
+    client: TmdbClient,
+    regions: Sequence[str],
+    start: dt.date,
+    days: int,
+    services: Sequence[str] = (),
+    language: str | None = None,
+    *,
+    stale_movies: Collection[int] = (),
+    stale_shows: Collection[int] = (),
+    report: FetchReport | None = None,
+    quiet: bool = True,
+) -> pa.Table:
+    """The releases TMDB knows in ``regions`` for ``days`` days from ``start``, as a catalog
+    table (``SCHEMA``); only on ``services`` (catalog names) when some are given.
+
+    Details of films and shows in ``stale_movies``/``stale_shows`` (from :func:`changed_ids`)
+    are fetched again rather than read from the client's cache. Raises :class:`ValueError`
+    for a bad region, service or language, :class:`TmdbError` when TMDB fails or a list is
+    malformed; a malformed title is skipped with a warning in ``report``.
+    """
+    report = report if report is not None else FetchReport()
+    regions = [iso_region(region) for region in regions]
+    wanted, providers = _wanted_services(services)
+    if language is not None and not LANGUAGE.fullmatch(language):
+        raise ValueError(f"language {language!r} is not a code like en or en-GB")
+    end = start + dt.timedelta(days=days - 1)
+    requests_before = client.requests
+    options = {"language": language} if language else {}
+    films, shows = (
+        _listed(client, kind, regions, start, end, providers, options, report)
+        for kind in ("movie", "tv")
+    )
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    rows: list[dict] = []
+    for film_id in _progress(films, "films", quiet):
+        film = _details(client, "movie", film_id, options, film_id in stale_movies, report)
+        if film is not None:
+            report.films += 1
+            report.external_ids[f"tmdb-movie-{film_id}"] = film.external_ids
+            for region in films[film_id]:
+                rows += _film_rows(film, region, start, end, wanted, now, report)
+    for show_id in _progress(shows, "shows", quiet):
+        show = _details(client, "tv", show_id, options, show_id in stale_shows, report)
+        if show is not None:
+            report.shows += 1
+            report.external_ids[f"tmdb-tv-{show_id}"] = show.external_ids
+            try:
+                episodes = _episodes(client, show, start, end, options, show_id in stale_shows)
+            except UnusableResponse as exc:
+                report.skip(f"{exc}; skipped the show")
+                continue
+            for region in shows[show_id]:
+                rows += _show_rows(show, episodes, region, start, end, wanted, now, report)
+    report.requests += client.requests - requests_before
+    report.warnings += [
+        f"TMDB provider {pid} ({name}) is not in PROVIDER_SERVICES; its releases keep TMDB's name"
+        for pid, name in sorted(report.unknown_providers.items())
+    ]
+    return pa.Table.from_pylist(_unique(rows, report), schema=SCHEMA)
+
+
+def changed_ids(
+    client: TmdbClient, kind: Kind, since: dt.date, until: dt.date | None = None
+) -> set[int]:
+    """Ids of the films (``"movie"``) or shows (``"tv"``) TMDB changed from ``since`` to
+    ``until`` (default today), from ``/movie/changes`` or ``/tv/changes``; never cached."""
+    if kind not in ("movie", "tv"):
+        raise ValueError(f"kind must be movie or tv, not {kind!r}")
+    until = until or dt.date.today()
+    changed: set[int] = set()
+    while since <= until:
+        last = min(until, since + dt.timedelta(days=MAX_CHANGE_DAYS - 1))
+        query = {"start_date": since.isoformat(), "end_date": last.isoformat()}
+        page, pages = 1, 1
+        while page <= pages:
+            what = f"{kind} changes {since} to {last}, page {page}"
+            body = client.get_json(
+                f"/{kind}/changes", {**query, "page": str(page)}, what=what, cache=False
+            )
+            parsed = _page(body, what)
+            changed.update(parsed.ids)
+            pages, page = min(parsed.total_pages, MAX_PAGES), page + 1
+        since = last + dt.timedelta(days=1)
+    return changed
+
+
+def _wanted_services(services: Sequence[str]) -> tuple[set[str], str | None]:
+    """The catalog names asked for (case-folded) and the ``with_watch_providers`` filter."""
+    ids, unknown = [], []
+    for service in services:
+        found = provider_ids(service)
+        ids += found
+        if not found:
+            unknown.append(service)
+    if unknown:
+        known = ", ".join(sorted(set(PROVIDER_SERVICES.values())))
+        raise ValueError(f"no TMDB provider is known for {', '.join(unknown)}; known: {known}")
+    return {s.casefold() for s in services}, "|".join(str(i) for i in sorted(set(ids))) or None
+
+
+def _listed(
+    client: TmdbClient,
+    kind: Kind,
+    regions: Sequence[str],
+    start: dt.date,
+    end: dt.date,
+    providers: str | None,
+    options: Mapping[str, str],
+    report: FetchReport,
+) -> dict[int, list[str]]:
+    """Title id -> the regions whose discover list has it, in TMDB's order."""
+    listed: dict[int, list[str]] = {}
+    for region in regions:
+        for title_id in _discover(client, kind, region, start, end, providers, options, report):
+            listed.setdefault(title_id, []).append(region)
+    return listed
+
+
+def _discover(
+    client: TmdbClient,
+    kind: Kind,
+    region: str,
+    start: dt.date,
+    end: dt.date,
+    providers: str | None,
+    options: Mapping[str, str],
+    report: FetchReport,
+) -> list[int]:
+    """Ids of the titles TMDB's discover list has in ``region`` from ``start`` to ``end``.
+    A window with more than :data:`MAX_PAGES` pages is halved until each part has fewer."""
+    ids: dict[int, None] = {}
+    windows = [(start, end)]
+    while windows:
+        low, high = windows.pop(0)
+        query = {**options, **_discover_query(kind, region, low, high, providers)}
+        what = f"{'films' if kind == 'movie' else 'shows'} in {region} from {low} to {high}"
+        first = _discover_page(client, kind, query, 1, what)
+        if first.total_pages > MAX_PAGES and low < high:
+            middle = low + (high - low) // 2
+            windows[:0] = [(low, middle), (middle + dt.timedelta(days=1), high)]
+            continue
+        if first.total_pages > MAX_PAGES:
+            report.warnings.append(f"{what}: more than {MAX_PAGES} pages; the rest left out")
+        ids.update(dict.fromkeys(first.ids))
+        for number in range(2, min(first.total_pages, MAX_PAGES) + 1):
+            ids.update(dict.fromkeys(_discover_page(client, kind, query, number, what).ids))
+    return list(ids)
+
+
+def _discover_query(
+    kind: Kind, region: str, low: dt.date, high: dt.date, providers: str | None
+) -> dict[str, str]:
+    query = {"include_adult": "false", "sort_by": "popularity.desc"}
+    if kind == "movie":
+        query |= {
+            "region": region,
+            "with_release_type": "4|6",  # digital, TV
+            "release_date.gte": low.isoformat(),
+            "release_date.lte": high.isoformat(),
+        }
+    else:
+        query |= {"air_date.gte": low.isoformat(), "air_date.lte": high.isoformat()}
+    if providers or kind == "tv":
+        query |= {"watch_region": region, "with_watch_monetization_types": "flatrate|free|ads"}
+    if providers:
+        query["with_watch_providers"] = providers
+    return query
+
+
+def _discover_page(client: TmdbClient, kind: Kind, query: dict, number: int, what: str) -> Page:
+    what = f"{what}, page {number}"
+    body = client.get_json(f"/discover/{kind}", {**query, "page": str(number)}, what=what)
+    return _page(body, what)
+
+
+def _page(body, what: str) -> Page:
+    try:
+        return parse_page(body)
+    except ValueError as exc:
+        raise UnusableResponse(f"{what}: malformed response: {exc}") from None
+
+
+def _details(
+    client: TmdbClient,
+    kind: Kind,
+    title_id: int,
+    options: Mapping[str, str],
+    stale: bool,
+    report: FetchReport,
+) -> Film | Show | None:
+    """A film's or a show's details; one TMDB cannot give or that is malformed is skipped."""
+    what = f"{'film' if kind == 'movie' else 'show'} {title_id}"
+    parts = MOVIE_PARTS if kind == "movie" else SHOW_PARTS
+    try:
+        body = client.get_json(
+            f"/{kind}/{title_id}",
+            {**options, "append_to_response": parts},
+            what=what,
+            fresh_for="week",
+            refresh=stale,
+        )
+        return parse_film(body) if kind == "movie" else parse_show(body)
+    except UnusableResponse as exc:
+        report.skip(f"{exc}; skipped")
+    except ValueError as exc:
+        report.skip(f"{what}: malformed response: {exc}; skipped")
+    return None
+
+
+def _episodes(
+    client: TmdbClient,
+    show: Show,
+    start: dt.date,
+    end: dt.date,
+    options: Mapping[str, str],
+    stale: bool,
+) -> dict[int, list[Episode]]:
+    """Season number -> its dated episodes, for the seasons that may air in the window."""
+    seasons = sorted((s for s in show.seasons if s.number > 0), key=lambda s: s.number)
+    episodes = {}
+    for index, season in enumerate(seasons):
+        following = seasons[index + 1].air_date if index + 1 < len(seasons) else None
+        if season.air_date is None or season.air_date > end:
+            continue
+        if following is not None and following <= start:
+            continue
+        what = f"show {show.tmdb_id} ({show.name}) season {season.number}"
+        body = client.get_json(
+            f"/tv/{show.tmdb_id}/season/{season.number}",
+            dict(options),
+            what=what,
+            fresh_for="week",
+            refresh=stale,
+        )
+        try:
+            episodes[season.number] = parse_season(body)
+        except ValueError as exc:
+            raise UnusableResponse(f"{what}: malformed response: {exc}") from None
+    return episodes
+
+
+def _film_rows(
+    film: Film,
+    region: str,
+    start: dt.date,
+    end: dt.date,
+    wanted: set[str],
+    now: dt.datetime,
+    report: FetchReport,
+) -> list[dict]:
+    label = f"film {film.tmdb_id} ({film.name}) in {region}"
+    releases = [r for r in film.releases.get(region, ()) if start <= r.date <= end]
+    if not releases:
+        report.skip(f"{label}: no digital or TV date in the window")
+        return []
+    release = releases[0]
+    services = services_in(film, region) or [s for s in [service_from_note(release)] if s]
+    if not services:
+        report.skip(f"{label}: no subscription, free or ad-supported provider listed")
+        return []
+    services = [s for s in services if not wanted or s.casefold() in wanted]
+    _note_unknown_providers(film, region, services, report)
+    return [film_row(film, region, release, service, now) for service in services]
+
+
+def _show_rows(
+    show: Show,
+    episodes: Mapping[int, list[Episode]],
+    region: str,
+    start: dt.date,
+    end: dt.date,
+    wanted: set[str],
+    now: dt.datetime,
+    report: FetchReport,
+) -> list[dict]:
+    label = f"show {show.tmdb_id} ({show.name}) in {region}"
+    services = [s for s in services_in(show, region) if not wanted or s.casefold() in wanted]
+    dated = [e for season in episodes.values() for e in season if start <= e.air_date <= end]
+    if not dated:
+        report.skip(f"{label}: no episode dated in the window")
+        return []
+    if not services:
+        report.skip(f"{label}: no subscription, free or ad-supported provider listed")
+        return []
+    _note_unknown_providers(show, region, services, report)
+    return [
+        show_row(show, group, episodes[group[0].season], region, service, now)
+        for group in group_episodes(dated)
+        for service in services
+    ]
+
+
+def _note_unknown_providers(
+    title: Film | Show, region: str, services: list[str], report: FetchReport
+) -> None:
+    for provider in title.providers.get(region, ()):
+        if provider.id not in PROVIDER_SERVICES and provider.name in services:
+            report.unknown_providers[provider.id] = provider.name
+
+
+def _unique(rows: Iterable[dict], report: FetchReport) -> list[dict]:
+    unique: dict[str, dict] = {}
+    for row in rows:
+        if row["release_id"] in unique:
+            report.skip(f"release {row['release_id']!r} listed twice; kept the first")
+        else:
+            unique[row["release_id"]] = row
+    return list(unique.values())
+
+
+def _progress(items: Iterable, unit: str, quiet: bool) -> Iterable:
+    return tqdm(
+        items, desc=f"TMDB {unit}", unit=unit[:-1], file=sys.stderr, disable=quiet, leave=False
+    )
+
+
+# --------------------------------------------------------------------------- importing
+
+
+def import_tmdb(
+    regions: Sequence[str],
+    start: dt.date,
+    days: int,
+    out: str | os.PathLike | None = None,
+    *,
+    into: str | os.PathLike | None = None,
+    services: Sequence[str] = (),
+    language: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+    cache_dir: str | os.PathLike | None = None,
+    rate: float = 20.0,
+    client: TmdbClient | None = None,
+    environ: Mapping[str, str] = os.environ,
+    quiet: bool = False,
+) -> ImportSummary:
+    """Import ``days`` days of TMDB releases in ``regions`` into ``out`` or ``into``.
+
+    ``client`` (tests pass one with a mock transport and a fake sleep) replaces ``base_url``,
+    ``cache_dir``, ``rate`` and the credentials read from ``environ``. Raises
+    :class:`ImportFailed`, :class:`TmdbError` or :class:`CatalogError` with a message naming
+    the problem; the target is then untouched.
+    """
+    began = time.monotonic()
+    target = _check_options(days, out, into, regions)
+    existing = load_catalog(target) if into is not None else None
+    summary = ImportSummary(target)
+    with _session(client, base_url, rate, cache_dir, environ) as api:
+        try:
+            incoming = fetch_tmdb_releases(
+                api, regions, start, days, services, language, report=summary.report, quiet=quiet
+            )
+        except ValueError as exc:
+            raise ImportFailed(str(exc)) from None
+    if existing is None and not incoming.num_rows:
+        raise ImportFailed(f"TMDB lists no releases in the {days} day(s) from {start}")
+    table, sources = _combine(incoming, existing, summary)
+    summary.warnings = summary.report.warnings + write_catalog(table, target, sources)
+    summary.seconds = time.monotonic() - began
+    return summary
+
+
+def _check_options(days, out, into, regions) -> Path:
+    if not 1 <= days <= MAX_DAYS:
+        raise ImportFailed(f"--days must be between 1 and {MAX_DAYS}, not {days}")
+    if (out is None) == (into is None):
+        raise ImportFailed("give exactly one of -o/--out and --into")
+    if not regions:
+        raise ImportFailed("give at least one --region, e.g. --region GB")
+    for region in regions:
+        try:
+            iso_region(region)
+        except ValueError as exc:
+            raise ImportFailed(f"--region: {exc}") from None
+    target = Path(into if into is not None else out)
+    if target.is_dir():
+        raise ImportFailed(f"{target} is a folder; give the path of a Parquet file")
+    return target
+
+
+@contextlib.contextmanager
+def _session(
+    client: TmdbClient | None, base_url: str, rate: float, cache_dir, environ
+) -> Iterator[TmdbClient]:
+    """The caller's client as it is, or a new one closed afterwards."""
+    if client is not None:
+        yield client
+        return
+    credentials = Credentials.from_environment(environ)
+    try:
+        api = TmdbClient(credentials, base_url, rate=rate, cache_dir=cache_dir)
+    except ValueError as exc:
+        raise ImportFailed(str(exc)) from None
+    with api:
+        yield api
+
+
+def _combine(
+    incoming: pa.Table, existing: Catalog | None, summary: ImportSummary
+) -> tuple[pa.Table, tuple[SourceInfo, ...]]:
+    """The table to write and its sources: the rows alone, or merged into ``existing``."""
+    if existing is None:
+        summary.added = incoming.num_rows
+        return unify_titles(incoming, summary.report.external_ids), (TMDB,)
+    merged = merge_releases(existing.table, incoming, SOURCE, summary.report.external_ids)
+    summary.added, summary.updated, summary.moved = merged.added, merged.updated, merged.moved
+    summary.unchanged = merged.unchanged
+    summary.report.skipped += len(merged.conflicts)
+    summary.report.warnings += merged.conflicts
+    sources = tuple(s for s in existing.sources if s.name != SOURCE) + (TMDB,)
+    return merged.table, sources
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``tmdb`` to the ``import`` sub-commands."""
+    parser = subparsers.add_parser(
+        "tmdb",
+        help="import films and shows with per-country dates and providers from TMDB",
+        description=f"Import films and shows with per-country streaming dates and providers "
+        f"from TMDB ({SITE_URL}). Needs TMDB_API_KEY or TMDB_READ_TOKEN. {NOTICE} "
+        f"{JUSTWATCH_CREDIT}",
+    )
+    parser.add_argument(
+        "--region",
+        action="append",
+        type=_region_argument,
+        required=True,
+        metavar="CC",
+        help="ISO 3166-1 alpha-2 region, e.g. GB (repeatable)",
+    )
+    parser.add_argument(
+        "--start", type=date_argument, metavar="DATE", help="first day, YYYY-MM-DD (default: today)"
+    )
+    parser.add_argument(
+        "--days",
+        type=_days_argument,
+        required=True,
+        metavar="N",
+        help=f"how many days to fetch, 1 to {MAX_DAYS}",
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--into", metavar="CATALOG", help="merge into this catalog (it is replaced atomically)"
+    )
+    target.add_argument("-o", "--out", metavar="PATH", help="write a new catalog here")
+    parser.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this service, e.g. Netflix (repeatable)",
+    )
+    parser.add_argument("--language", metavar="xx", help="TMDB language for texts, e.g. en-GB")
+    parser.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        metavar="URL",
+        help=f"TMDB API (default: {DEFAULT_BASE_URL})",
+    )
+    parser.add_argument("--cache-dir", metavar="DIR", help="keep raw responses here for reruns")
+    parser.add_argument(
+        "--rate",
+        type=_rate_argument,
+        default=20.0,
+        help="at most this many requests per second (default: 20; TMDB allows about 40)",
+    )
+    # SUPPRESS: a --quiet given before the sub-command (calendar-data -q import ...) survives.
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
+    )
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    quiet = getattr(args, "quiet", False)
+    try:
+        summary = import_tmdb(
+            args.region,
+            args.start or dt.date.today(),
+            args.days,
+            args.out,
+            into=args.into,
+            services=args.service,
+            language=args.language,
+            base_url=args.base_url,
+            cache_dir=args.cache_dir,
+            rate=args.rate,
+            quiet=quiet,
+        )
+    except (ImportFailed, TmdbError, CatalogError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not quiet:
+        print(summary.describe())
+    return 0
+
+
+def _region_argument(text: str) -> str:
+    try:
+        return iso_region(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _days_argument(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_DAYS}")
+    return int(text)
+
+
+def _rate_argument(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 40:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate above 0 and at most 40 a second")
+    return rate
