@@ -178,7 +178,7 @@ def _refresh_source(
                 pc.is_in(incoming["service"].cast(pa.string()), pa.array(list(config.services)))
             )
         sourced.fetched = incoming.num_rows
-        table = _merge(table, incoming, source.name, plan, report)
+        table = _merge(table, incoming, source.name, plan, fetched.external_ids, report)
     state = {
         "refreshed_at": now.isoformat(),
         "through": max(window[-1], through).isoformat(),
@@ -218,11 +218,12 @@ def _merge(
     incoming: pa.Table,
     source: str,
     plan: Plan,
+    external_ids: dict[str, dict[str, str]],
     report: RefreshReport,
 ) -> pa.Table:
     """``incoming`` merged into ``table``; the source's releases that were fetched again (a
     wanted title on a fetched day) but are no longer listed are removed."""
-    merged = merge_releases(table, incoming, source)
+    merged = merge_releases(table, incoming, source, external_ids)
     report.warnings += merged.conflicts
     report.added += merged.added
     report.updated += merged.updated

@@ -47,6 +47,15 @@ rate = 2.0
 # Sources may override the top-level lists:
 # regions = ["US"]
 # services = ["Netflix", "Apple TV+"]
+
+# Films and shows with per-country dates and providers. Needs TMDB_API_KEY or TMDB_READ_TOKEN
+# in the environment (https://www.themoviedb.org/settings/api) and regions.
+# [sources.tmdb]
+# base_url = "https://api.themoviedb.org/3"
+# rate = 20.0
+# Keep a cache: details of titles TMDB did not change are read from it, not fetched again.
+# cache_dir = "/var/cache/calendar-data/tmdb"
+# language = "en-GB"
 """
 
 DEFAULTS = {"every_hours": 6.0, "days_ahead": 14, "days_behind": 30}

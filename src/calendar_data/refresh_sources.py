@@ -2,32 +2,13 @@
 
 A :class:`RefreshSource` says how to open a client from a ``[sources.NAME]`` config table, how
 to ask which titles changed since the last refresh, and how to fetch what a :class:`Plan`
-asks for. :data:`SOURCES` lists them by config name.
+asks for. :data:`SOURCES` lists them by config name: ``tvmaze`` and ``tmdb``.
 
-TMDB plugs in the same way (``importers/tmdb.py``)::
-
-    def tmdb_changed_titles(client, since, now):
-        if now - since > dt.timedelta(days=30):
-            return None
-        return {f"tmdb-{kind}-{i}" for kind in ("movie", "tv")
-                for i in tmdb.changed_ids(client, kind, since.date(), now.date())}
-
-    def tmdb_fetch(client, config, plan, quiet):
-        report = tmdb.FetchReport()
-        ids = {kind: {int(t.rsplit("-", 1)[1]) for t in plan.changed or ()
-                      if t.startswith(f"tmdb-{kind}-")} for kind in ("movie", "tv")}
-        table = tmdb.fetch_tmdb_releases(
-            client, config.regions, plan.days[0], len(plan.days), config.services,
-            config.options.get("language"), stale_movies=ids["movie"],
-            stale_shows=ids["tv"], report=report, quiet=quiet)
-        rows = [r for r in table.to_pylist() if plan.wants(r["title_id"], r["release_date"])]
-        return Fetched(rows, report.warnings)
-
-    SOURCES["tmdb"] = RefreshSource(
-        name=tmdb.TMDB.name, info=tmdb.TMDB, open_client=<a TmdbClient from the environment's
-        credentials and config.base_url, rate, cache_dir>, changed_titles=tmdb_changed_titles,
-        fetch=tmdb_fetch, requests=lambda client: client.requests,
-        errors=(tmdb_client.TmdbError,), options={"language": str})
+- TVmaze: ``/updates/shows?since=day|week|month`` names the shows updated since then; the
+  schedules of the plan's days are read and only wanted shows are fetched in detail.
+- TMDB: ``/movie/changes`` and ``/tv/changes`` name the films and shows changed since the
+  last refresh's day; the discover lists of the plan's days are read (from the client's cache
+  when ``cache_dir`` is set, as it should be) and the details of changed titles fetched again.
 """
 
 from __future__ import annotations
@@ -40,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import SourceInfo
-from .importers import tvmaze
+from .importers import tmdb, tvmaze
+from .importers.tmdb_client import DEFAULT_BASE_URL as TMDB_BASE_URL
+from .importers.tmdb_client import Credentials, TmdbClient, TmdbError
 from .importers.tvmaze_client import (
     DEFAULT_BASE_URL,
     TvmazeClient,
@@ -85,6 +68,8 @@ class Plan:
 class Fetched:
     rows: list[dict]
     warnings: list[str] = field(default_factory=list)
+    #: ``title_id`` -> the titles' ids elsewhere (IMDb, TVDB), to match them across sources.
+    external_ids: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -178,8 +163,79 @@ TVMAZE = RefreshSource(
     options={"broadcast": bool},
 )
 
+# --------------------------------------------------------------------------- TMDB
+
+#: How far back TMDB's change lists are read; a refresh older than this fetches everything.
+TMDB_CHANGES_REACH = dt.timedelta(days=30)
+
+
+@contextlib.contextmanager
+def _tmdb_client(config: SourceConfig) -> Iterator[TmdbClient]:
+    credentials = Credentials.from_environment()
+    with TmdbClient(
+        credentials,
+        config.base_url or TMDB_BASE_URL,
+        rate=config.rate,
+        cache_dir=config.cache_dir,
+    ) as api:
+        yield api
+
+
+def tmdb_changed_titles(api: TmdbClient, since: dt.datetime, now: dt.datetime) -> set[str] | None:
+    """The films and shows TMDB changed from the day of ``since`` to the day of ``now``."""
+    if now - since > TMDB_CHANGES_REACH:
+        return None
+    return {
+        f"tmdb-{kind}-{number}"
+        for kind in ("movie", "tv")
+        for number in tmdb.changed_ids(api, kind, since.date(), now.date())
+    }
+
+
+def tmdb_fetch(api: TmdbClient, config: SourceConfig, plan: Plan, quiet: bool) -> Fetched:
+    """The releases on the plan's days in ``config.regions`` (required) on
+    ``config.services``; details of the changed titles are fetched again, not read from the
+    cache."""
+    if not config.regions:
+        raise ValueError('the tmdb source needs regions, e.g. regions = ["GB"]')
+    stale = {
+        kind: {
+            int(t.rsplit("-", 1)[1]) for t in plan.changed or () if t.startswith(f"tmdb-{kind}-")
+        }
+        for kind in ("movie", "tv")
+    }
+    report = tmdb.FetchReport()
+    table = tmdb.fetch_tmdb_releases(
+        api,
+        config.regions,
+        plan.days[0],
+        len(plan.days),
+        config.services,
+        config.options.get("language"),
+        stale_movies=stale["movie"],
+        stale_shows=stale["tv"],
+        report=report,
+        quiet=quiet,
+    )
+    rows = [r for r in table.to_pylist() if plan.wants(r["title_id"], r["release_date"])]
+    return Fetched(rows, report.warnings, report.external_ids)
+
+
+TMDB = RefreshSource(
+    name=tmdb.TMDB.name,
+    info=tmdb.TMDB,
+    open_client=_tmdb_client,
+    changed_titles=tmdb_changed_titles,
+    fetch=tmdb_fetch,
+    requests=lambda api: api.requests,
+    # ValueError: a region, service or language TMDB's importer refuses.
+    errors=(TmdbError, ValueError),
+    options={"language": str},
+)
+
 #: Config name -> source.
-SOURCES: dict[str, RefreshSource] = {"tvmaze": TVMAZE}
+SOURCES: dict[str, RefreshSource] = {"tvmaze": TVMAZE, "tmdb": TMDB}
+
 #: Everything a source may raise when it fails.
 SOURCE_ERRORS = tuple({error for source in SOURCES.values() for error in source.errors})
 #: Each source's own config options, as :func:`~calendar_data.refresh_config.load_config`
