@@ -6,11 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from sample import REFERENCE
 from streamlit.testing.v1 import AppTest
 
-from calendar_data.catalog import SourceInfo, write_catalog
+from calendar_data import arrivals, changes
+from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.freshness import age, freshness
 from calendar_data.regions import release_dates_by_region
 from calendar_data.schema import SCHEMA
@@ -178,3 +180,27 @@ def test_arrived_since_is_offered_for_a_refreshed_catalog_only(catalog):
     assert "**0** of 1 releases match" in [m.value for m in at.sidebar.markdown]
     arrived.set_value(dt.date(2025, 3, 5)).run()
     assert "**1** of 1 releases match" in [m.value for m in at.sidebar.markdown]
+
+
+def test_the_changes_page_shows_arrivals_and_departures(catalog):
+    """The sample catalog (test data) with a log of one refresh: the reference title arrived
+    on Netflix worldwide and a synthetic test title left."""
+    table = load_catalog(catalog).table
+    gone = table.filter(pc.equal(table["title_id"], "test-title-1"))
+    moves = arrivals.arrival_changes(
+        gone,
+        table.filter(pc.equal(table["title_id"], REFERENCE["title_id"])),
+        {"editorial sample", "synthetic test data"},
+        changed_at=NOW,
+        source="refresh",
+    )
+    changes.append_changes(changes.change_log_path(catalog), moves)
+
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/changes.py").run()
+    assert not at.exception
+    shown = {
+        (row["Change"], row["Source"]) for row in at.main.dataframe[0].value.to_dict("records")
+    }
+    assert ("Arrived on Netflix worldwide", "refresh") in shown
+    assert any(change.startswith("Left ") for change, _ in shown)

@@ -14,8 +14,8 @@ Then releases of the refreshed sources older than ``days_behind`` are dropped, e
 ``first_seen`` is stamped (:mod:`.arrivals`), and the catalog is published atomically with
 what was refreshed when; the change log records the changes, arrivals and departures. A lock
 beside the catalog (:mod:`.refresh_lock`) keeps a second refresh out. Nothing is written
-unless everything succeeded: a refresh that fails or is killed leaves the catalog and its
-change log as they were.
+until everything is fetched and merged: a refresh that fails, or is killed before it
+publishes, leaves the catalog and its change log as they were.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class SourceReport:
     fetched: int = 0
 
     def describe(self) -> str:
-        how = "full" if self.full else f"incremental ({self.changed} changed title(s))"
+        how = "full" if self.full else f"incremental ({self.changed} title(s) changed there)"
         return (
             f"{self.name}: {how}, {self.days} day(s) fetched, {self.fetched} release(s) "
             f"fetched with {self.requests} request(s)"
