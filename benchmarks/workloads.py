@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from report import Figure, median_seconds
 
-from calendar_data import bucketing, demo, exports, planner, schema
+from calendar_data import bucketing, demo, exports, grid, planner, schema
 from calendar_data.filters import ReleaseFilter
 from calendar_data.live import LiveCatalog
 
@@ -106,7 +106,7 @@ class CalendarQuery:
     @classmethod
     def for_catalog(cls, live: LiveCatalog) -> CalendarQuery:
         services = tuple(value for value, _ in live.options["service"][:3])
-        start, end = bucketing.view_range("month", MONTH)
+        start, end = grid.view_range("month", MONTH)
         return cls(services, live.options["genre"][0][0], "series", start, end)
 
     @property

@@ -18,7 +18,7 @@ positions = live.select(release_filter, tz)
 days = live.days(tz)
 
 st.title("Browse releases", anchor=False)
-st.caption(f"{len(positions):,} releases match · {escape_markdown(release_filter.describe())}")
+st.caption(f"{len(positions):,} releases match · {escape_markdown(release_filter.short_name())}")
 
 controls = st.columns([2, 1, 1], vertical_alignment="bottom")
 sort = controls[0].selectbox(

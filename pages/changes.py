@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from calendar_data.text import escape_markdown
+from calendar_data.catalog import EARLIEST, LATEST
+from calendar_data.params import SINCE
+from calendar_data.text import counted, escape_markdown
 from calendar_data.ui.context import current
 from calendar_data.ui.history import read_history, show_history
 
@@ -11,12 +13,19 @@ live, release_filter, tz = context.live, context.release_filter, context.tz
 
 st.title("Changes", anchor=False)
 since = st.date_input(
-    "Recorded since", value=None, key="since", bind="query-params", format="YYYY-MM-DD"
+    "Recorded since",
+    value=None,
+    key=SINCE,
+    bind="query-params",
+    format="YYYY-MM-DD",
+    min_value=EARLIEST,  # every date a catalog can hold, not the picker's ten years around today
+    max_value=LATEST,
 )
 history = read_history(live, tz, since=since, release_filter=release_filter)
 if history is None:
     st.stop()
-st.caption(f"{history.num_rows:,} changes · {escape_markdown(release_filter.describe())}")
+shown = counted(history.num_rows, "change")
+st.caption(f"{shown} · {escape_markdown(release_filter.short_name())}")
 if not history.num_rows:
     st.info(
         "No changes recorded for this view. Every `calendar-data build`, import and refresh "

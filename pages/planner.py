@@ -97,7 +97,7 @@ st.title("Planner", anchor=False)
 load, spans, series = slate(live.signature, release_filter, tz, live)
 st.caption(
     f"{int(load['releases'].sum()):,} dated releases · "
-    f"{escape_markdown(release_filter.describe())} · weeks start on Monday · "
+    f"{escape_markdown(release_filter.short_name())} · weeks start on Monday · "
     f"days in {escape_markdown(tz)}"
 )
 

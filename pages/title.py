@@ -3,6 +3,7 @@
 import streamlit as st
 
 from calendar_data import describe
+from calendar_data.params import TITLE
 from calendar_data.regions import release_dates_by_region
 from calendar_data.schema import KIND_NAMES
 from calendar_data.text import escape_markdown, markdown_link, one_line, safe_url
@@ -11,7 +12,7 @@ from calendar_data.ui.detail import title_rows
 from calendar_data.ui.history import read_history, show_history
 
 context = current()
-title_id = st.query_params.get("id")
+title_id = st.query_params.get(TITLE)
 rows = title_rows(context.live, title_id) if title_id else []
 
 if not rows:

@@ -136,6 +136,17 @@ def expect_no_serious_violations(page: Page) -> None:
     assert not found, f"{page.url}:\n" + "\n".join(found)
 
 
+def expect_headings_in_order(page: Page) -> None:
+    """axe-core's ``heading-order``: no heading level is skipped on the way down."""
+    found = [
+        node["html"][:200]
+        for violation in AXE.run(page).response["violations"]
+        if violation["id"] == "heading-order"
+        for node in violation["nodes"]
+    ]
+    assert not found, f"{page.url}: headings skip a level at " + "; ".join(found)
+
+
 def focused(page: Page) -> dict:
     return page.evaluate(FOCUSED)
 
@@ -198,6 +209,21 @@ def test_every_page_fits_a_phone_and_passes_axe(phone, app_url, name):
 def test_every_page_passes_axe_at_a_desktops_width(page, app_url, name):
     open_page(page, app_url, name)
     expect_no_serious_violations(page)
+
+
+@pytest.mark.parametrize("view", ["month", "agenda"])
+def test_the_calendars_headings_go_down_one_level_at_a_time(page, app_url, view):
+    open_app(page, f"{app_url}/?view={view}&{NOVEMBER}")
+    expect(page.locator(f"[data-card^='{view}-']").first).to_be_visible()
+    expect_headings_in_order(page)
+
+
+def test_the_day_drawers_headings_go_down_one_level_at_a_time(page, app_url):
+    open_page(page, app_url, "calendar")
+    with rerun(page):
+        page.locator("[data-more]").first.click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect_headings_in_order(page)
 
 
 # ------------------------------------------------------------------ the keyboard alone

@@ -2,7 +2,7 @@
 
 Widgets are located by key (Streamlit turns a key into the CSS class ``st-key-<key>``). The
 calendar is one component: its day cells carry ``data-day="<day>"`` and its cards
-``data-card="<view>-<day>-<n>"``; the day drawer's cards are buttons keyed ``card-day-...``.
+``data-card="<view>-<day>-<n>"``, the "+N more" drawer's too (view ``drawer``).
 ``SCREENSHOTS=1`` also writes the README's screenshots of data/catalog.parquet to
 docs/screenshots (skipped otherwise: it needs a second server).
 """
@@ -87,8 +87,6 @@ def day_cell(page: Page, day: str) -> Locator:
 
 
 def cards(scope: Page | Locator, view: str = "month") -> Locator:
-    if view == "day":  # the day drawer's buttons
-        return scope.locator("[class*='st-key-card-day-']")
     return scope.locator(f"[data-card^='{view}-']")
 
 
@@ -197,11 +195,11 @@ def test_crowded_day_more_button_lists_every_release(page, app_url):
     drawer = page.get_by_role("dialog")
     expect(drawer).to_be_visible()
     expect(drawer).to_contain_text("Monday 20 November 2023")
-    expect(cards(drawer, "day")).to_have_count(len(crowded))
+    expect(cards(drawer, "drawer")).to_have_count(len(crowded))
     for title in crowded:
-        expect(cards(drawer, "day").filter(has_text=title)).to_have_count(1)
+        expect(cards(drawer, "drawer").filter(has_text=title)).to_have_count(1)
 
-    click(page, cards(drawer, "day").filter(has_text=crowded[-1]).get_by_role("button"))
+    click(page, cards(drawer, "drawer").filter(has_text=crowded[-1]).get_by_role("button"))
     expect(page).to_have_url(re.compile(r"[?&]id=test-title-\d+(&|$)"))
     expect(page.get_by_role("dialog")).to_contain_text("Release details")
     expect(page.get_by_role("dialog")).to_contain_text(crowded[-1])

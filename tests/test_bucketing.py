@@ -1,4 +1,4 @@
-"""Calendar bucketing: month grids, view ranges and navigation, and the cards of each day."""
+"""Calendar bucketing: the cards of each day."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from calendar_data import bucketing
+from calendar_data import bucketing, grid
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days
 from calendar_data.live import DEFAULT_CATALOG
@@ -16,108 +16,6 @@ from calendar_data.schema import SCHEMA
 
 D = dt.date
 NOV_1, NOV_2 = D(2023, 11, 1), D(2023, 11, 2)
-
-
-# --------------------------------------------------------------------------- grids and ranges
-
-
-def test_november_2023_grid():
-    weeks = bucketing.month_grid(D(2023, 11, 17))
-    assert weeks[0][0] == D(2023, 10, 30)
-    assert weeks[-1][-1] == D(2023, 12, 3)
-    assert len(weeks) == 5
-
-
-def test_february_2021_is_exactly_four_weeks():
-    weeks = bucketing.month_grid(D(2021, 2, 10))
-    assert len(weeks) == 4
-    assert (weeks[0][0], weeks[-1][-1]) == (D(2021, 2, 1), D(2021, 2, 28))
-
-
-@pytest.mark.parametrize("year", [2020, 2021, 2023, 2024, 2100])
-def test_every_month_grid_covers_each_day_once_in_monday_weeks(year):
-    for month in range(1, 13):
-        weeks = bucketing.month_grid(D(year, month, 15))
-        days = [day for week in weeks for day in week]
-        assert all(len(week) == 7 and week[0].weekday() == 0 for week in weeks)
-        assert all(b - a == dt.timedelta(days=1) for a, b in zip(days, days[1:], strict=False))
-        in_month = [day for day in days if day.month == month]
-        assert in_month[0] == D(year, month, 1)
-        assert in_month == sorted(set(in_month))
-        assert in_month[-1] == bucketing.month_end(D(year, month, 1))
-        # No week lies wholly outside the month.
-        assert all(any(day.month == month for day in week) for week in weeks)
-
-
-@pytest.mark.parametrize(
-    ("view", "anchor", "expected"),
-    [
-        ("month", D(2023, 11, 17), (D(2023, 10, 30), D(2023, 12, 3))),
-        ("week", D(2023, 11, 17), (D(2023, 11, 13), D(2023, 11, 19))),
-        ("week", D(2023, 11, 13), (D(2023, 11, 13), D(2023, 11, 19))),
-        ("week", D(2023, 11, 19), (D(2023, 11, 13), D(2023, 11, 19))),
-        ("week", D(2024, 1, 2), (D(2024, 1, 1), D(2024, 1, 7))),
-        ("agenda", D(2023, 11, 17), (D(2023, 11, 1), D(2023, 11, 30))),
-        ("agenda", D(2024, 2, 3), (D(2024, 2, 1), D(2024, 2, 29))),
-    ],
-)
-def test_view_range(view, anchor, expected):
-    assert bucketing.view_range(view, anchor) == expected
-
-
-@pytest.mark.parametrize(
-    ("view", "anchor", "steps", "expected"),
-    [
-        ("month", D(2024, 1, 31), 1, D(2024, 2, 29)),
-        ("month", D(2023, 1, 31), 1, D(2023, 2, 28)),
-        ("month", D(2024, 3, 31), -1, D(2024, 2, 29)),
-        ("month", D(2023, 12, 15), 1, D(2024, 1, 15)),
-        ("month", D(2024, 1, 15), -1, D(2023, 12, 15)),
-        ("month", D(2023, 11, 2), 12, D(2024, 11, 2)),
-        ("month", D(2023, 11, 2), -25, D(2021, 10, 2)),
-        ("agenda", D(2023, 10, 31), 1, D(2023, 11, 30)),
-        ("week", D(2023, 12, 28), 1, D(2024, 1, 4)),
-        ("week", D(2023, 11, 2), -2, D(2023, 10, 19)),
-    ],
-)
-def test_shift(view, anchor, steps, expected):
-    assert bucketing.shift(view, anchor, steps) == expected
-
-
-def test_views_are_known():
-    assert bucketing.VIEWS == ("month", "week", "agenda")
-
-
-# --------------------------------------------------------------------------- opening day, span
-
-
-def dates(*days) -> pa.ChunkedArray:
-    return pa.chunked_array([pa.array(list(days), pa.date32())])
-
-
-TODAY = D(2023, 11, 15)
-
-
-@pytest.mark.parametrize(
-    ("days", "expected"),
-    [
-        (dates(D(2023, 11, 1), D(2023, 12, 24), None), TODAY),
-        (dates(TODAY), TODAY),
-        (dates(D(2023, 3, 1), D(2023, 1, 5), None), D(2023, 1, 5)),
-        (dates(None, None), TODAY),
-        (dates(), TODAY),
-    ],
-)
-def test_opening_day(days, expected):
-    assert bucketing.opening_day(days, TODAY) == expected
-
-
-def test_span():
-    assert bucketing.span(dates(D(2023, 3, 1), None, D(2023, 1, 5))) == (
-        D(2023, 1, 5),
-        D(2023, 3, 1),
-    )
-    assert bucketing.span(dates(None)) == (None, None)
 
 
 # --------------------------------------------------------------------------- cards
@@ -239,10 +137,10 @@ def test_a_card_with_nothing_to_badge_keeps_its_place():
 def test_every_month_of_the_embedded_catalog_makes_its_cards():
     table = load_catalog(DEFAULT_CATALOG).table
     days = local_days(table, "UTC")
-    first, last = bucketing.span(days)
-    month = bucketing.month_start(first)
+    first, last = grid.span(days)
+    month = grid.month_start(first)
     while month <= last:
-        start, end = bucketing.view_range("month", month)
+        start, end = grid.view_range("month", month)
         inside = pc.and_(pc.greater_equal(days, start), pc.less_equal(days, end))
         rows = table.filter(inside)
         cards = bucketing.cards(rows, days.filter(inside))
@@ -256,7 +154,7 @@ def test_every_month_of_the_embedded_catalog_makes_its_cards():
         )
         assert set(zip(cards.day, cards.title_id, cards.service, strict=True)) == expected
         assert len(cards) == len(expected) and cards.badge.notna().all(), month
-        month = bucketing.add_months(month, 1)
+        month = grid.add_months(month, 1)
 
 
 def test_one_tentative_release_makes_the_card_tentative():

@@ -100,3 +100,17 @@ def test_a_title_without_changes_says_so(catalog):
     at.query_params["id"] = REFERENCE["title_id"]
     at.run()
     assert "No changes recorded for this title." in texts(at)
+
+
+def test_a_first_day_long_ago_is_kept(logged):
+    """The picker offers every date a catalog can hold, not its ten years around today."""
+    at = changes_page(since="2000-01-01")
+    assert at.date_input(key="since").value == dt.date(2000, 1, 1)
+    assert at.query_params["since"] == "2000-01-01"
+    assert len(rows_shown(at)) == logged.num_rows
+
+
+def test_one_change_is_counted_in_the_singular(logged):
+    at = changes_page(service="Max")  # the one removed release
+    assert len(rows_shown(at)) == 1
+    assert "1 change · Max" in [c.value for c in at.caption]

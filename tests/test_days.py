@@ -11,11 +11,13 @@ import pytest
 from calendar_data.days import (
     DEFAULT_TIMEZONE,
     as_utc,
+    chunked_days,
     is_whole_month,
     local_days,
     local_today,
     parse_date,
     valid_timezone,
+    week_start,
 )
 from calendar_data.schema import SCHEMA
 
@@ -187,3 +189,18 @@ def test_as_utc_gives_aware_utc_to_the_second():
     assert as_utc(moment).tzinfo is dt.UTC
     assert as_utc(dt.datetime(2023, 11, 2, 8, 30)) == dt.datetime(2023, 11, 2, 8, 30, tzinfo=dt.UTC)
     assert as_utc(None) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "monday"),
+    [(NOV_2, dt.date(2023, 10, 30)), (dt.date(2023, 10, 30), dt.date(2023, 10, 30))],
+)
+def test_weeks_start_on_monday(day, monday):
+    assert week_start(day) == monday
+    assert week_start(day + dt.timedelta(days=6 - day.weekday())) == monday  # its Sunday
+
+
+def test_days_are_chunked_like_a_tables_column():
+    plain = pa.array([NOV_1, None], pa.date32())
+    assert chunked_days(plain).to_pylist() == [NOV_1, None]
+    assert chunked_days(pa.chunked_array([plain])).num_chunks == 1

@@ -22,7 +22,8 @@ from starlette.responses import Response
 from calendar_data import feeds
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days, valid_timezone
-from calendar_data.filters import FILTER_PARAMS, VIEW_PARAMS, ReleaseFilter, read_view
+from calendar_data.filters import ReleaseFilter, read_view
+from calendar_data.params import FILTER_PARAMS, VIEW_PARAMS
 from calendar_data.ui import downloads
 
 NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"

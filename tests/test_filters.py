@@ -237,6 +237,28 @@ def test_bad_dates_are_ignored_with_a_notice(param, bad):
     assert f"{param}=" in notices[0] and "YYYY-MM-DD" in notices[0]
 
 
+def test_typed_values_make_the_filter_their_url_makes():
+    typed = ReleaseFilter.from_values(
+        services=[" Netflix ", "Max", "Netflix"],
+        kinds=["series", "anime"],
+        start=NOV_30,
+        end=NOV_1,
+        query=" light  ",
+    )
+    from_url = ReleaseFilter.from_query_params(
+        {"service": [" Netflix ", "Max", "Netflix"], "kind": ["series", "anime"]}
+        | {"from": "2023-11-30", "to": "2023-11-01", "q": " light  "}
+    )
+    assert typed == from_url
+    assert typed[0] == ReleaseFilter(
+        services=("Netflix", "Max"), kinds=("series",), start=NOV_1, end=NOV_30, query="light"
+    )
+    assert typed[1] == [
+        "Ignored unknown kind 'anime'.",
+        "The date range was backwards; its ends were swapped.",
+    ]
+
+
 def test_dates_may_carry_surrounding_whitespace():
     release_filter, notices = ReleaseFilter.from_query_params({"from": " 2023-11-01 "})
     assert (release_filter.start, notices) == (NOV_1, [])
@@ -293,7 +315,7 @@ def test_hostile_values_never_raise_and_notices_stay_short(hostile):
     assert len(release_filter.query) <= MAX_QUERY_LENGTH
     assert release_filter.kinds == () and release_filter.types == ()
     assert release_filter.start is None and release_filter.end is None
-    release_filter.describe()
+    release_filter.short_name()
     selected(release_filter)
 
 
@@ -304,7 +326,7 @@ def test_a_flood_of_values_is_capped():
     assert len(release_filter.services) == 100
 
 
-# --------------------------------------------------------------------------- restrict, describe
+# --------------------------------------------------------------------------- restrict, short_name
 
 
 def test_restrict_drops_values_the_catalog_lacks_with_notices():
@@ -319,6 +341,30 @@ def test_restrict_drops_values_the_catalog_lacks_with_notices():
     assert len(notices) == 2
     assert "'Nope+'" in notices[0] and "service" in notices[0]
     assert "'ZZ'" in notices[1] and "region" in notices[1]
+
+
+def test_restrict_matches_names_whatever_their_case_in_the_catalogs_spelling():
+    release_filter = ReleaseFilter(services=("netflix", "NETFLIX", "max"), genres=("drama",))
+    options = {"service": {"Netflix", "Max"}, "genre": {"Drama"}}
+    assert release_filter.restrict(options) == (
+        ReleaseFilter(services=("Netflix", "Max"), genres=("Drama",)),
+        [],
+    )
+
+
+def test_restrict_keeps_names_that_differ_only_in_case_apart():
+    options = {"genre": {"Anime", "ANIME"}}
+    for spelled in ("Anime", "ANIME"):
+        assert ReleaseFilter(genres=(spelled,)).restrict(options)[0].genres == (spelled,)
+
+
+def test_restrict_suggests_the_closest_names_for_a_miss():
+    options = {"service": {"Netflix", "Max", "Hulu", "Disney+"}}
+    _, notices = ReleaseFilter(services=("Netflx", "zzz")).restrict(options)
+    assert notices == [
+        "Ignored service 'Netflx': not in this catalog. Did you mean 'Netflix'?",
+        "Ignored service 'zzz': not in this catalog.",
+    ]
 
 
 def test_restrict_keeps_a_filter_the_catalog_satisfies():
@@ -354,8 +400,8 @@ def test_restrict_keeps_a_filter_the_catalog_satisfies():
         ),
     ],
 )
-def test_describe(release_filter, description):
-    assert release_filter.describe() == description
+def test_short_name(release_filter, description):
+    assert release_filter.short_name() == description
 
 
 # --------------------------------------------------------------------------- applying
@@ -396,7 +442,7 @@ def test_describe(release_filter, description):
         (ReleaseFilter(genres=("Comedy",), regions=("US",), query="money"), ["heist"]),
         (ReleaseFilter(services=("Netflix",), kinds=("movie",)), []),
     ],
-    ids=lambda value: value.describe() if isinstance(value, ReleaseFilter) else "",
+    ids=lambda value: value.short_name() if isinstance(value, ReleaseFilter) else "",
 )
 @pytest.mark.parametrize("layout", ["one chunk", "chunked"])
 def test_mask(release_filter, expected, layout):

@@ -635,14 +635,14 @@ def test_the_app_keeps_the_last_good_catalog_when_a_refused_file_replaces_it(
     shutil.copy(edges, path)
     at = app_on(path, monkeypatch)
     assert not at.exception, at.exception
-    shown = [s.value for s in at.subheader]
+    shown = [h.value for h in at.header]
     for name in REFUSED:
         staged = tmp_path / "staged.parquet"
         shutil.copy(CORPUS / name, staged)
         os.replace(staged, path)
         at.run()
         assert not at.exception, at.exception
-        assert [s.value for s in at.subheader] == shown
+        assert [h.value for h in at.header] == shown
         assert len(at.warning) == 1 and "rejected" in at.warning[0].value
 
 
@@ -666,7 +666,7 @@ def test_every_page_shows_a_catalog_at_the_edges(edges, monkeypatch, page, param
         at.run()
     assert not at.exception, at.exception
     assert not at.error
-    texts = [e.value for kind in ("markdown", "subheader", "title") for e in at.get(kind)]
+    texts = [e.value for kind in ("markdown", "header", "subheader", "title") for e in at.get(kind)]
     assert any(shows in text for text in texts), texts
 
 
@@ -703,12 +703,12 @@ def test_the_app_on_any_table(folder, table):
     write_catalog(bad_corpus.sample_table(), good)
     with catalog_at(good):
         at = AppTest.from_file(APP, default_timeout=60).run()
-        before = [s.value for s in at.subheader]
+        before = [h.value for h in at.header]
         shutil.copy(fuzzed, folder / "staged.parquet")
         os.replace(folder / "staged.parquet", good)
         at.run()
     assert not at.exception, at.exception
     assert not at.error
     if refused:
-        assert [s.value for s in at.subheader] == before
+        assert [h.value for h in at.header] == before
         assert len(at.warning) == 1 and "rejected" in at.warning[0].value

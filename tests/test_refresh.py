@@ -234,7 +234,7 @@ def test_browse_can_filter_what_arrived_since_a_day(fake, tmp_path):
     assert notices == [] and release_filter.to_query_params() == {"arrived_since": ["2025-03-06"]}
     found = release_filter.apply(load_catalog(catalog).table)
     assert set(found["release_id"].to_pylist()) == {GLASS, NIGHT_DESK}  # Thursday's shows
-    assert "arrived since 2025-03-06" in release_filter.describe()
+    assert "arrived since 2025-03-06" in release_filter.short_name()
 
 
 # --------------------------------------------------------------------------- the window

@@ -1,13 +1,10 @@
-"""Calendar bucketing: which days a view shows, and the cards each day holds.
+"""Calendar bucketing: the releases of each day as the calendar's cards.
 
-Weeks start on Monday. Same-day releases of one title on one service collapse into one card,
-so a binge drop of eight episodes is one card, not eight.
+Same-day releases of one title on one service collapse into one card, so a binge drop of
+eight episodes is one card, not eight. Which days a view shows is ``grid``'s.
 """
 
 from __future__ import annotations
-
-import calendar
-import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -15,71 +12,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import describe
+from .days import chunked_days
 from .filters import TYPE_GROUPS
 
-VIEWS = ("month", "week", "agenda")
 CARD_COLUMNS = [*describe.LABEL_COLUMNS, "title_id", "service", "status"]
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the end of a shorter month."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    length = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, length))
-
-
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def month_grid(anchor: dt.date) -> list[list[dt.date]]:
-    """The Monday-to-Sunday weeks that cover ``anchor``'s month."""
-    first = week_start(month_start(anchor))
-    last = month_end(anchor)
-    weeks = []
-    while first <= last:
-        weeks.append([first + dt.timedelta(days=i) for i in range(7)])
-        first += dt.timedelta(days=7)
-    return weeks
-
-
-def view_range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day a view shows. The month view includes its leading/trailing days."""
-    if view == "week":
-        start = week_start(anchor)
-        return start, start + dt.timedelta(days=6)
-    if view == "agenda":
-        return month_start(anchor), month_end(anchor)
-    weeks = month_grid(anchor)
-    return weeks[0][0], weeks[-1][-1]
-
-
-def shift(view: str, anchor: dt.date, steps: int) -> dt.date:
-    """The anchor one view earlier (``steps=-1``) or later (``steps=1``)."""
-    if view == "week":
-        return anchor + dt.timedelta(days=7 * steps)
-    return add_months(anchor, steps)
-
-
-def opening_day(days: pa.ChunkedArray, today: dt.date) -> dt.date:
-    """Today when the catalog has releases from today on, else its first dated release."""
-    latest = pc.max(days).as_py()
-    if latest is None or latest >= today:
-        return today
-    return pc.min(days).as_py()
-
-
-def span(days: pa.ChunkedArray) -> tuple[dt.date | None, dt.date | None]:
-    """First and last dated day."""
-    return pc.min(days).as_py(), pc.max(days).as_py()
 
 
 def cards(table: pa.Table, days: pa.ChunkedArray | pa.Array) -> pd.DataFrame:
@@ -162,7 +98,7 @@ def _merged(rows: pa.Table) -> dict[str, pa.ChunkedArray]:
 
 def _card_rows(table: pa.Table, days) -> pa.Table:
     """The rows that have a day, with the text, numbers and flags the cards are made of."""
-    rows = table.select(CARD_COLUMNS).append_column("day", _chunked(days))
+    rows = table.select(CARD_COLUMNS).append_column("day", chunked_days(days))
     rows = rows.filter(pc.is_valid(rows["day"]))
     release_type = rows["release_type"].cast(pa.string())
     columns = {name: rows[name] for name in ("day", "title_id", "service", "release_id", "title")}
@@ -174,10 +110,6 @@ def _card_rows(table: pa.Table, days) -> pa.Table:
         columns[flag] = pc.is_in(release_type, pa.array(kinds))
     columns["release_type"] = release_type
     return pa.table(columns)
-
-
-def _chunked(days) -> pa.ChunkedArray:
-    return days if isinstance(days, pa.ChunkedArray) else pa.chunked_array([days], pa.date32())
 
 
 def _as_categories(text: pa.ChunkedArray, source: pa.ChunkedArray) -> pa.ChunkedArray:

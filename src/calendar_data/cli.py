@@ -34,6 +34,7 @@ from .filters import TYPE_GROUPS, ReleaseFilter
 from .importers import tmdb, tvmaze
 from .schema import KINDS
 from .summary import disk_size, render, summarise
+from .text import counted
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 
@@ -263,8 +264,8 @@ def export_command(args: argparse.Namespace) -> int:
     atomic_write(args.output, lambda handle: handle.write(data))
     if table.num_rows == 0:
         _warn(["no releases match these filters; the export is empty"])
-    releases = f"{table.num_rows:,} release" + ("" if table.num_rows == 1 else "s")
-    _say(args, f"wrote {releases} ({release_filter.describe()}) to {args.output}")
+    releases = counted(table.num_rows, "release")
+    _say(args, f"wrote {releases} ({release_filter.short_name()}) to {args.output}")
     return EXIT_OK
 
 
@@ -322,19 +323,16 @@ def partition_command(args: argparse.Namespace) -> int:
 def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
     """The filter the filter flags describe, read as the dashboard reads its URL; a notice
     for each value it ignores."""
-    params = {
-        "service": args.service,
-        "genre": args.genre,
-        "kind": args.kind,
-        "type": args.type,
-        "region": args.region,
-        "from": args.start and args.start.isoformat(),
-        "to": args.end and args.end.isoformat(),
-        "q": args.query,
-        "arrived_since": args.arrived_since and args.arrived_since.isoformat(),
-    }
-    release_filter, notices = ReleaseFilter.from_query_params(
-        {name: value for name, value in params.items() if value}
+    release_filter, notices = ReleaseFilter.from_values(
+        services=args.service or (),
+        genres=args.genre or (),
+        kinds=args.kind or (),
+        types=args.type or (),
+        regions=args.region or (),
+        start=args.start,
+        end=args.end,
+        query=args.query or "",
+        arrived_since=args.arrived_since,
     )
     _warn(notices)
     return release_filter

@@ -78,3 +78,13 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week: weeks start on Monday everywhere (calendar, digest)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def chunked_days(days: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    """``days`` (date32) as a chunked array, the shape a table's column takes."""
+    return days if isinstance(days, pa.ChunkedArray) else pa.chunked_array([days], pa.date32())

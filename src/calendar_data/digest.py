@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import describe
-from .days import local_days
+from .days import local_days, week_start
 from .filters import TYPE_GROUPS, ReleaseFilter
 from .text import one_line
 
@@ -88,11 +88,6 @@ class Digest:
         return _plural(len(marks), "release") + (": " + ", ".join(found) if found else "")
 
 
-def week_start(day: dt.date) -> dt.date:
-    """The Monday of ``day``'s week."""
-    return day - dt.timedelta(days=day.weekday())
-
-
 def build_digest(
     table: pa.Table,
     week: dt.date,
@@ -122,7 +117,7 @@ def build_digest(
         services.setdefault(one_line(row["service"], 100), []).append(_release(row))
     return Digest(
         start,
-        release_filter.describe(),
+        release_filter.short_name(),
         tuple(
             (day, tuple((s, tuple(items)) for s, items in services.items()))
             for day, services in grouped.items()

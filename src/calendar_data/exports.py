@@ -376,8 +376,6 @@ def _fold(line: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- spoilers
 
-#: The URL parameter of every export and feed link: ``spoilers=0`` leaves spoilers out.
-SPOILERS_PARAM = "spoilers"
 #: What would spoil an episode for someone who has not watched it.
 SPOILER_COLUMNS = ("synopsis", "episode_titles")
 
@@ -428,7 +426,7 @@ def export_bytes(
         return to_csv(table)
     if fmt == "json":
         return to_json(table)
-    return to_ics(table, calendar_name=release_filter.describe(), changes=changes)
+    return to_ics(table, calendar_name=release_filter.short_name(), changes=changes)
 
 
 def export_filename(release_filter: ReleaseFilter, fmt: str) -> str:

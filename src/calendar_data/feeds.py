@@ -23,8 +23,9 @@ from . import describe
 from .catalog import SourceInfo
 from .changes import describe_change
 from .days import as_utc
-from .exports import ICS_COLUMNS, SPOILERS_PARAM, without_spoilers
+from .exports import ICS_COLUMNS, without_spoilers
 from .filters import ReleaseFilter
+from .params import SPOILERS
 from .text import clean, one_line, safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -68,7 +69,7 @@ def to_atom(
     entries += [_release_entry(row, fallback) for row in _rows(releases, ENTRY_COLUMNS)]
     feed = ET.Element("feed", xmlns=ATOM)
     _add(feed, "id", feed_id(release_filter, tz, spoilers))
-    _add(feed, "title", f"Streaming releases · {release_filter.describe()}")
+    _add(feed, "title", f"Streaming releases · {release_filter.short_name()}")
     _add(feed, "updated", _rfc3339(max([fallback, *(when for when, _ in entries)])))
     author = _add(feed, "author")
     _add(author, "name", AUTHOR)
@@ -88,7 +89,7 @@ def feed_id(release_filter: ReleaseFilter, tz: str = "UTC", spoilers: bool = Tru
     if tz != "UTC":
         params["tz"] = [tz]
     if not spoilers:
-        params[SPOILERS_PARAM] = ["0"]
+        params[SPOILERS] = ["0"]
     return _urn("feed?" + urlencode(params, doseq=True))
 
 

@@ -7,6 +7,7 @@ holds exactly the rows the dashboard showed for the same URL.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .days import is_whole_month, local_days, parse_date, valid_timezone
+from .params import ARRIVED_SINCE, FROM, KNOWN_PARAMS, MULTI_PARAMS, QUERY, SPOILERS, TIMEZONE, TO
 from .schema import KINDS, TIMESTAMP
 from .text import quoted
 
@@ -37,21 +39,6 @@ TYPE_LABELS = {
 MAX_QUERY_LENGTH = 200
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-#: URL parameter of each multi-valued field, in URL order.
-MULTI_PARAMS = {
-    "service": "services",
-    "genre": "genres",
-    "kind": "kinds",
-    "type": "types",
-    "region": "regions",
-}
-#: ``arrived_since``: titles a refresh first saw on their service on or after that UTC day.
-FILTER_PARAMS = (*MULTI_PARAMS, "from", "to", "q", "arrived_since")
-#: The dashboard's other URL parameters: the calendar's view and date, the open title, the zone,
-#: the Changes page's first day, and the exports' and feeds' spoilers=0.
-VIEW_PARAMS = ("view", "date", "id", "tz", "since", "spoilers")
-KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
-
 Params = Mapping[str, str | Sequence[str]]
 
 
@@ -67,43 +54,61 @@ class ReleaseFilter:
     start: dt.date | None = None
     end: dt.date | None = None
     query: str = ""
+    #: Only releases whose title a refresh first saw on their service on or after this day.
     arrived_since: dt.date | None = None
 
     # ------------------------------------------------------------------ URL mapping
 
     @classmethod
-    def from_query_params(cls, params: Params) -> tuple[ReleaseFilter, list[str]]:
-        """Parse query parameters; return the filter and a notice for each value ignored."""
+    def from_values(
+        cls,
+        *,
+        services: Sequence[str] = (),
+        genres: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        types: Sequence[str] = (),
+        regions: Sequence[str] = (),
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        query: str = "",
+        arrived_since: dt.date | None = None,
+    ) -> tuple[ReleaseFilter, list[str]]:
+        """The filter of typed values (the sidebar's widgets, the command line's flags),
+        cleaned as a URL's are; a notice for each value ignored or changed."""
         notices: list[str] = []
-        values: dict = {}
-        for param, attribute in MULTI_PARAMS.items():
-            items = _clean_values(_all(params, param))
-            if param == "type":
-                unknown = [t for t in items if t not in TYPE_GROUPS]
-                notices += [f"Ignored unknown release type {quoted(t)}." for t in unknown]
-                items = [t for t in items if t in TYPE_GROUPS]
-            if param == "kind":
-                unknown = [k for k in items if k not in KINDS]
-                notices += [f"Ignored unknown kind {quoted(k)}." for k in unknown]
-                items = [k for k in items if k in KINDS]
-            values[attribute] = tuple(items)
-        for param, attribute in (("from", "start"), ("to", "end"), ("arrived_since",) * 2):
-            raw = (_last(params, param) or "").strip()
-            if raw:
-                try:
-                    values[attribute] = parse_date(raw)
-                except ValueError:
-                    notices.append(f"Ignored {param}={quoted(raw)}: not a date (YYYY-MM-DD).")
-        query = " ".join(_encodable(_last(params, "q") or "").split())
+        lists = {"services": services, "genres": genres, "regions": regions}
+        values: dict = {name: tuple(_clean_values(items)) for name, items in lists.items()}
+        for name, items, known, what in (
+            ("kinds", kinds, KINDS, "kind"),
+            ("types", types, TYPE_GROUPS, "release type"),
+        ):
+            items = _clean_values(items)
+            notices += [f"Ignored unknown {what} {quoted(v)}." for v in items if v not in known]
+            values[name] = tuple(v for v in items if v in known)
+        query = " ".join(_encodable(query or "").split())
         if len(query) > MAX_QUERY_LENGTH:
             notices.append(f"The search text was cut to {MAX_QUERY_LENGTH} characters.")
             query = query[:MAX_QUERY_LENGTH]
-        values["query"] = query
-        result = cls(**values)
-        if result.start and result.end and result.start > result.end:
+        if start and end and start > end:
             notices.append("The date range was backwards; its ends were swapped.")
-            result = replace(result, start=result.end, end=result.start)
+            start, end = end, start
+        result = cls(**values, start=start, end=end, query=query, arrived_since=arrived_since)
         return result, notices
+
+    @classmethod
+    def from_query_params(cls, params: Params) -> tuple[ReleaseFilter, list[str]]:
+        """Parse query parameters; return the filter and a notice for each value ignored."""
+        notices: list[str] = []
+        values: dict = {field: _all(params, param) for param, field in MULTI_PARAMS.items()}
+        for param, field in ((FROM, "start"), (TO, "end"), (ARRIVED_SINCE, "arrived_since")):
+            raw = (_last(params, param) or "").strip()
+            if raw:
+                try:
+                    values[field] = parse_date(raw)
+                except ValueError:
+                    notices.append(f"Ignored {param}={quoted(raw)}: not a date (YYYY-MM-DD).")
+        result, more = cls.from_values(**values, query=_last(params, QUERY) or "")
+        return result, notices + more
 
     def to_query_params(self) -> dict[str, list[str]]:
         """Only what differs from the default, in a stable order."""
@@ -118,26 +123,32 @@ class ReleaseFilter:
         if self.query:
             params["q"] = [self.query]
         if self.arrived_since:
-            params["arrived_since"] = [self.arrived_since.isoformat()]
+            params[ARRIVED_SINCE] = [self.arrived_since.isoformat()]
         return params
 
     def restrict(self, options: Mapping[str, Collection[str]]) -> tuple[ReleaseFilter, list[str]]:
-        """Drop values the catalog does not have (``options`` is keyed by URL parameter)."""
+        """Hold each value to the catalog's (``options``, keyed by URL parameter): a value
+        that differs from one only in case takes the catalog's spelling; a value the catalog
+        lacks is dropped, with a notice naming the closest ones it has."""
         notices, changes = [], {}
         for param, allowed in options.items():
-            attribute = MULTI_PARAMS[param]
-            kept = tuple(v for v in getattr(self, attribute) if v in allowed)
-            for value in getattr(self, attribute):
-                if value not in allowed:
-                    notices.append(f"Ignored {param} {quoted(value)}: not in this catalog.")
-            changes[attribute] = kept
+            field = MULTI_PARAMS[param]
+            spellings = _spellings(allowed)
+            kept: dict[str, None] = {}
+            for value in getattr(self, field):
+                match = value if value in allowed else spellings.get(value.casefold())
+                if match is None:
+                    notices.append(_not_in_catalog(param, value, spellings))
+                else:
+                    kept.setdefault(match)
+            changes[field] = tuple(kept)
         return replace(self, **changes), notices
 
     @property
     def is_empty(self) -> bool:
         return self == ReleaseFilter()
 
-    def describe(self) -> str:
+    def short_name(self) -> str:
         """A short human name, e.g. ``Netflix · 2023-11``, for files and calendars."""
         parts = list(self.services) or ["All services"]
         parts += list(self.genres) + list(self.kinds) + [TYPE_LABELS[t] for t in self.types]
@@ -286,13 +297,30 @@ def read_view(
     notices = [f"Ignored unknown parameter {quoted(k)}." for k in params if k not in KNOWN_PARAMS]
     parsed, more = ReleaseFilter.from_query_params(params)
     parsed, unknown = parsed.restrict(options)
-    tz = _last(params, "tz")
+    tz = _last(params, TIMEZONE)
     if tz and not valid_timezone(tz):
         more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
-    spoilers = _last(params, "spoilers")  # exports and feeds: 0 leaves spoilers out
+    spoilers = _last(params, SPOILERS)  # exports and feeds: 0 leaves spoilers out
     if spoilers not in (None, "0", "1"):
-        more.append(f"Ignored spoilers={quoted(spoilers)}: use 0 (no spoilers) or 1.")
+        more.append(f"Ignored {SPOILERS}={quoted(spoilers)}: use 0 (no spoilers) or 1.")
     return parsed, notices + more + unknown
+
+
+def _spellings(allowed: Collection[str]) -> dict[str, str]:
+    """The catalog's spelling of each value, by its case-folded form. (A value spelled as the
+    catalog spells it is matched before this, so values that differ only in case stay apart.)"""
+    spellings: dict[str, str] = {}
+    for value in allowed:
+        spellings.setdefault(value.casefold(), value)
+    return spellings
+
+
+def _not_in_catalog(param: str, value: str, spellings: Mapping[str, str]) -> str:
+    close = difflib.get_close_matches(value.casefold(), list(spellings), n=3, cutoff=0.6)
+    notice = f"Ignored {param} {quoted(value)}: not in this catalog."
+    if close:
+        notice += " Did you mean " + " or ".join(quoted(spellings[c]) for c in close) + "?"
+    return notice
 
 
 def _all(params: Params, key: str) -> list[str]:

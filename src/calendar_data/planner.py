@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .days import parse_date
+from .days import chunked_days, parse_date
+from .params import FROM, SERVICE, TO
 from .text import one_line
 
 METRICS = {"Releases": "releases", "Runtime hours": "runtime_hours"}
@@ -138,7 +139,7 @@ def narrowing(points: Sequence[Mapping]) -> dict:
             continue
         service, first, last = data[0], _date(data[1]), _date(data[2])
         if isinstance(service, str) and service and first and last:
-            return {"service": [service], "from": min(first, last), "to": max(first, last)}
+            return {SERVICE: [service], FROM: min(first, last), TO: max(first, last)}
     return {}
 
 
@@ -151,12 +152,8 @@ def _dated(table: pa.Table, days: Days, columns: list[str]) -> pa.Table:
         else chosen[name]
         for name in columns
     ]
-    with_days = pa.table([*plain, _chunked(days)], names=[*columns, "day"])
+    with_days = pa.table([*plain, chunked_days(days)], names=[*columns, "day"])
     return with_days.filter(pc.is_valid(with_days["day"]))
-
-
-def _chunked(days: Days) -> pa.ChunkedArray:
-    return days if isinstance(days, pa.ChunkedArray) else pa.chunked_array([days], pa.date32())
 
 
 def _week_start(days: pa.ChunkedArray) -> pa.ChunkedArray:

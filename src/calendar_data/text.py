@@ -99,6 +99,11 @@ def quoted(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 change``, ``2 changes``, ``1,024 changes``: a count and its noun, plural but for one."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def first_line(error: BaseException) -> str:
     """The gist of an exception for a one-line message: the first line of what it says (at
     most 300 characters), or its type when it says nothing."""

@@ -1,17 +1,23 @@
-"""The calendar's cards for the visible range, its TBA list and its "+N more" day drawer.
-
-The month, week and agenda themselves are drawn by ``calendar_grid``.
+"""The calendar in the page: its cards for the visible range, the month, week or agenda
+drawn by one browser component, its TBA list and its "+N more" day drawer.
 
 Only the visible range is filtered into cards; the catalog never goes to the browser. Cards
 are kept on the shared catalog (``LiveCatalog.derived``), so sessions looking at the same
 month and filters, and every rerun that changes neither, reuse them.
+
+A month drawn with Streamlit elements was about 300 of them (a container, a heading and
+buttons per day), each turned into a React component on every filter change. The component
+(assets/calendar.js and calendar.css) gets the days as data (``grid.calendar_payload``) and
+draws them itself. A click on a card or on "+N more" comes back as a trigger value and opens
+the same drawers a button would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import string
 from dataclasses import replace
+from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.compute as pc
@@ -21,13 +27,86 @@ from .. import bucketing, grid
 from ..filters import ReleaseFilter, in_set
 from ..live import LiveCatalog
 from ..palette import PALETTE
+from ..params import DATE
 from ..text import escape_markdown, one_line
 from .detail import DAY_KEY, open_release
 
-_SLOTS = string.ascii_lowercase
-#: Cards the day drawer draws: a day of a million-row catalog holds thousands, and each is a
-#: button the browser must build.
+#: Cards the day drawer draws: a day of a million-row catalog holds thousands.
 DRAWER_CARDS = 200
+GRID_KEY = "calendar_grid"
+DRAWER_KEY = "day_drawer_cards"
+VIEW_KEY = "view"  # the calendar page's view control, bound to ?view=
+_FOLLOWED_KEY = "_view_followed_width"
+_ASSETS = Path(__file__).parent / "assets"
+
+
+def _css() -> str:
+    stripes = (
+        f".svc-{slot} {{ border-left-color: {colour}; }}" for slot, colour in enumerate(PALETTE)
+    )
+    return (_ASSETS / "calendar.css").read_text(encoding="utf-8") + "\n".join(stripes)
+
+
+_CALENDAR = st.components.v2.component(
+    "calendar_data.calendar",
+    css=_css(),
+    js=(_ASSETS / "calendar.js").read_text(encoding="utf-8"),
+)
+
+
+def style_the_page() -> None:
+    """The page's frame styled for the calendar (assets/calendar_page.css), from a hidden
+    container: a constant style sheet, and st.markdown's code is on every page already,
+    where st.html's would slow every first paint."""
+    css = (_ASSETS / "calendar_page.css").read_text(encoding="utf-8")
+    st.container(key="calendar_page_style").markdown(
+        f"<style>{css}</style>", unsafe_allow_html=True
+    )
+
+
+def may_follow_width() -> bool:
+    """Whether the view may follow the screen's width this run: on the session's first
+    calendar only, and only when the URL names no view (``?view=month`` stays a month on a
+    phone, and a view picked later stays picked).
+
+    Call it before the view control, which drops a default ``view`` from the URL.
+    """
+    first = _FOLLOWED_KEY not in st.session_state
+    st.session_state[_FOLLOWED_KEY] = True
+    return first and VIEW_KEY not in st.query_params
+
+
+def draw_calendar(payload: dict, follow_width: bool = False) -> None:
+    """Draw the days of ``payload`` (see :func:`calendar_data.grid.calendar_payload`).
+
+    With ``follow_width`` a month drawn on a phone's screen asks for the agenda: the server
+    cannot know the width, so the browser tells (calendar.js) and :func:`_narrow_screen`
+    switches the view, which the URL then records.
+    """
+    _CALENDAR(
+        key=GRID_KEY,
+        data={**payload, "fit": follow_width and payload["view"] == "month"},
+        on_open_change=_card_clicked,
+        on_more_change=_more_clicked,
+        on_narrow_change=_narrow_screen,
+    )
+
+
+def _narrow_screen() -> None:
+    st.session_state[VIEW_KEY] = "agenda"
+
+
+def _card_clicked(key: str = GRID_KEY) -> None:
+    match st.session_state[key]["open"]:  # from the browser: checked, not trusted
+        case [str() as title_id, str() as release_id]:
+            open_release(title_id, release_id)
+
+
+def _more_clicked() -> None:
+    try:
+        st.session_state[DAY_KEY] = dt.date.fromisoformat(st.session_state[GRID_KEY]["more"])
+    except (TypeError, ValueError):
+        pass  # not a day: nothing to open
 
 
 def visible_cards(
@@ -46,6 +125,41 @@ def _cards(live: LiveCatalog, window: ReleaseFilter, tz: str) -> pd.DataFrame:
     positions = live.select(window, tz)
     table = live.rows(positions, bucketing.CARD_COLUMNS)
     return bucketing.cards(table, live.days(tz).take(positions))
+
+
+def empty_period(
+    live: LiveCatalog,
+    release_filter: ReleaseFilter,
+    tz: str,
+    period: tuple[dt.date, dt.date],
+    catalog_span: tuple[dt.date | None, dt.date | None],
+) -> None:
+    """Say that nothing matches in ``period``, what the catalog covers, and offer a button to
+    the nearest month (or week) with releases that match."""
+    first, last = catalog_span
+    covers = f" This catalog covers {first:%-d %B %Y} to {last:%-d %B %Y}." if first else ""
+    matching = live.days(tz).take(live.select(release_filter, tz))
+    nearest = grid.nearest_day(matching, *period)
+    if nearest is None:
+        advice = " Clear some filters to see more."
+    else:
+        advice = f" The nearest release that matches is on {nearest:%-d %B %Y}."
+    st.info(
+        f"No releases match these filters in this period.{covers}{advice}",
+        icon=":material/search_off:",
+    )
+    if nearest is not None:
+        st.button(
+            f"Go to {nearest:%B %Y}",
+            key="nearest_releases",
+            on_click=_go_to,
+            args=(nearest,),
+            icon=":material/event_available:",
+        )
+
+
+def _go_to(day: dt.date) -> None:
+    st.session_state[DATE] = day
 
 
 def undated(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pd.DataFrame:
@@ -82,8 +196,8 @@ def _close_day() -> None:
 
 @st.dialog("All releases of the day", position="right", on_dismiss=_close_day)
 def show_day(cards: pd.DataFrame, day: dt.date) -> None:
-    """The cards of one day, the first :data:`DRAWER_CARDS` of them: the "+N more" drawer."""
-    st.html(_card_css())  # here, not on the page: st.html's code would slow every first paint
+    """The cards of one day, the first :data:`DRAWER_CARDS` of them: the "+N more" drawer,
+    drawn by the calendar's component, so its cards are the calendar's."""
     st.subheader(f"{day:%A %-d %B %Y}", anchor=False)
     of_day = cards[cards["day"] == day]
     if len(of_day) > DRAWER_CARDS:
@@ -91,33 +205,10 @@ def show_day(cards: pd.DataFrame, day: dt.date) -> None:
             f"The first {DRAWER_CARDS} of {len(of_day):,} releases. Narrow the filters, or "
             "list them all on Browse."
         )
-    for index, card in enumerate(of_day.head(DRAWER_CARDS).itertuples()):
-        _card(card, f"day-{day.isoformat()}-{index}")
-
-
-def _card_css() -> str:
-    """Per-service colour stripes, keyed on the CSS class each card's key produces."""
-    rules = [
-        f'div[class*="st-key-card-"][class*="-svc{_SLOTS[i]}"] button '
-        f"{{border-left: 5px solid {colour}; padding-left: 6px;}}"
-        for i, colour in enumerate(PALETTE)
-    ]
-    rules.append('div[class*="st-key-card-"] button {text-align: left; justify-content: start;}')
-    rules.append('div[class*="st-key-card-"] p {margin-bottom: 0;}')
-    return "<style>" + "\n".join(rules) + "</style>"
-
-
-def _card(card, key: str) -> None:
-    """A card of the day drawer: one button, its title over its service and badges."""
-    shown = grid.card_data(card)
-    clicked = st.button(
-        f"{escape_markdown(shown['title'])}  \n:small[:gray[{escape_markdown(shown['details'])}]]",
-        key=f"card-{key}-svc{_SLOTS[shown['slot']]}",
-        type="tertiary",
-        width="stretch",
-        wrap=True,
-        on_click=open_release,
-        args=(card.title_id, card.release_id),
+    clicked = _CALENDAR(
+        key=DRAWER_KEY,
+        data={**grid.drawer_payload(of_day.head(DRAWER_CARDS), day), "fit": False},
+        on_open_change=partial(_card_clicked, DRAWER_KEY),
     )
-    if clicked:
+    if clicked.open is not None:
         st.rerun()  # a click inside the day's drawer reran only the drawer

@@ -21,6 +21,7 @@ import streamlit as st
 from ..filters import ReleaseFilter
 from ..freshness import freshness
 from ..live import LiveCatalog
+from ..params import VIEW_CONTEXT
 from ..text import escape_markdown, escape_message, markdown_link
 from .data import live_catalog
 from .sidebar import filter_sidebar, url_notices
@@ -41,7 +42,6 @@ def configure_page() -> None:
     )
 
 
-_KEY = "_view_context"
 #: Whether this process has declared its pages (see the module docstring).
 _routed = False
 
@@ -67,16 +67,19 @@ def frame() -> None:
     if not _routed:
         _route_by_navigation()
     live = live_catalog()
+    if live is None:
+        st.navigation(pages())  # the sidebar's pages, to go on with once a catalog is there
+        st.stop()
     for notice in url_notices(live):
         st.info(escape_message(notice), icon=":material/info:")
     release_filter, tz = filter_sidebar(live)
     _credits(live, tz)
-    st.session_state[_KEY] = ViewContext(live, release_filter, tz)
+    st.session_state[VIEW_CONTEXT] = ViewContext(live, release_filter, tz)
 
 
 def current() -> ViewContext:
     """The context app.py drew for this run; a page run without app.py reruns through it."""
-    context = st.session_state.pop(_KEY, None)
+    context = st.session_state.pop(VIEW_CONTEXT, None)
     if context is None:
         configure_page()  # first, or the page's material icon becomes a favicon from Google
         _route_by_navigation()

@@ -1,7 +1,8 @@
 """The title's detail panel: a side drawer opened from a calendar card or a table row.
 
-The open title lives in the URL (``id``), so a copied link reopens the panel; closing the
-drawer removes it and leaves the view as it was. Callbacks only record the request: the URL is
+The open title and release live in the URL (``id`` and ``release``), so a copied link reopens
+the panel on that release (a link with ``id`` alone, on the title's first); closing the drawer
+removes them and leaves the view as it was. Callbacks only record the request: the URL is
 written during the run, because a query-parameter write from inside a callback makes the
 browser reset widgets whose values were set through session state (the filters read from the
 opening URL).
@@ -14,37 +15,36 @@ import streamlit as st
 
 from .. import describe
 from ..live import LiveCatalog
+from ..params import OPEN_DAY as DAY_KEY
+from ..params import PANEL_REQUEST, RELEASE, TITLE
 from ..schema import KIND_NAMES
 from ..text import escape_markdown, one_line
-
-RELEASE_KEY = "_open_release"
-REQUEST_KEY = "_panel_request"
-DAY_KEY = "_open_day"
 
 
 def open_release(title_id: str, release_id: str) -> None:
     """Card callback: open the panel for one release of a title."""
-    st.session_state[REQUEST_KEY] = (title_id, release_id)
+    st.session_state[PANEL_REQUEST] = (title_id, release_id)
     st.session_state.pop(DAY_KEY, None)
 
 
 def close_panel() -> None:
-    st.session_state[REQUEST_KEY] = None
+    st.session_state[PANEL_REQUEST] = None
 
 
 def show_open_panel(live: LiveCatalog, tz: str) -> bool:
     """Apply this run's open/close request to the URL, then draw the drawer if a title is open."""
-    if REQUEST_KEY in st.session_state:
-        request = st.session_state.pop(REQUEST_KEY)
+    if PANEL_REQUEST in st.session_state:
+        request = st.session_state.pop(PANEL_REQUEST)
         if request is None:
-            st.session_state.pop(RELEASE_KEY, None)
-            if "id" in st.query_params:
-                del st.query_params["id"]
+            for param in (TITLE, RELEASE):
+                if param in st.query_params:
+                    del st.query_params[param]
         else:
-            st.query_params["id"], st.session_state[RELEASE_KEY] = request
-    title_id = st.query_params.get("id")
+            title_id, release_id = request
+            st.query_params.update({TITLE: title_id, RELEASE: release_id})
+    title_id = st.query_params.get(TITLE)
     if title_id:
-        show_panel(live, title_id, tz)
+        show_panel(live, title_id, st.query_params.get(RELEASE), tz)
     return bool(title_id)
 
 
@@ -55,10 +55,11 @@ def title_rows(live: LiveCatalog, title_id: str) -> list[dict]:
     return sorted(rows, key=lambda r: (r["release_date"] is None, r["release_date"] or 0))
 
 
-def show_panel(live: LiveCatalog, title_id: str, tz: str) -> None:
+def show_panel(live: LiveCatalog, title_id: str, release_id: str | None, tz: str) -> None:
+    """The drawer of a title's release ``release_id``; its first release when the title has
+    no such release (a link from before the URL named the release)."""
     rows = title_rows(live, title_id)
-    wanted = st.session_state.get(RELEASE_KEY)
-    row = next((r for r in rows if r["release_id"] == wanted), rows[0] if rows else None)
+    row = next((r for r in rows if r["release_id"] == release_id), rows[0] if rows else None)
     _panel(row, tz)
 
 
@@ -92,5 +93,5 @@ def _panel(row: dict | None, tz: str) -> None:
         "pages/title.py",
         label="Open the title page",
         icon=":material/movie:",
-        query_params={"id": row["title_id"]},
+        query_params={TITLE: row["title_id"]},
     )

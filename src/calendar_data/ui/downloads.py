@@ -25,6 +25,7 @@ from .. import changes, exports, feeds
 from ..days import DEFAULT_TIMEZONE, valid_timezone
 from ..filters import ReleaseFilter, read_view
 from ..live import LiveCatalog, current_catalog
+from ..params import SPOILERS
 
 EXPORT_PATHS = {"csv": "/export.csv", "ics": "/export.ics"}
 #: Links served beside the downloads: the rows as JSON, and a feed of them and their changes.
@@ -132,7 +133,7 @@ def _export(request: Request, fmt: str) -> Response:
     live, release_filter, tz = view
     rows = live.rows(live.select(release_filter, tz))
     filename = exports.export_filename(release_filter, fmt)
-    spoilers = exports.spoilers_shown(request.query_params.getlist(exports.SPOILERS_PARAM))
+    spoilers = exports.spoilers_shown(request.query_params.getlist(SPOILERS))
     log = _change_log(live) if fmt == "ics" else None
     return Response(
         exports.export_bytes(fmt, rows, release_filter, changes=log, spoilers=spoilers),
@@ -159,7 +160,7 @@ def _feed_atom(request: Request) -> Response:
         updated=_generated_at(live),
         sources=live.catalog.sources,
         tz=tz,
-        spoilers=exports.spoilers_shown(request.query_params.getlist(exports.SPOILERS_PARAM)),
+        spoilers=exports.spoilers_shown(request.query_params.getlist(SPOILERS)),
     )
     headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
     return Response(body, media_type=MEDIA_TYPES["atom"], headers=headers)

@@ -14,7 +14,7 @@ import streamlit as st
 from .. import changes, describe
 from ..filters import ReleaseFilter
 from ..live import LiveCatalog
-from ..text import escape_message, one_line
+from ..text import counted, escape_message, one_line
 
 #: Changes a table shows at most, newest first.
 SHOWN = 500
@@ -62,4 +62,4 @@ def show_history(table: pa.Table, tz: str, key: str) -> None:
         key=key,
     )
     if table.num_rows > SHOWN:
-        st.caption(f"The newest {SHOWN:,} of {table.num_rows:,} changes.")
+        st.caption(f"The newest {SHOWN:,} of {counted(table.num_rows, 'change')}.")

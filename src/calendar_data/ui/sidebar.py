@@ -7,23 +7,45 @@ back in URL form and parsed by :class:`ReleaseFilter`, the one mapping between U
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import zoneinfo
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from ..days import DEFAULT_TIMEZONE, valid_timezone
-from ..filters import KNOWN_PARAMS, MULTI_PARAMS, TYPE_LABELS, ReleaseFilter, read_view
+from .. import grid
+from ..catalog import EARLIEST, LATEST
+from ..days import DEFAULT_TIMEZONE, parse_date, valid_timezone
+from ..filters import TYPE_LABELS, Params, ReleaseFilter, read_view
 from ..live import LiveCatalog
+from ..params import (
+    ARRIVED_SINCE,
+    DATE,
+    FROM,
+    GENRE,
+    KIND,
+    KNOWN_PARAMS,
+    MULTI_PARAMS,
+    QUERY,
+    REGION,
+    SERVICE,
+    SINCE,
+    TIMEZONE,
+    TO,
+    TYPE,
+    URL_FILTERS_READ,
+    URL_NOTICES,
+    VIEW,
+)
 from ..schema import KIND_NAMES, KINDS
-from ..text import escape_markdown, one_line
+from ..text import escape_markdown, one_line, quoted
 
 LABELS = {
-    "service": "Service",
-    "genre": "Genre",
-    "kind": "Kind",
-    "type": "Release type",
-    "region": "Region",
+    SERVICE: "Service",
+    GENRE: "Genre",
+    KIND: "Kind",
+    TYPE: "Release type",
+    REGION: "Region",
 }
 REGION_HELP = "Worldwide releases match every region."
 #: Zones to pick from: IANA names less the tz database's aliases that Arrow cannot use.
@@ -38,40 +60,88 @@ HELP_COUNTS = 12  # values whose release counts a filter's help lists
 
 
 def url_notices(live: LiveCatalog) -> list[str]:
-    """A notice for each part of the URL this catalog cannot honour, and the URL cleaned.
+    """A notice for each part of the URL this catalog cannot honour, each given once.
 
-    Bound widgets drop values they do not offer from the URL themselves; parameters the
-    dashboard does not know are removed here, so each notice is given once.
+    Bound widgets drop the values they do not offer from the URL themselves; parameters the
+    dashboard does not know, and bad values of the pages' own parameters, are removed here.
+    Filters the URL spells otherwise than they are read (a service in another case, a
+    backwards range) are written back as read before the filters first bind to the URL; the
+    widgets read them in a rerun, which shows this run's notices.
     """
-    _, notices = read_view(st.query_params, live.known_values())
+    said = st.session_state.pop(URL_NOTICES, [])
+    release_filter, notices = read_view(st.query_params, live.known_values())
+    bad = _page_param_notices(st.query_params)
     for param in list(st.query_params):
-        if param not in KNOWN_PARAMS:
-            del st.query_params[param]
+        if param not in KNOWN_PARAMS or param in bad:
+            with contextlib.suppress(StreamlitAPIException):  # bound: its widget drops it
+                del st.query_params[param]
+    notices = list(dict.fromkeys([*said, *notices, *bad.values()]))
+    if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
+        st.session_state[URL_FILTERS_READ] = True
+        if _rewrite_filters(release_filter):
+            st.session_state[URL_NOTICES] = notices
+            st.rerun()
     return notices
+
+
+def _page_param_notices(params: Params) -> dict[str, str]:
+    """A notice for each bad value of the calendar's and the Changes page's parameters."""
+    notices = {}
+    view = params.get(VIEW)
+    if view is not None and view not in grid.VIEWS:
+        notices[VIEW] = f"Ignored {VIEW}={quoted(view)}: not one of {', '.join(grid.VIEWS)}."
+    for param in (DATE, SINCE):
+        raw = params.get(param)
+        if raw is None:
+            continue
+        try:
+            day = parse_date(raw)
+        except ValueError:
+            notices[param] = f"Ignored {param}={quoted(raw)}: not a date (YYYY-MM-DD)."
+            continue
+        if not EARLIEST <= day <= LATEST:
+            notices[param] = f"Ignored {param}={quoted(raw)}: outside {EARLIEST} to {LATEST}."
+    return notices
+
+
+def _rewrite_filters(release_filter: ReleaseFilter) -> bool:
+    """Write the filters into the URL as ``release_filter`` holds them; whether that changed
+    the URL. Only before the filters' widgets bind to it (a bound parameter cannot be set)."""
+    wanted = release_filter.to_query_params()
+    changed = False
+    for param in (*MULTI_PARAMS, FROM, TO):
+        if st.query_params.get_all(param) == wanted.get(param, []):
+            continue
+        changed = True
+        if param in wanted:
+            st.query_params[param] = wanted[param]
+        else:
+            del st.query_params[param]
+    return changed
 
 
 def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
     """Draw the filters; return the filter they describe and the viewer's time zone."""
     with st.sidebar:
         st.header("Filters")
-        params = {param: _multiselect(live, param) for param in MULTI_PARAMS}
-        dates = [("from", "From"), ("to", "To")]
+        chosen = {field: _multiselect(live, param) for param, field in MULTI_PARAMS.items()}
+        dates = [(FROM, "From"), (TO, "To")]
         if live.table["first_seen"].null_count < live.table.num_rows:  # a refreshed catalog
-            dates.append(("arrived_since", "Arrived since"))
-        for param, label in dates:
-            day = st.date_input(
-                label, value=None, key=param, bind="query-params", format="YYYY-MM-DD"
-            )
-            params[param] = [day.isoformat()] if isinstance(day, dt.date) else []
+            dates.append((ARRIVED_SINCE, "Arrived since"))
+        start, end, *arrived = (
+            st.date_input(label, value=None, key=param, bind="query-params", format="YYYY-MM-DD")
+            for param, label in dates
+        )
         query = st.text_input(
             "Search",
-            key="q",
+            key=QUERY,
             bind="query-params",
             max_chars=200,
             placeholder="Title, cast or crew",
         )
-        params["q"] = [query] if query else []
-        release_filter, _ = ReleaseFilter.from_query_params(params)
+        release_filter, _ = ReleaseFilter.from_values(
+            **chosen, start=start, end=end, query=query, arrived_since=next(iter(arrived), None)
+        )
         tz = _timezone_picker()
         matches = len(live.select(release_filter, tz))
         st.markdown(f"**{matches:,}** of {live.table.num_rows:,} releases match")
@@ -92,7 +162,7 @@ def _multiselect(live: LiveCatalog, param: str) -> list[str]:
     itself (made one short printable line); the release counts go in the help.
     """
     counts = dict(live.options[param])
-    options = [k for k in KINDS if k in counts] if param == "kind" else list(counts)
+    options = [k for k in KINDS if k in counts] if param == KIND else list(counts)
     labels = _option_labels(options)
     return st.multiselect(
         LABELS[param],
@@ -127,7 +197,7 @@ def _option_labels(options: list[str]) -> dict[str, str]:
 
 def _counts_help(param: str, counts: dict[str, int]) -> str:
     """The most common values with their release counts (and names, for kinds and types)."""
-    names = {"kind": KIND_NAMES, "type": TYPE_LABELS}.get(param, {})
+    names = {KIND: KIND_NAMES, TYPE: TYPE_LABELS}.get(param, {})
     shown = list(counts.items())[:HELP_COUNTS]  # most common first
     lines = [
         f"{escape_markdown(one_line(value, OPTION_CHARS))}"
@@ -138,7 +208,7 @@ def _counts_help(param: str, counts: dict[str, int]) -> str:
     more = len(counts) - len(shown)
     if more:
         lines.append(f"and {more:,} more")
-    note = [REGION_HELP] if param == "region" else []
+    note = [REGION_HELP] if param == REGION else []
     return "  \n".join([*note, "Releases in this catalog:", *lines])
 
 
@@ -148,7 +218,7 @@ def _timezone_picker() -> str:
         "Time zone",
         TIMEZONES,
         index=TIMEZONES.index(browser) if browser in TIMEZONES else None,
-        key="tz",
+        key=TIMEZONE,
         bind="query-params",
         help="Timed releases land on this zone's day. Date-only releases keep their date.",
     )
@@ -158,6 +228,6 @@ def _timezone_picker() -> str:
 def _clear() -> None:
     for param in MULTI_PARAMS:
         st.session_state[param] = []
-    for param in ("from", "to", "arrived_since"):
+    for param in (FROM, TO, ARRIVED_SINCE):
         st.session_state[param] = None
-    st.session_state["q"] = ""
+    st.session_state[QUERY] = ""

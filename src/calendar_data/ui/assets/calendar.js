@@ -50,8 +50,16 @@ function dayCell(day, view, setTriggerValue) {
   cell.setAttribute("aria-label", day.name);
   cell.classList.toggle("faded", day.faded);
   cell.classList.toggle("today", day.today);
-  const heading = cell.appendChild(element(view === "agenda" ? "h4" : "div", "label", day.label));
-  if (day.today) heading.append(element("span", "today-mark", "Today"));
+  if (day.label) {
+    const heading = cell.appendChild(element(view === "agenda" ? "h3" : "div", "label"));
+    if (day.phone_label === day.label) {
+      heading.textContent = day.label;
+    } else {
+      // calendar.css shows one: the short label in a grid, the long one in a phone's column.
+      heading.append(element("span", "wide", day.label), element("span", "narrow", day.phone_label));
+    }
+    if (day.today) heading.append(element("span", "today-mark", "Today"));
+  }
   day.cards.forEach((card, index) => {
     const holder = cell.appendChild(element("div", `card svc-${card.slot}`));
     holder.dataset.card = `${view}-${day.day}-${index}`;

@@ -1,0 +1,65 @@
+"""The names of the dashboard's state: its URL parameters and its session-state keys.
+
+A URL-bound widget's key is its URL parameter (``bind="query-params"``), and the dashboard
+removes every parameter it does not know from the URL: a new bound widget takes its key from
+here, and :data:`KNOWN_PARAMS` then keeps it. tests/test_url_state.py fails for a bound widget
+whose key is not known.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------- URL parameters
+
+#: The filters, read by every page, export link and feed (see :mod:`calendar_data.filters`).
+SERVICE = "service"
+GENRE = "genre"
+KIND = "kind"
+TYPE = "type"
+REGION = "region"
+FROM = "from"
+TO = "to"
+QUERY = "q"
+#: Titles a refresh first saw on their service on or after this UTC day (``first_seen``).
+ARRIVED_SINCE = "arrived_since"
+#: The viewer's time zone.
+TIMEZONE = "tz"
+#: The calendar's view (month, week, agenda) and a day of the period it shows.
+VIEW = "view"
+DATE = "date"
+#: The open title (its ``title_id``) and the release of it that is open (its ``release_id``).
+TITLE = "id"
+RELEASE = "release"
+#: The Changes page's first day.
+SINCE = "since"
+#: Exports and feeds: ``0`` leaves spoilers (synopses, episode titles) out.
+SPOILERS = "spoilers"
+
+#: The multi-valued filters and the :class:`~calendar_data.filters.ReleaseFilter` field each
+#: one fills, in URL order.
+MULTI_PARAMS = {
+    SERVICE: "services",
+    GENRE: "genres",
+    KIND: "kinds",
+    TYPE: "types",
+    REGION: "regions",
+}
+FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, ARRIVED_SINCE)
+VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE, SPOILERS)
+KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
+
+# ---------------------------------------------------------------------- session-state keys
+# Private state of a session (a leading underscore keeps each out of widget keys).
+
+#: The frame app.py drew for this run (catalog, filter, zone), handed to the page.
+VIEW_CONTEXT = "_view_context"
+#: A card's or row's request to open (title, release) or close (None) the detail drawer.
+PANEL_REQUEST = "_panel_request"
+#: The day whose "+N more" drawer is open.
+OPEN_DAY = "_open_day"
+#: The error of a rejected catalog update, said once.
+REJECTED_CATALOG = "_rejected"
+#: Notices about the URL, kept for the run that follows a repair of the URL.
+URL_NOTICES = "_url_notices"
+#: Whether this session's filters have read the URL: the first run writes it back as read,
+#: if need be, before the filters' widgets bind to it (a bound parameter cannot be written).
+URL_FILTERS_READ = "_url_filters_read"

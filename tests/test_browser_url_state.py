@@ -1,0 +1,85 @@
+"""The URL in a real Chromium, where AppTest cannot follow it: what the address bar holds after
+a link is repaired, a reload of an open release, and the page without a catalog."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser import REPO, chromium, chromium_missing, new_page, open_app, streamlit_app
+from playwright.sync_api import Page, expect
+from sample import write_sample
+
+NO_CHROMIUM = chromium_missing()
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser):
+    with new_page(browser) as fresh:
+        yield fresh
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app")
+    with streamlit_app(write_sample(folder / "catalog.parquet"), folder / "streamlit.log") as url:
+        yield url
+
+
+def value_of(page: Page, key: str) -> str:
+    return page.locator(f".st-key-{key} input").first.input_value()
+
+
+def notice(page: Page, text: str):
+    return page.get_by_test_id("stAlertContentInfo").filter(has_text=text)
+
+
+def test_a_backwards_range_is_swapped_in_the_address_bar(page, sample_url):
+    open_app(page, f"{sample_url}/?from=2023-11-30&to=2023-11-01&date=2023-11-01")
+    expect(page).to_have_url(re.compile(r"[?&]from=2023-11-01&to=2023-11-30(&|$)"))
+    expect(notice(page, "The date range was backwards")).to_have_count(1)
+    assert (value_of(page, "from"), value_of(page, "to")) == ("2023-11-01", "2023-11-30")
+    page.reload()
+    open_app(page, page.url)
+    expect(page.locator(".st-key-from input")).to_have_value("2023-11-01")
+    expect(notice(page, "The date range was backwards")).to_have_count(0)
+
+
+def test_a_name_in_another_case_takes_the_catalogs_spelling(page, sample_url):
+    open_app(page, f"{sample_url}/?service=netflix&date=2023-11-01")
+    expect(page).to_have_url(re.compile(r"[?&]service=Netflix(&|$)"))
+    selected = page.locator(".st-key-service [aria-label='Selected values'] [data-tag]")
+    expect(selected).to_have_text([re.compile(r"^Netflix")])
+
+
+def test_a_reload_reopens_the_release_that_was_open(page, tmp_path):
+    catalog = REPO / "data" / "catalog.parquet"
+    with streamlit_app(catalog, tmp_path / "streamlit.log") as url:
+        open_app(page, f"{url}/?service=Disney%2B&date=2023-11-01")
+        finale = page.locator("[data-day='2023-11-10'] [data-card^='month-']").filter(
+            has_text="Loki"
+        )
+        finale.get_by_role("button", name="Loki").click()
+        drawer = page.get_by_role("dialog")
+        expect(drawer).to_contain_text("S2 E6")
+        expect(page).to_have_url(re.compile(r"[?&]release=loki-s2e6(&|$)"))
+        page.reload()
+        open_app(page, page.url)
+        expect(page.get_by_role("dialog")).to_contain_text("S2 E6")
+        expect(page.get_by_role("dialog")).not_to_contain_text("S2 E1")
+
+
+def test_without_a_catalog_the_sidebar_keeps_its_pages(page, tmp_path):
+    with streamlit_app(tmp_path / "tvmaze.parquet", tmp_path / "streamlit.log") as url:
+        open_app(page, url)
+        navigation = page.get_by_test_id("stSidebarNav")
+        for name in ("Calendar", "Browse", "Title", "Planner", "Changes"):
+            expect(navigation.get_by_role("link", name=name, exact=True)).to_be_visible()
+        expect(page.get_by_text("calendar-data import tvmaze")).to_be_visible()

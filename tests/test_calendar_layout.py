@@ -1,0 +1,99 @@
+"""The calendar's layout in a real Chromium, on a desktop and at a phone's 390x844.
+
+- The "+N more" drawer draws its cards as the calendar does: left-aligned text and a straight
+  colour stripe.
+- On a phone the month's day cells name their weekday and month ("Mon 30 Oct"), and the page's
+  title and controls leave the calendar room in the first screen.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser import chromium, chromium_missing, new_page, open_app, rerun, streamlit_app
+from playwright.sync_api import Locator, Page, expect
+from sample import write_sample
+
+NO_CHROMIUM = chromium_missing()
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+
+PHONE = {"width": 390, "height": 844}
+SIZES = {"desktop": None, "phone": PHONE}
+NOVEMBER = "view=month&date=2023-11-01"
+CROWDED_DAY = "2023-11-20"
+#: How a card is drawn: its stripe's corner and width, and where its title starts in it.
+CARD_LOOK = """card => {
+  const style = getComputedStyle(card);
+  const title = card.querySelector('.title');
+  return {
+    corner: style.borderTopLeftRadius,
+    stripe: style.borderLeftWidth,
+    indent: Math.round(title.getBoundingClientRect().left - card.getBoundingClientRect().left),
+    align: getComputedStyle(title).textAlign,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app")
+    with streamlit_app(write_sample(folder / "catalog.parquet"), folder / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(params=SIZES)
+def page(request, browser):
+    with new_page(browser) as fresh:
+        if SIZES[request.param]:
+            fresh.set_viewport_size(SIZES[request.param])
+        yield fresh
+
+
+def look(card: Locator) -> dict:
+    return card.evaluate(CARD_LOOK)
+
+
+def open_crowded_day(page: Page) -> Locator:
+    more = page.locator(f"[data-more='{CROWDED_DAY}']")
+    more.scroll_into_view_if_needed()
+    with rerun(page):
+        more.click()
+    drawer = page.get_by_role("dialog")
+    expect(drawer).to_contain_text("Monday 20 November 2023")
+    return drawer
+
+
+def test_the_day_drawers_cards_look_like_the_calendars(page, app_url):
+    open_app(page, f"{app_url}/?{NOVEMBER}")
+    in_calendar = page.locator(f"[data-day='{CROWDED_DAY}'] [data-card]").first
+    expected = look(in_calendar)
+    assert expected["corner"] == "0px" and expected["align"] in ("left", "start")
+
+    drawer_cards = open_crowded_day(page).locator("[data-card]")
+    expect(drawer_cards).to_have_count(5)
+    for index in range(5):
+        assert look(drawer_cards.nth(index)) == expected
+
+
+@pytest.mark.parametrize(("view", "wide"), [("month", "2"), ("week", "Thu 2")])
+def test_a_phones_day_cells_name_their_weekday_and_month(page, app_url, view, wide):
+    open_app(page, f"{app_url}/?view={view}&date=2023-11-02")
+    label = page.locator("[data-day='2023-11-02'] .label")
+    on_a_phone = page.viewport_size == PHONE
+    expect(label).to_have_js_property("innerText", "Thu 2 Nov" if on_a_phone else wide)
+
+
+@pytest.mark.parametrize("url", ["/", "/?date=2023-11-01"])
+def test_on_a_phone_the_calendar_starts_in_the_top_of_the_first_screen(browser, app_url, url):
+    with new_page(browser) as phone:
+        phone.set_viewport_size(PHONE)
+        open_app(phone, app_url + url)
+        calendar = phone.locator(".st-key-calendar_grid")
+        expect(calendar.locator("[data-card]").first).to_be_visible()
+        top = calendar.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+        assert top <= PHONE["height"] * 0.4, f"the calendar starts {top:.0f}px down the page"
