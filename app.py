@@ -3,7 +3,10 @@
 import streamlit as st
 
 from calendar_data.ui.context import configure_page, frame, pages
+from calendar_data.ui.mine import draw_followed_links
 
 configure_page()
 frame()
-st.navigation(pages()).run()
+page = st.navigation(pages())
+draw_followed_links()  # page links, which need the pages declared
+page.run()

@@ -9,6 +9,7 @@ from calendar_data.text import escape_markdown
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import open_release, show_open_panel
 from calendar_data.ui.downloads import export_buttons
+from calendar_data.ui.mine import follow_picker
 
 PAGE_SIZE = 100
 
@@ -40,6 +41,7 @@ if not len(positions):
 ordered = listing.sorted_positions(live.table, days, positions, sort, descending)
 shown = ordered.slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
 rows = live.rows(shown, listing.COLUMNS)
+follow_picker(rows)
 event = st.dataframe(
     listing.display_frame(rows, days.take(shown)),
     key="browse_table",

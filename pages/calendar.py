@@ -5,11 +5,13 @@ import streamlit as st
 from calendar_data import grid
 from calendar_data.catalog import EARLIEST, LATEST
 from calendar_data.days import local_today
+from calendar_data.mine import mark_followed
 from calendar_data.params import DATE, VIEW
 from calendar_data.text import counted, escape_markdown
 from calendar_data.ui import calendar_view
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import DAY_KEY, show_open_panel
+from calendar_data.ui.mine import followed_ids
 
 context = current()
 live, release_filter, tz = context.live, context.release_filter, context.tz
@@ -81,7 +83,8 @@ if cards.empty:
     calendar_view.empty_period(live, release_filter, tz, (start, end), (first, last))
 if view != "agenda" or not cards.empty:
     calendar_view.draw_calendar(
-        grid.calendar_payload(cards, view, anchor, today), follow_width=follow_width
+        mark_followed(grid.calendar_payload(cards, view, anchor, today), set(followed_ids())),
+        follow_width=follow_width,
     )
 
 tba = calendar_view.undated(live, release_filter, tz)

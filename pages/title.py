@@ -10,6 +10,7 @@ from calendar_data.text import escape_markdown, markdown_link, one_line, safe_ur
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import title_rows
 from calendar_data.ui.history import read_history, show_history
+from calendar_data.ui.mine import follow_button, followed_ids
 
 context = current()
 title_id = st.query_params.get(TITLE)
@@ -23,6 +24,8 @@ if not rows:
             "link may be incomplete. Pick a card on the calendar to open a title.",
             icon=":material/help:",
         )
+        if title_id in followed_ids():  # a followed title that left the catalog
+            follow_button(title_id, title_id, key="follow_title")
     else:
         st.info(
             "Open a title from the calendar or the Browse table to see its details here.",
@@ -36,6 +39,7 @@ if not rows:
 first = rows[0]
 updates = [r["updated_at"] for r in rows if r["updated_at"]]
 st.title(escape_markdown(one_line(first["title"], 200)), anchor=False)
+follow_button(title_id, first["title"], key="follow_title")
 if first["original_title"] and first["original_title"] != first["title"]:
     st.caption(f"Original title: {escape_markdown(first['original_title'], 200)}")
 

@@ -186,28 +186,28 @@ def test_a_missing_catalog_says_what_was_tried_and_how_to_make_one(tmp_path, mon
 # ------------------------------------------------------------------ the period shown
 
 
-def subheadings(at: AppTest) -> list[str]:
-    return [s.value for s in at.subheader]
+def period_headings(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
 
 
 def test_a_range_outside_the_opening_month_moves_the_calendar_to_its_first_month(catalog):
     at = run_app(**{"from": "2023-12-01"})
-    assert "December 2023" in subheadings(at)
+    assert "December 2023" in period_headings(at)
     at.button(key="next").click().run()
-    assert "January 2024" in subheadings(at)
+    assert "January 2024" in period_headings(at)
 
 
 def test_setting_from_in_the_sidebar_moves_the_calendar(catalog):
     at = run_app()
-    assert "November 2023" in subheadings(at)
+    assert "November 2023" in period_headings(at)
     at.date_input(key="from").set_value(dt.date(2023, 12, 1)).run()
-    assert "December 2023" in subheadings(at)
+    assert "December 2023" in period_headings(at)
     assert "Test Movie" in [c.title for c in calendar_cards(at)]
 
 
 def test_a_range_that_meets_the_month_or_a_date_in_the_url_keeps_it(catalog):
-    assert "November 2023" in subheadings(run_app(**{"from": "2023-11-20"}))
-    assert "October 2023" in subheadings(run_app(**{"from": "2023-12-01"}, date="2023-10-01"))
+    assert "November 2023" in period_headings(run_app(**{"from": "2023-11-20"}))
+    assert "October 2023" in period_headings(run_app(**{"from": "2023-12-01"}, date="2023-10-01"))
 
 
 def test_an_empty_month_says_the_catalogs_span_and_goes_to_the_nearest_releases(catalog):
@@ -216,7 +216,7 @@ def test_an_empty_month_says_the_catalogs_span_and_goes_to_the_nearest_releases(
     assert "This catalog covers 2 November 2023 to 5 December 2023." in empty
     assert "The nearest release that matches is on 13 November 2023." in empty
     at.button(key="nearest_releases").click().run()
-    assert "November 2023" in subheadings(at)
+    assert "November 2023" in period_headings(at)
     assert "Test Show 12" in [c.title for c in calendar_cards(at)]
 
 

@@ -16,8 +16,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .countries import COUNTRIES
 from .days import is_whole_month, local_days, parse_date, valid_timezone
-from .params import ARRIVED_SINCE, FROM, KNOWN_PARAMS, MULTI_PARAMS, QUERY, SPOILERS, TIMEZONE, TO
+from .params import (
+    ARRIVED_SINCE,
+    FOLLOW,
+    FROM,
+    KNOWN_PARAMS,
+    MULTI_PARAMS,
+    QUERY,
+    REGION,
+    SPOILERS,
+    TIMEZONE,
+    TO,
+)
 from .schema import KINDS, TIMESTAMP
 from .text import quoted
 
@@ -39,6 +51,10 @@ TYPE_LABELS = {
 MAX_QUERY_LENGTH = 200
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: What a title id in ``follow`` may be: the ids of the embedded catalog, the demo and TVmaze.
+TITLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}")
+MAX_FOLLOWED = 200
+
 Params = Mapping[str, str | Sequence[str]]
 
 
@@ -54,6 +70,7 @@ class ReleaseFilter:
     start: dt.date | None = None
     end: dt.date | None = None
     query: str = ""
+    titles: tuple[str, ...] = ()
     #: Only releases whose title a refresh first saw on their service on or after this day.
     arrived_since: dt.date | None = None
 
@@ -71,6 +88,7 @@ class ReleaseFilter:
         start: dt.date | None = None,
         end: dt.date | None = None,
         query: str = "",
+        titles: Sequence[str] = (),
         arrived_since: dt.date | None = None,
     ) -> tuple[ReleaseFilter, list[str]]:
         """The filter of typed values (the sidebar's widgets, the command line's flags),
@@ -89,6 +107,8 @@ class ReleaseFilter:
         if len(query) > MAX_QUERY_LENGTH:
             notices.append(f"The search text was cut to {MAX_QUERY_LENGTH} characters.")
             query = query[:MAX_QUERY_LENGTH]
+        values["titles"], more = parse_title_ids(titles)
+        notices += more
         if start and end and start > end:
             notices.append("The date range was backwards; its ends were swapped.")
             start, end = end, start
@@ -107,7 +127,9 @@ class ReleaseFilter:
                     values[field] = parse_date(raw)
                 except ValueError:
                     notices.append(f"Ignored {param}={quoted(raw)}: not a date (YYYY-MM-DD).")
-        result, more = cls.from_values(**values, query=_last(params, QUERY) or "")
+        result, more = cls.from_values(
+            **values, query=_last(params, QUERY) or "", titles=_all(params, FOLLOW)
+        )
         return result, notices + more
 
     def to_query_params(self) -> dict[str, list[str]]:
@@ -122,6 +144,8 @@ class ReleaseFilter:
             params["to"] = [self.end.isoformat()]
         if self.query:
             params["q"] = [self.query]
+        if self.titles:
+            params[FOLLOW] = [",".join(self.titles)]
         if self.arrived_since:
             params[ARRIVED_SINCE] = [self.arrived_since.isoformat()]
         return params
@@ -132,6 +156,8 @@ class ReleaseFilter:
         lacks is dropped, with a notice naming the closest ones it has."""
         notices, changes = [], {}
         for param, allowed in options.items():
+            if param == REGION:  # any country: its worldwide releases match
+                allowed = {*allowed, *COUNTRIES}
             field = MULTI_PARAMS[param]
             spellings = _spellings(allowed)
             kept: dict[str, None] = {}
@@ -159,6 +185,9 @@ class ReleaseFilter:
             parts.append(f"{self.start or '…'} to {self.end or '…'}")
         if self.query:
             parts.append(f"“{self.query}”")
+        if self.titles:
+            count = len(self.titles)
+            parts.append(f"{count} followed title{'s' if count != 1 else ''}")
         if self.arrived_since:
             parts.append(f"arrived since {self.arrived_since}")
         return " · ".join(parts)
@@ -184,6 +213,8 @@ class ReleaseFilter:
         if self.regions:
             regions = table["region"]
             conditions.append(pc.or_(pc.is_null(regions), in_set(regions, self.regions)))
+        if self.titles:
+            conditions.append(in_set(table["title_id"], self.titles))
         if self.genres:
             conditions.append(list_contains_any(table["genres"], self.genres))
         if self.start or self.end:
@@ -321,6 +352,24 @@ def _not_in_catalog(param: str, value: str, spellings: Mapping[str, str]) -> str
     if close:
         notice += " Did you mean " + " or ".join(quoted(spellings[c]) for c in close) + "?"
     return notice
+
+
+def parse_title_ids(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The title ids of ``follow`` values (each comma-separated), in order, once each, and a
+    notice for each value that cannot be a title id. Whether the catalog holds them is not
+    checked: a followed title that left the catalog stays followed."""
+    ids: dict[str, None] = {}
+    notices = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if TITLE_ID.fullmatch(part):
+                ids.setdefault(part)
+            elif part:
+                notices.append(f"Ignored follow {quoted(part)}: not a title id.")
+    if len(ids) > MAX_FOLLOWED:
+        notices.append(f"Only the first {MAX_FOLLOWED} followed titles are kept.")
+    return tuple(ids)[:MAX_FOLLOWED], notices
 
 
 def _all(params: Params, key: str) -> list[str]:

@@ -21,6 +21,9 @@ TO = "to"
 QUERY = "q"
 #: Titles a refresh first saw on their service on or after this UTC day (``first_seen``).
 ARRIVED_SINCE = "arrived_since"
+#: Followed titles' ids, comma-separated (``follow=ahsoka,loki``): on the dashboard they restrict
+#: the view only with "Followed only" on; in an export link or feed they always do.
+FOLLOW = "follow"
 #: The viewer's time zone.
 TIMEZONE = "tz"
 #: The calendar's view (month, week, agenda) and a day of the period it shows.
@@ -33,6 +36,12 @@ RELEASE = "release"
 SINCE = "since"
 #: Exports and feeds: ``0`` leaves spoilers (synopses, episode titles) out.
 SPOILERS = "spoilers"
+#: Mine (see ui/mine.py): my services, my region, the "All services / My services" switch and
+#: "Followed only".
+MY_SERVICE = "my_service"
+MY_REGION = "my_region"
+MINE = "mine"
+FOLLOWED = "followed"
 
 #: The multi-valued filters and the :class:`~calendar_data.filters.ReleaseFilter` field each
 #: one fills, in URL order.
@@ -43,9 +52,10 @@ MULTI_PARAMS = {
     TYPE: "types",
     REGION: "regions",
 }
-FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, ARRIVED_SINCE)
+FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, FOLLOW, ARRIVED_SINCE)
 VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE, SPOILERS)
-KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS})
+MINE_PARAMS = (MY_SERVICE, MY_REGION, MINE, FOLLOWED)
+KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS, *MINE_PARAMS})
 
 # ---------------------------------------------------------------------- session-state keys
 # Private state of a session (a leading underscore keeps each out of widget keys).

@@ -24,6 +24,7 @@ from ..live import LiveCatalog
 from ..params import VIEW_CONTEXT
 from ..text import escape_markdown, escape_message, markdown_link
 from .data import live_catalog
+from .mine import mine_sidebar
 from .sidebar import filter_sidebar, url_notices
 
 
@@ -73,6 +74,7 @@ def frame() -> None:
     for notice in url_notices(live):
         st.info(escape_message(notice), icon=":material/info:")
     release_filter, tz = filter_sidebar(live)
+    release_filter = mine_sidebar(live, release_filter, tz)  # my services, followed only
     _credits(live, tz)
     st.session_state[VIEW_CONTEXT] = ViewContext(live, release_filter, tz)
 

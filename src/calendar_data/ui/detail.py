@@ -19,6 +19,7 @@ from ..params import OPEN_DAY as DAY_KEY
 from ..params import PANEL_REQUEST, RELEASE, TITLE
 from ..schema import KIND_NAMES
 from ..text import escape_markdown, one_line
+from .mine import follow_button
 
 
 def open_release(title_id: str, release_id: str) -> None:
@@ -72,6 +73,7 @@ def _panel(row: dict | None, tz: str) -> None:
     facts = [row["service"], KIND_NAMES.get(row["kind"], row["kind"])]
     facts.append(row["region"] or "Worldwide")
     st.caption(" · ".join(escape_markdown(f, 60) for f in facts))
+    follow_button(row["title_id"], row["title"], key="follow_drawer", in_drawer=True)
     st.markdown(f"**{describe.RELEASE_TYPE_NAMES.get(row['release_type'], '')}**")
     lines = [
         ("When", describe.release_time(row, tz)),

@@ -1,0 +1,326 @@
+"""Mine in the dashboard: my services and region, the "My services" and "Followed only"
+switches, follow buttons, the followed titles, "My calendar" and the device's memory.
+
+The settings are bound to the URL (``my_service``, ``my_region``, ``mine``, ``followed``); the
+followed titles are this session's list, mirrored in ``follow`` on every run (a plain query
+parameter would be dropped by a page change). The browser remembers them in its own storage
+through a small component (assets/device.js): read once a session, and written only after the
+viewer changed something here, so a link someone shared never overwrites one's own settings.
+A stored entry is applied only to a URL that names none of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+import streamlit as st
+
+from ..countries import COUNTRIES, country_from_locale
+from ..days import local_today
+from ..filters import ReleaseFilter, parse_title_ids
+from ..live import LiveCatalog
+from ..mine import (
+    STORAGE_KEY,
+    MySettings,
+    StorageError,
+    calendar_links,
+    check_region,
+    check_services,
+    followed_titles,
+    my_view,
+    qr_png,
+    read_storage_entry,
+    storage_entry,
+    toggled,
+)
+from ..params import FOLLOW, FOLLOWED, MINE, MINE_PARAMS, MY_REGION, MY_SERVICE
+from ..text import escape_markdown, escape_message, one_line, quoted
+
+SERVICES_KEY, REGION_KEY, SWITCH_KEY, FOLLOWED_KEY = MY_SERVICE, MY_REGION, MINE, FOLLOWED
+FOLLOW_KEY = "_follow"  # this session's followed title ids
+DEVICE_KEY = "mine_device"
+_STORED = "_mine_stored"  # the entry the browser sent, until a run reads it
+_DIRTY = "_mine_dirty"  # the viewer changed a setting: the device remembers them
+_DEFAULT_REGION = "_mine_default_region"
+_FOLLOWED_MEMO = "_mine_followed"
+_LIST_SLOT = "_mine_list"  # the followed titles' expander and entries, until their links
+_DEVICE = st.components.v2.component(
+    "calendar_data.device",
+    js=(Path(__file__).parent / "assets" / "device.js").read_text(encoding="utf-8"),
+)
+
+
+def mine_sidebar(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> ReleaseFilter:
+    """Draw "Mine" in the sidebar; return ``release_filter`` narrowed by it."""
+    known = set(live.known_values().get("service", ()))
+    default_region = country_from_locale(st.context.locale)
+    st.session_state[_DEFAULT_REGION] = default_region
+    notices = _restore(live, known) + _url_notices(known)
+    with st.sidebar:
+        st.divider()
+        st.header("Mine", anchor=False)
+        settings = _settings(live, default_region)
+        _mirror_follow(settings.follow)
+        _followed_list(live, settings.follow, tz)
+        _my_calendar(settings, tz)
+        st.button(
+            "Forget my settings",
+            key="mine_reset",
+            on_click=_reset,
+            icon=":material/restart_alt:",
+            help="Clears my services, region and followed titles here and on this device.",
+        )
+        _remember(settings, default_region)
+    narrowed, more = my_view(release_filter, settings)
+    for notice in notices + more:
+        st.info(escape_message(notice), icon=":material/info:")
+    return narrowed
+
+
+def followed_ids() -> tuple[str, ...]:
+    """The titles followed in this session, in following order."""
+    return st.session_state.get(FOLLOW_KEY, ())
+
+
+def follow_button(
+    title_id: str | None, title: str, key: str, in_drawer: bool = False, width="content"
+) -> None:
+    """Follow or unfollow a title. In a drawer, a click reruns the whole page, so the marks
+    and the URL follow at once."""
+    followed = title_id in followed_ids()
+    clicked = st.button(
+        "Unfollow" if followed else "Follow",
+        key=key,
+        on_click=_toggle_follow,
+        args=(title_id,),
+        icon=":material/star:" if followed else ":material/star_border:",
+        help=f"{'Stop following' if followed else 'Follow'} {one_line(title, 80)}: followed "
+        "titles are marked ★ and make up My calendar.",
+        disabled=title_id is None,
+        width=width,
+    )
+    if clicked and in_drawer:
+        st.rerun()
+
+
+def follow_picker(rows: pa.Table) -> None:
+    """Follow a title of the rows shown (Browse): pick it, then Follow or Unfollow."""
+    titles = dict(zip(rows["title_id"].to_pylist(), rows["title"].to_pylist(), strict=True))
+    followed = set(followed_ids())
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    picked = left.selectbox(
+        "Follow a title of this page",
+        list(titles),
+        index=None,
+        format_func=lambda t: ("★ " if t in followed else "") + one_line(titles[t], 80),
+        key="follow_pick",
+        placeholder="Choose a title",
+    )
+    with right:
+        follow_button(picked, titles.get(picked) or "", key="follow_picked", width="stretch")
+
+
+# ---------------------------------------------------------------------- settings
+
+
+def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
+    follow = followed_ids()
+    mine = st.toggle(
+        "My services",
+        key=SWITCH_KEY,
+        bind="query-params",
+        on_change=_changed,
+        help="On: only my services, in my region (worldwide releases count in every region). "
+        "Off: all services.",
+    )
+    only = st.toggle(
+        "Followed only",
+        key=FOLLOWED_KEY,
+        bind="query-params",
+        on_change=_changed,
+        disabled=not follow,
+        help="Only the titles I follow." if follow else "Follow a title to use this.",
+    )
+    with st.expander("My services and region"):
+        services = st.multiselect(
+            "My services",
+            [value for value, _ in live.options.get("service", ())],
+            key=SERVICES_KEY,
+            bind="query-params",
+            on_change=_changed,
+            placeholder="Choose services",
+        )
+        countries = list(COUNTRIES)
+        region = st.selectbox(
+            "My region",
+            countries,
+            index=countries.index(default_region) if default_region else None,
+            key=REGION_KEY,
+            bind="query-params",
+            on_change=_changed,
+            placeholder="Choose a country",
+            help="A country code (ISO 3166-1), at first the one your browser's language names. "
+            + "; ".join(f"{code}: {COUNTRIES[code]}" for code in ("GB", "US", "DE", "FR")),
+        )
+    return MySettings(tuple(services), region, bool(mine), follow, bool(only and follow))
+
+
+def _followed_list(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> None:
+    """The expander of followed titles; its links are drawn by :func:`draw_followed_links`."""
+    box = st.expander(f"Followed titles ({len(follow)})")
+    if not follow:
+        box.caption("Follow titles from a card's details, the Title page or Browse.")
+    st.session_state[_LIST_SLOT] = (box, _followed(live, follow, local_today(tz)))
+
+
+def draw_followed_links() -> None:
+    """Fill the sidebar's list of followed titles with links to their Title pages.
+
+    ``st.page_link`` names a page only once ``st.navigation`` has declared them, which comes
+    after the sidebar: app.py calls this in between.
+    """
+    box, items = st.session_state.pop(_LIST_SLOT, (None, []))
+    for item in items:
+        name = escape_markdown(one_line(item.title or item.title_id, 80))
+        box.page_link(
+            "pages/title.py",
+            label=f"{name} · {item.status}",
+            query_params={"id": item.title_id},
+            icon=":material/star:",
+        )
+
+
+def _my_calendar(settings: MySettings, tz: str) -> None:
+    links = calendar_links(_base_url(), settings, tz)
+    with st.expander("My calendar"):
+        st.caption(
+            "The titles I follow, on my services in my region: subscribe from a calendar app "
+            "or a feed reader. The links follow the catalog as it changes."
+            + (
+                ""
+                if settings.follow
+                else " Follow titles first: without any, every title on my services is in it."
+            )
+        )
+        st.markdown("**Calendar (iCalendar)**")
+        st.code(links["ics"], language=None, wrap_lines=True)
+        st.markdown("**Feed (Atom)**")
+        st.code(links["atom"], language=None, wrap_lines=True)
+        st.image(
+            qr_png(links["ics"]),
+            alt="QR code of the My calendar link, for a phone's camera",
+            caption="Scan to subscribe on a phone",
+            width=180,
+        )
+
+
+def _base_url() -> str:
+    """The address the browser reached the app at (``http://host:port``), or "" unknown."""
+    address = urlsplit(st.context.url or "")
+    if address.scheme in ("http", "https") and address.netloc:
+        return f"{address.scheme}://{address.netloc}"
+    return ""
+
+
+# ---------------------------------------------------------------------- state and the device
+
+
+def _restore(live: LiveCatalog, known: set[str]) -> list[str]:
+    """Start the session's follow list from the URL, or apply the device's entry once it
+    arrives (to a URL naming none of the settings); notices for what could not be used."""
+    notices: list[str] = []
+    if FOLLOW_KEY not in st.session_state:
+        ids, _ = parse_title_ids(st.query_params.get_all(FOLLOW))  # read_view tells
+        st.session_state[FOLLOW_KEY] = ids
+        notices += _gone(live, ids)
+    raw = st.session_state.pop(_STORED, None)
+    if raw is None or any(p in st.query_params for p in (*MINE_PARAMS, FOLLOW)):
+        return notices
+    try:
+        settings, more = read_storage_entry(raw, known)
+    except StorageError as error:
+        _changed()  # the settings are at their defaults: the unusable entry is removed
+        return [*notices, str(error)]
+    st.session_state[SERVICES_KEY] = list(settings.services)
+    st.session_state[REGION_KEY] = settings.region
+    st.session_state[SWITCH_KEY] = settings.mine
+    st.session_state[FOLLOWED_KEY] = settings.followed_only
+    st.session_state[FOLLOW_KEY] = settings.follow
+    return notices + more + _gone(live, settings.follow)
+
+
+def _gone(live: LiveCatalog, follow: tuple[str, ...]) -> list[str]:
+    return [
+        f"The followed title {quoted(item.title_id)} is not in this catalog; it stays in "
+        "Followed titles as having no upcoming releases."
+        for item in _followed(live, follow, local_today("UTC"))
+        if item.title is None
+    ]
+
+
+def _followed(live: LiveCatalog, follow: tuple[str, ...], today) -> list:
+    """:func:`followed_titles`, kept for this session's next run (it scans the catalog's
+    title ids); not on the shared catalog, where every session's list would push out the
+    months' cards."""
+    key = (live.signature, follow, today)
+    kept = st.session_state.get(_FOLLOWED_MEMO)
+    if kept is None or kept[0] != key:
+        kept = st.session_state[_FOLLOWED_MEMO] = (key, followed_titles(live.table, follow, today))
+    return kept[1]
+
+
+def _url_notices(known: set[str]) -> list[str]:
+    """Notices for the values of my settings in the URL that their widgets would drop."""
+    _, notices = check_services(st.query_params.get_all(SERVICES_KEY), known)
+    return notices + check_region(st.query_params.get(REGION_KEY))[1]
+
+
+def _mirror_follow(follow: tuple[str, ...]) -> None:
+    """Write the follow list into the URL (a page change drops it; a click changes it)."""
+    wanted = ",".join(follow)
+    if wanted and st.query_params.get(FOLLOW) != wanted:
+        st.query_params[FOLLOW] = wanted
+    elif not wanted and FOLLOW in st.query_params:
+        del st.query_params[FOLLOW]
+
+
+def _remember(settings: MySettings, default_region: str | None) -> None:
+    """The device component: it sends the stored entry once, and stores the settings (or
+    forgets them, when they are all at their defaults) once the viewer changed one."""
+    untouched = settings == MySettings(region=default_region)
+    _DEVICE(
+        key=DEVICE_KEY,
+        data={
+            "key": STORAGE_KEY,
+            "write": bool(st.session_state.get(_DIRTY)),
+            "entry": None if untouched else storage_entry(settings),
+        },
+        on_stored_change=_stored_arrived,
+    )
+
+
+def _stored_arrived() -> None:
+    value = (st.session_state.get(DEVICE_KEY) or {}).get("stored")
+    if isinstance(value, str):  # from the browser: checked, not trusted
+        st.session_state[_STORED] = value
+
+
+def _changed() -> None:
+    st.session_state[_DIRTY] = True
+
+
+def _toggle_follow(title_id: str | None) -> None:
+    if title_id:
+        st.session_state[FOLLOW_KEY] = toggled(followed_ids(), title_id)
+        _changed()
+
+
+def _reset() -> None:
+    st.session_state[SERVICES_KEY] = []
+    st.session_state[REGION_KEY] = st.session_state.get(_DEFAULT_REGION)
+    st.session_state[SWITCH_KEY] = False
+    st.session_state[FOLLOWED_KEY] = False
+    st.session_state[FOLLOW_KEY] = ()
+    _changed()

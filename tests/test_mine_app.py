@@ -1,0 +1,216 @@
+"""Mine in the dashboard (AppTest): my services and region, following, the device's memory,
+My calendar, and the export links honouring ``follow``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from icalendar import Calendar
+from starlette.requests import Request
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.testing.v1 import AppTest
+
+from calendar_data.mine import STORAGE_KEY, MySettings, storage_entry
+from calendar_data.ui import downloads
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+REFERENCE_ID = "all-the-light-we-cannot-see"
+REFERENCE = "All the Light We Cannot See"
+NOVEMBER = "2023-11-01"
+
+
+def run_app(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def components(at: AppTest) -> dict[str, object]:
+    return {c.proto.component_name: c for c in at.get("bidi_component")}
+
+
+def card_titles(at: AppTest) -> list[str]:
+    grid = components(at).get("calendar_data.calendar")
+    days = json.loads(grid.proto.json)["days"] if grid else []
+    return [card["title"] for day in days for card in day["cards"]]
+
+
+def device_data(at: AppTest) -> dict:
+    return json.loads(components(at)["calendar_data.device"].proto.json)
+
+
+def send_stored(at: AppTest, raw: str) -> AppTest:
+    """What the device component sends once a page load: the stored entry (Streamlit's
+    private API, as tests/test_app.py's click_in_calendar)."""
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(components(at)["calendar_data.device"].proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "stored", "value": raw}])
+    return at._run(states)
+
+
+def infos(at: AppTest) -> str:
+    return "\n".join(i.value for i in at.info).replace("\\", "")
+
+
+def follow_list(at: AppTest) -> list[str]:
+    value = at.query_params.get("follow", [])
+    return ",".join([value] if isinstance(value, str) else value).split(",") if value else []
+
+
+# ---------------------------------------------------------------------- URL
+
+
+def test_followed_titles_in_the_url_are_marked_on_their_cards(catalog):
+    at = run_app(follow=REFERENCE_ID, date=NOVEMBER)
+    titles = card_titles(at)
+    assert f"★ {REFERENCE}" in titles and "Test Show 1" in titles
+
+
+def test_followed_only_shows_the_followed_titles(catalog):
+    at = run_app(follow=f"{REFERENCE_ID},test-title-3", date=NOVEMBER)
+    at.toggle(key="followed").set_value(True).run()
+    assert sorted(card_titles(at)) == ["★ All the Light We Cannot See", "★ Test Show 3"]
+
+
+def test_followed_only_needs_a_followed_title(catalog):
+    at = run_app(date=NOVEMBER)
+    assert at.toggle(key="followed").disabled
+
+
+def test_my_services_apply_with_the_switch_and_not_without(catalog):
+    at = run_app(my_service=["Hulu"], date=NOVEMBER)
+    assert len(set(card_titles(at))) > 3
+    at.toggle(key="mine").set_value(True).run()
+    assert card_titles(at) and all(
+        t in {"Test Show 2", "Test Show 6", "Test Show 10"} for t in card_titles(at)
+    )
+
+
+def test_bad_settings_in_the_url_get_one_clear_notice_each(catalog):
+    at = run_app(follow=f"{REFERENCE_ID},gone-show,<b>", my_service=["Nope+"], my_region="XX")
+    shown = infos(at)
+    assert "Ignored follow '<b>': not a title id." in shown
+    assert "followed title 'gone-show' is not in this catalog" in shown
+    assert "Ignored my service 'Nope+': not in this catalog." in shown
+    assert "Ignored my region 'XX': not a country code" in shown
+    assert follow_list(at) == [REFERENCE_ID, "gone-show"]  # a title that left stays followed
+    links = [link.proto.label.replace("\\", "") for link in at.sidebar.get("page_link")]
+    assert links[-2:] == [f"{REFERENCE} · no upcoming releases", "gone-show · no upcoming releases"]
+
+
+def test_the_region_defaults_to_the_browsers_country(catalog, monkeypatch):
+    from calendar_data.ui import mine
+
+    monkeypatch.setattr(mine, "country_from_locale", lambda locale: "GB")
+    at = run_app()
+    assert at.selectbox(key="my_region").value == "GB"
+
+
+# ---------------------------------------------------------------------- following
+
+
+def test_follow_from_the_drawer_and_the_title_page(catalog):
+    at = run_app(id=REFERENCE_ID, date=NOVEMBER)
+    at.button(key="follow_drawer").click().run()
+    assert follow_list(at) == [REFERENCE_ID]
+    assert f"★ {REFERENCE}" in card_titles(at)
+    assert at.button(key="follow_drawer").label == "Unfollow"
+    at.switch_page("pages/title.py").run()
+    at.query_params["id"] = "test-title-3"
+    at.run()
+    at.button(key="follow_title").click().run()
+    assert follow_list(at) == [REFERENCE_ID, "test-title-3"]
+    at.button(key="follow_title").click().run()
+    assert follow_list(at) == [REFERENCE_ID]
+
+
+def test_follow_a_row_of_browse(catalog):
+    at = run_app(page="pages/browse.py")
+    assert at.button(key="follow_picked").disabled
+    at.selectbox(key="follow_pick").set_value("test-title-5").run()
+    at.button(key="follow_picked").click().run()
+    assert follow_list(at) == ["test-title-5"]
+    assert at.selectbox(key="follow_pick").format_func("test-title-5") == "★ Test Show 5"
+
+
+def test_a_followed_title_that_left_can_be_unfollowed_on_its_page(catalog):
+    at = run_app(page="pages/title.py", follow="gone-show", id="gone-show")
+    at.button(key="follow_title").click().run()
+    assert follow_list(at) == []
+
+
+# ---------------------------------------------------------------------- the device
+
+
+def test_a_stored_entry_restores_a_url_without_settings(catalog):
+    at = run_app(date=NOVEMBER)
+    assert device_data(at) == {"key": STORAGE_KEY, "write": False, "entry": None}
+    stored = MySettings(("Max",), "GB", True, ("test-title-3", REFERENCE_ID), False)
+    send_stored(at, storage_entry(stored))
+    assert not at.exception
+    assert at.multiselect(key="my_service").value == ["Max"]
+    assert at.toggle(key="mine").value is True
+    assert follow_list(at) == ["test-title-3", REFERENCE_ID]
+    assert device_data(at)["write"] is False  # nothing changed here: nothing written
+
+
+def test_a_url_with_settings_wins_over_the_stored_entry(catalog):
+    at = run_app(follow="test-title-1")
+    send_stored(at, storage_entry(MySettings(follow=("test-title-3",))))
+    assert follow_list(at) == ["test-title-1"]
+
+
+def test_a_corrupt_or_older_entry_gives_a_notice_and_is_ignored(catalog):
+    at = send_stored(run_app(), "{broken")
+    assert "remembered on this device are damaged" in infos(at)
+    at = send_stored(run_app(), json.dumps({"version": 0, "follow": ["x"]}))
+    assert "from another version of the app" in infos(at)
+    assert follow_list(at) == []
+    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None}  # removed
+
+
+def test_a_change_is_remembered_and_reset_forgets_everything(catalog):
+    at = run_app(follow=REFERENCE_ID, my_service=["Max"])
+    at.toggle(key="mine").set_value(True).run()
+    data = device_data(at)
+    assert data["write"] is True
+    assert json.loads(data["entry"])["follow"] == [REFERENCE_ID]
+    at.button(key="mine_reset").click().run()
+    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None}
+    assert follow_list(at) == []
+    assert at.multiselect(key="my_service").value == []
+    assert at.toggle(key="mine").value is False
+
+
+# ---------------------------------------------------------------------- My calendar
+
+
+def get(url: str):
+    address = urlsplit(url)
+    route = next(r for r in downloads.export_routes() if r.path == address.path)
+    scope = {"type": "http", "method": "GET", "path": address.path, "headers": []}
+    return route.endpoint(Request({**scope, "query_string": address.query.encode()}))
+
+
+def test_my_calendar_gives_the_followed_titles_on_my_services(catalog, monkeypatch):
+    monkeypatch.setattr(downloads, "_routes_mounted", False)
+    at = run_app(follow=f"{REFERENCE_ID},test-title-3,test-title-4", my_service=["Netflix", "Max"])
+    ics, atom = (c.value for c in at.sidebar.code)
+    assert urlsplit(ics).path == "/export.ics" and urlsplit(atom).path == "/feed.atom"
+    assert parse_qs(urlsplit(ics).query)["follow"] == [f"{REFERENCE_ID},test-title-3,test-title-4"]
+    response = get(ics)
+    assert response.status_code == 200
+    events = Calendar.from_ical(response.body).walk("VEVENT")
+    # test-title-3 is on Disney+, not one of my services.
+    uids = sorted(str(event["UID"]).split("@")[0] for event in events)
+    assert uids == sorted(["all-the-light-we-cannot-see-s1e1-4", "test-4"])
+    assert get(atom).status_code == 200
+    assert at.sidebar.get("image")  # the QR code
