@@ -40,8 +40,6 @@ services = []
 base_url = "https://api.tvmaze.com"
 # At most this many requests per second (TVmaze allows about 2).
 rate = 2.0
-# Raw responses are kept here so a rerun on the same day asks TVmaze for nothing new.
-# cache_dir = "/var/cache/calendar-data/tvmaze"
 # Also the broadcast networks of each region.
 # broadcast = false
 # Sources may override the top-level lists:
@@ -62,7 +60,7 @@ DEFAULTS = {"every_hours": 6.0, "days_ahead": 14, "days_behind": 30}
 MAX_DAYS_AHEAD = 62
 TOP_LEVEL_KEYS = (*DEFAULTS, "regions", "services", "sources")
 #: Keys every ``[sources.NAME]`` table takes; each source adds options of its own.
-SOURCE_KEYS = ("base_url", "rate", "cache_dir", "regions", "services")
+SOURCE_KEYS = ("base_url", "rate", "regions", "services")
 #: A source's own options: name -> type (bool, str, int or float).
 Options = Mapping[str, type]
 
@@ -76,7 +74,6 @@ class SourceConfig:
     name: str
     base_url: str | None = None
     rate: float = 2.0
-    cache_dir: Path | None = None
     regions: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     #: The source's own options that the file sets (e.g. TVmaze's ``broadcast``).
@@ -156,14 +153,10 @@ class _Reader:
             not isinstance(base_url, str) or not re.match(r"https?://[^\s/]+", base_url)
         ):
             raise self.fail(table, "base_url", f"base_url must be an http(s) URL, not {base_url!r}")
-        cache_dir = values.get("cache_dir")
-        if cache_dir is not None and not (isinstance(cache_dir, str) and cache_dir):
-            raise self.fail(table, "cache_dir", "cache_dir must be a folder path")
         return SourceConfig(
             name=name,
             base_url=base_url,
             rate=self.number(values, table, "rate", 2.0, float),
-            cache_dir=Path(cache_dir) if cache_dir else None,
             options={
                 key: self.option(values, table, key, kind)
                 for key, kind in options.items()

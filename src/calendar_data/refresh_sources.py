@@ -5,7 +5,8 @@ to ask which titles changed since the last refresh, and how to fetch what a :cla
 asks for. :data:`SOURCES` lists them by config name: ``tvmaze`` and ``tmdb``.
 
 - TVmaze: ``/updates/shows?since=day|week|month`` names the shows updated since then; the
-  schedules of the plan's days are read and only wanted shows are fetched in detail.
+  schedules of the plan's days are read and only wanted shows are fetched in detail. Nothing
+  is cached: a cached schedule or show would hide the very changes the refresh is for.
 - TMDB: ``/movie/changes`` and ``/tv/changes`` name the films and shows changed since the
   last refresh's day; the discover lists of the plan's days are read (from the client's cache
   when ``cache_dir`` is set, as it should be) and the details of changed titles fetched again.
@@ -104,7 +105,7 @@ TVMAZE_UPDATE_PERIODS = (
 @contextlib.contextmanager
 def _tvmaze_client(config: SourceConfig) -> Iterator[TvmazeClient]:
     with TvmazeClient(
-        config.base_url or DEFAULT_BASE_URL, rate=config.rate, cache_dir=config.cache_dir
+        config.base_url or DEFAULT_BASE_URL, rate=config.rate
     ) as api:
         yield api
 
@@ -176,7 +177,7 @@ def _tmdb_client(config: SourceConfig) -> Iterator[TmdbClient]:
         credentials,
         config.base_url or TMDB_BASE_URL,
         rate=config.rate,
-        cache_dir=config.cache_dir,
+        cache_dir=config.options.get("cache_dir"),
     ) as api:
         yield api
 
@@ -230,7 +231,7 @@ TMDB = RefreshSource(
     requests=lambda api: api.requests,
     # ValueError: a region, service or language TMDB's importer refuses.
     errors=(TmdbError, ValueError),
-    options={"language": str},
+    options={"language": str, "cache_dir": str},
 )
 
 #: Config name -> source.
