@@ -41,7 +41,7 @@ from calendar_data.refresh import refresh_catalog
 from calendar_data.refresh import run as refresh_command
 from calendar_data.refresh_config import ConfigError, parse_config
 from calendar_data.refresh_lock import LockHeld, lock_path
-from calendar_data.refresh_sources import SOURCE_OPTIONS
+from calendar_data.refresh_sources import SOURCE_OPTIONS, Plan
 from calendar_data.schema import SCHEMA
 
 
@@ -522,3 +522,24 @@ def test_an_unreadable_lock_is_respected_while_young_and_taken_over_when_old(fak
     os.utime(lock_path(catalog), (old, old))  # ... or one killed while writing it
     refresh(fake, catalog, now=NOON)
     assert ids(catalog) and not lock_path(catalog).exists()
+
+
+def test_a_plan_fetches_new_days_whole_and_old_days_for_changed_or_new_titles():
+    window = tuple(WED + dt.timedelta(days=n) for n in range(3))
+    thu, fri = window[1], window[2]
+    unknown = Plan(window, through=thu)
+    assert unknown.days == list(window) and unknown.wants("tvmaze-1", WED)
+
+    quiet = Plan(window, through=thu, changed=frozenset(), known=frozenset({"tvmaze-1"}))
+    assert quiet.days == [fri]
+    assert quiet.wants("tvmaze-1", fri) and not quiet.wants("tvmaze-1", thu)
+
+    busy = Plan(
+        window,
+        through=thu,
+        changed=frozenset({"tvmaze-2"}),
+        known=frozenset({"tvmaze-1", "tvmaze-2"}),
+    )
+    assert busy.days == list(window)
+    assert busy.wants("tvmaze-2", WED) and busy.wants("tvmaze-3", WED)  # changed; new
+    assert not busy.wants("tvmaze-1", WED) and busy.wants("tvmaze-1", fri)

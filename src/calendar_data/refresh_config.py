@@ -73,7 +73,8 @@ class ConfigError(ValueError):
 class SourceConfig:
     name: str
     base_url: str | None = None
-    rate: float = 2.0
+    #: Requests per second at most; None: the source's own default.
+    rate: float | None = None
     regions: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     #: The source's own options that the file sets (e.g. TVmaze's ``broadcast``).
@@ -156,7 +157,7 @@ class _Reader:
         return SourceConfig(
             name=name,
             base_url=base_url,
-            rate=self.number(values, table, "rate", 2.0, float),
+            rate=self.number(values, table, "rate", None, float) if "rate" in values else None,
             options={
                 key: self.option(values, table, key, kind)
                 for key, kind in options.items()

@@ -104,9 +104,7 @@ TVMAZE_UPDATE_PERIODS = (
 
 @contextlib.contextmanager
 def _tvmaze_client(config: SourceConfig) -> Iterator[TvmazeClient]:
-    with TvmazeClient(
-        config.base_url or DEFAULT_BASE_URL, rate=config.rate
-    ) as api:
+    with TvmazeClient(config.base_url or DEFAULT_BASE_URL, rate=config.rate or 2.0) as api:
         yield api
 
 
@@ -176,7 +174,7 @@ def _tmdb_client(config: SourceConfig) -> Iterator[TmdbClient]:
     with TmdbClient(
         credentials,
         config.base_url or TMDB_BASE_URL,
-        rate=config.rate,
+        rate=config.rate or 20.0,
         cache_dir=config.options.get("cache_dir"),
     ) as api:
         yield api
