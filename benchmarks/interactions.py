@@ -82,7 +82,7 @@ def interaction_figures(catalog: Path, rows: int, repeats: int, month: str) -> l
 
         month_change = median_seconds(next_month, repeats, warmup=0)
     return [
-        Figure("Server", "first script run (loads the catalog)", first, "s", rows),
+        Figure("Server", "first script run (opens the catalog)", first, "s", rows),
         Figure("Server", "filter change: script run", filter_change, "s", rows, SCRIPT_LIMIT),
         Figure("Server", "month change: script run", month_change, "s", rows),
     ]

@@ -39,9 +39,12 @@ DATA = HERE / ".data"
 RESULTS = HERE / "RESULTS.md"
 
 NOTES = [
-    "**Load**: `LiveCatalog.open` (load_catalog, search text, filter options), as the app's "
-    "cached loader runs it. *Cold* runs it in a new Python process (imports not counted; the "
-    "file may be in the OS page cache); *warm* repeats it in this one.",
+    "**Load**: `LiveCatalog.load` (load_catalog, search text, shared columns, filter options: "
+    "the whole work). *Cold* runs it in a new Python process (imports not counted; the file may "
+    "be in the OS page cache); *warm* repeats it in this one. *First open* is "
+    "`LiveCatalog.open` in a new process with no snapshot: the load, then writing "
+    "`<catalog>.snapshot.arrow`; *server start* is `LiveCatalog.open` in a new process with the "
+    "snapshot there, as every later server start runs it (memory-mapped, checksum checked).",
     "**Query**: the calendar's month view (the month grid's six weeks of March 2026, the three "
     "biggest services, the most common genre, series) as the app runs a new filter: "
     "`LiveCatalog.match`, which applies `ReleaseFilter.mask` to the blocks of rows whose days "
@@ -56,11 +59,16 @@ NOTES = [
     "2026; a filter change selects a different single service each time; a month change "
     "clicks Next with no filter (about 120,000 rows a month at 1M).",
     "**Browser**: Debian Chromium via Playwright against `streamlit run`. First paint is "
-    "navigation until the script run is over, nothing is stale and a day cell is there; the "
-    "target applies to a new session on a running server (the first visit, which loads the "
-    "catalog, is shown for information). A filter change adds a service in the sidebar and "
-    "ends when the match count changed and the calendar is redrawn.",
-    "**Memory**: VmRSS of the `streamlit run` process after the sessions above closed, then "
+    "navigation until the script run is over, nothing is stale and a day cell is there; one "
+    "target applies to a new session on a running server. The first visit to a fresh server "
+    "(started once its health check answers, the catalog's snapshot already written) is "
+    "compared with a Streamlit hello page's first visit to its own fresh server, in the same "
+    "run. A filter change adds a service in the sidebar and ends when the match count changed "
+    "and the calendar is redrawn.",
+    "**Memory**: *two processes* each open the largest catalog from its snapshot (as two "
+    "servers on one host would) and report RSS, PSS (a page both map counts half) and USS "
+    "(pages only it holds) from /proc/PID/smaps_rollup, averaged. "
+    "Then VmRSS of the `streamlit run` process after the sessions above closed, then "
     "with 10 more browser sessions open on the calendar.",
 ]
 
@@ -100,6 +108,8 @@ def measure(sizes: Sequence[int], repeats: int, browser: bool) -> list[Figure]:
         if rows == max(sizes):
             _progress(f"{rows:,} rows: exports")
             figures += workloads.export_figures(live, rows, repeats)
+            _progress(f"{rows:,} rows: two processes over one snapshot")
+            figures += workloads.sharing_figures(path, rows)
         del live
         gc.collect()
     if 100_000 in warm_loads and 1_000_000 in warm_loads:

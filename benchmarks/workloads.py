@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from report import Figure, median_seconds
 
-from calendar_data import bucketing, demo, exports, grid, planner, schema
+from calendar_data import bucketing, demo, exports, grid, planner, schema, snapshot
 from calendar_data.filters import ReleaseFilter
 from calendar_data.live import LiveCatalog
 
@@ -48,32 +48,111 @@ def demo_catalog(rows: int, folder: Path) -> Path:
 
 # --------------------------------------------------------------------------- load
 
+#: A server start from a prepared snapshot at 1M releases (issue 23).
+SNAPSHOT_LIMIT = 0.150
+SNAPSHOT_LIMIT_ROWS = 1_000_000
+
 _COLD_LOAD = """
 import json, sys, time
 from calendar_data.live import LiveCatalog
 start = time.perf_counter()
-LiveCatalog.open(sys.argv[1])
+getattr(LiveCatalog, sys.argv[2])(sys.argv[1])
 print(json.dumps(time.perf_counter() - start))
 """
 
 
-def cold_load_seconds(path: Path) -> float:
-    """Time to a ready LiveCatalog in a new process (imports not counted)."""
+def cold_load_seconds(path: Path, method: str = "load") -> float:
+    """Time to a ready LiveCatalog in a new process (imports not counted), by
+    ``LiveCatalog.load`` (the whole work) or ``LiveCatalog.open`` (from the snapshot)."""
     result = subprocess.run(
-        [sys.executable, "-c", _COLD_LOAD, str(path)], check=True, capture_output=True, text=True
+        [sys.executable, "-c", _COLD_LOAD, str(path), method],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def load_figures(path: Path, rows: int, repeats: int) -> tuple[list[Figure], float]:
-    """Cold and warm load figures, and the warm median for the growth check."""
+    """Cold and warm load figures, a server start from the snapshot, and the warm median for
+    the growth check."""
     cold = sorted(cold_load_seconds(path) for _ in range(max(1, repeats)))
-    warm = median_seconds(lambda: LiveCatalog.open(str(path)), repeats)
+    warm = median_seconds(lambda: LiveCatalog.load(str(path)), repeats)
+    snapshot.snapshot_path(path).unlink(missing_ok=True)
+    first = cold_load_seconds(path, "open")  # loads, then writes the snapshot
+    mapped = sorted(cold_load_seconds(path, "open") for _ in range(max(1, repeats)))
+    limit = SNAPSHOT_LIMIT if rows >= SNAPSHOT_LIMIT_ROWS else None
     figures = [
         Figure("Load", "cold: new process to ready catalog", cold[len(cold) // 2], "s", rows),
         Figure("Load", "warm: load + search text + options", warm, "s", rows),
+        Figure("Load", "first open: load, write the snapshot", first, "s", rows),
+        Figure(
+            "Load",
+            "server start: LiveCatalog.open from the snapshot",
+            mapped[len(mapped) // 2],
+            "s",
+            rows,
+            limit=limit,
+            note="new process, memory-mapped",
+        ),
     ]
     return figures, warm
+
+
+_HOLD = """
+import sys
+from calendar_data.live import LiveCatalog
+live = LiveCatalog.open(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def sharing_figures(path: Path, rows: int) -> list[Figure]:
+    """Two processes serving one catalog from its snapshot (as two servers on one host do):
+    each one's resident memory (RSS), its proportional share (PSS: a page shared by both
+    counts half) and what it alone holds (USS), averaged over the two."""
+    LiveCatalog.open(str(path))  # the snapshot is there before they start
+    holders = [
+        subprocess.Popen(
+            [sys.executable, "-c", _HOLD, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for holder in holders:
+            if holder.stdout.readline().strip() != "ready":
+                raise RuntimeError("a process could not open the catalog")
+        memory = [memory_mb(holder.pid) for holder in holders]
+    finally:
+        for holder in holders:
+            holder.stdin.close()
+            holder.wait(timeout=60)
+    note = "each of 2 processes over one snapshot"
+    return [
+        Figure(
+            "Memory",
+            f"two processes: {kind}",
+            sum(m[kind] for m in memory) / 2,
+            "MB",
+            rows,
+            note=note,
+        )
+        for kind in ("RSS", "PSS", "USS")
+    ]
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """RSS, PSS and USS (private pages) of process ``pid``, from /proc/PID/smaps_rollup."""
+    kb = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_ = line.split()
+        kb[name.rstrip(":")] = int(value)
+    private = kb["Private_Clean"] + kb["Private_Dirty"]
+    return {"RSS": kb["Rss"] / 1024, "PSS": kb["Pss"] / 1024, "USS": private / 1024}
 
 
 def growth_figure(small: tuple[int, float], large: tuple[int, float]) -> Figure:

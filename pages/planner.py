@@ -27,29 +27,34 @@ context = current()
 live, release_filter, tz = context.live, context.release_filter, context.tz
 
 
-@st.cache_data(max_entries=16, show_spinner="Adding up the slate…")
-def slate(signature: tuple, release_filter: ReleaseFilter, tz: str, _live: LiveCatalog):
-    """Weekly load, the busiest series' seasons and how many series there are in all."""
-    positions = _live.select(release_filter, tz)
-    table, days = _live.rows(positions, COLUMNS), _live.days(tz).take(positions)
-    spans = planner.season_spans(table, days)
-    busiest = planner.busiest(spans, SERIES_SHOWN)
-    return planner.weekly_load(table, days), busiest, spans["title_id"].nunique()
+def slate(live: LiveCatalog, release_filter: ReleaseFilter, tz: str):
+    """Weekly load, the busiest series' seasons and how many series there are in all
+    (shared by every session: :meth:`LiveCatalog.derived`)."""
+
+    def compute():
+        table, days = live.selected_rows(release_filter, tz, COLUMNS)
+        spans = planner.season_spans(table, days)
+        busiest = planner.busiest(spans, SERIES_SHOWN)
+        return planner.weekly_load(table, days), busiest, spans["title_id"].nunique()
+
+    with st.spinner("Adding up the slate…"):
+        return live.derived(("planner_slate", release_filter, tz), compute)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def clash_tables(
-    signature: tuple,
+    live: LiveCatalog,
     release_filter: ReleaseFilter,
     tz: str,
     per_day: int,
     per_week: int,
     movies: bool,
-    _live: LiveCatalog,
 ):
-    positions = _live.select(release_filter, tz)
-    table, days = _live.rows(positions, COLUMNS), _live.days(tz).take(positions)
-    return planner.clashes(table, days, per_day, per_week, include_movies=movies)
+    def compute():
+        table, days = live.selected_rows(release_filter, tz, COLUMNS)
+        return planner.clashes(table, days, per_day, per_week, include_movies=movies)
+
+    key = ("planner_clashes", release_filter, tz, per_day, per_week, movies)
+    return live.derived(key, compute)
 
 
 def narrow(key: str) -> None:
@@ -94,7 +99,7 @@ def clash_table(crowded, period: str, threshold: int, counted: str) -> None:
 
 
 st.title("Planner", anchor=False)
-load, spans, series = slate(live.signature, release_filter, tz, live)
+load, spans, series = slate(live, release_filter, tz)
 st.caption(
     f"{int(load['releases'].sum()):,} dated releases · "
     f"{escape_markdown(release_filter.short_name())} · weeks start on Monday · "
@@ -168,9 +173,7 @@ else:
         persist_state="session",
     )
     movies = controls[2].toggle("Count movies too", key="planner_movies", persist_state="session")
-    crowded_days, crowded_weeks = clash_tables(
-        live.signature, release_filter, tz, per_day, per_week, movies, live
-    )
+    crowded_days, crowded_weeks = clash_tables(live, release_filter, tz, per_day, per_week, movies)
     counted = "premieres, drops and movies" if movies else "premieres and drops"
     clash_table(crowded_days, "day", per_day, counted)
     clash_table(crowded_weeks, "week", per_week, counted)

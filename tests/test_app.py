@@ -15,7 +15,8 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
-from calendar_data.ui import calendar_view, downloads
+from calendar_data import routes
+from calendar_data.ui import calendar_view
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REFERENCE_ID = "all-the-light-we-cannot-see"
@@ -292,7 +293,7 @@ def test_browse_lists_exactly_the_filtered_rows(catalog):
 
 
 def test_with_the_export_routes_browse_links_to_its_view(catalog, monkeypatch):
-    monkeypatch.setattr(downloads, "_routes_mounted", True)
+    monkeypatch.setattr(routes, "_mounted", True)
     at = run_app(service="Netflix", **{"from": "2023-11-01", "to": "2023-11-30"}, tz="Asia/Tokyo")
     at.switch_page("pages/browse.py").run()
     links = {button.key: button.proto.url for button in at.get("link_button")}
@@ -307,7 +308,7 @@ def test_with_the_export_routes_browse_links_to_its_view(catalog, monkeypatch):
 
 
 def test_without_the_export_routes_browse_makes_the_files_on_click(catalog, monkeypatch):
-    monkeypatch.setattr(downloads, "_routes_mounted", False)
+    monkeypatch.setattr(routes, "_mounted", False)
     at = run_app(service="Netflix")
     at.switch_page("pages/browse.py").run()
     assert [button.key for button in at.get("download_button")] == [

@@ -53,6 +53,7 @@ def test_quick_run_measures_everything_and_keeps_the_history(data_folder, tmp_pa
     assert f"{report.KEPT_MARKER}\n## Fixes" in text
     for measure in (
         "cold: new process to ready catalog",
+        "server start: LiveCatalog.open from the snapshot",
         "ours / fastest peer",
         "month cards, no filter",
         "planner service x week",

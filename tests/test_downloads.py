@@ -19,12 +19,11 @@ from sample import REFERENCE
 from starlette.requests import Request
 from starlette.responses import Response
 
-from calendar_data import feeds
+from calendar_data import feeds, routes
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days, valid_timezone
 from calendar_data.filters import ReleaseFilter, read_view
 from calendar_data.params import FILTER_PARAMS, VIEW_PARAMS
-from calendar_data.ui import downloads
 
 NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"
 
@@ -32,7 +31,7 @@ NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"
 @pytest.fixture(autouse=True)
 def _routes_unmounted(monkeypatch):
     """Mounting marks the routes as served for the process: undo it after each test."""
-    monkeypatch.setattr(downloads, "_routes_mounted", False)
+    monkeypatch.setattr(routes, "_mounted", False)
 
 
 def get(url: str) -> Response:
@@ -44,7 +43,7 @@ def get(url: str) -> Response:
 def get_raw(path: str, query: bytes) -> Response:
     """What the route at ``path`` answers to a query string of any bytes (a route that raised
     would answer 500)."""
-    route = next(route for route in downloads.export_routes() if route.path == path)
+    route = next(route for route in routes.export_routes() if route.path == path)
     scope = {"type": "http", "method": "GET", "path": path, "query_string": query}
     return route.endpoint(Request({**scope, "headers": []}))
 
@@ -138,11 +137,11 @@ def test_an_export_url_reads_back_as_its_view(catalog):
     release_filter = ReleaseFilter(
         services=("Netflix",), genres=("Drama",), query="light & dark", start=None
     )
-    url = downloads.export_url("ics", release_filter, "Europe/Paris")
+    url = routes.export_url("ics", release_filter, "Europe/Paris")
     path, query = urlsplit(url).path, parse_qs(urlsplit(url).query)
     assert path == "/export.ics" and query["tz"] == ["Europe/Paris"]
     assert read_view(query, {**live_values, "region": set()}) == (release_filter, [])
-    assert downloads.export_url("csv", ReleaseFilter(), "UTC") == "/export.csv"
+    assert routes.export_url("csv", ReleaseFilter(), "UTC") == "/export.csv"
 
 
 # --------------------------------------------------------------------------- fuzzed links
@@ -225,7 +224,7 @@ def queries(draw) -> bytes:
 
 
 #: Every link a view offers: the downloads and the feeds.
-ROUTES = {**downloads.EXPORT_PATHS, **downloads.FEED_PATHS}
+ROUTES = {**routes.EXPORT_PATHS, **routes.FEED_PATHS}
 
 
 def rows_of(fmt: str, body: bytes) -> list[str]:

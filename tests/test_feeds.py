@@ -15,13 +15,12 @@ from sample import REFERENCE, sample_rows
 from starlette.requests import Request
 from starlette.responses import Response
 
-from calendar_data import changes, exports, feeds
+from calendar_data import changes, exports, feeds, routes
 from calendar_data.catalog import load_catalog
 from calendar_data.cli import main
 from calendar_data.days import local_days
 from calendar_data.filters import ReleaseFilter
 from calendar_data.schema import SCHEMA
-from calendar_data.ui import downloads
 
 A = "{http://www.w3.org/2005/Atom}"
 NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"
@@ -32,13 +31,13 @@ GENERATED = dt.datetime(2023, 10, 1, tzinfo=dt.UTC)
 @pytest.fixture(autouse=True)
 def _routes_unmounted(monkeypatch):
     """Mounting marks the routes as served for the process: undo it after each test."""
-    monkeypatch.setattr(downloads, "_routes_mounted", False)
+    monkeypatch.setattr(routes, "_mounted", False)
 
 
 def get(url: str) -> Response:
     """What the route mounted at ``url``'s path answers to a GET of ``url``."""
     path, _, query = url.partition("?")
-    route = next(route for route in downloads.export_routes() if route.path == path)
+    route = next(route for route in routes.export_routes() if route.path == path)
     scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode()}
     headers = [(b"host", b"calendar.test")]
     return route.endpoint(Request({**scope, "scheme": "http", "headers": headers}))
@@ -232,8 +231,8 @@ def test_the_feed_still_lists_releases_when_the_change_log_is_broken(catalog):
 
 def test_the_export_url_names_the_new_links():
     release_filter = ReleaseFilter(services=("Netflix",))
-    assert downloads.export_url("json", release_filter, "UTC") == "/export.json?service=Netflix"
-    assert downloads.export_url("atom", release_filter, "UTC") == "/feed.atom?service=Netflix"
+    assert routes.export_url("json", release_filter, "UTC") == "/export.json?service=Netflix"
+    assert routes.export_url("atom", release_filter, "UTC") == "/feed.atom?service=Netflix"
 
 
 @pytest.mark.parametrize("path", ["/export.json", "/feed.atom"])

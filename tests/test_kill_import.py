@@ -24,6 +24,7 @@ from test_tvmaze import GLASS, HARBOUR_PREMIERE, NIGHT_DESK, STANDUP, FakeTvmaze
 from calendar_data import demo
 from calendar_data.catalog import SourceInfo, load_catalog, validate, write_catalog
 from calendar_data.changes import change_log_path
+from calendar_data.snapshot import snapshot_path
 
 ROWS = 100_000
 KILLS = 10
@@ -125,7 +126,8 @@ def test_killed_imports_leave_the_old_or_the_new_catalog(tmp_path, tvmaze_url):
     assert finished.returncode == 0, errors.decode()
     assert IMPORTED <= set(load_catalog(catalog).table["release_id"].to_pylist())
     assert temporaries(catalog) == []
-    # The catalog and, if an import got as far as recording what it changed, its change log;
-    # no temporary of either is left.
-    left = {p.name for p in tmp_path.iterdir()} - {change_log_path(catalog).name}
+    # The catalog and, if an import got as far as recording what it changed, its change log
+    # and its snapshot; no temporary of any is left.
+    beside = {change_log_path(catalog).name, snapshot_path(catalog).name}
+    left = {p.name for p in tmp_path.iterdir()} - beside
     assert left == {catalog.name}

@@ -1,9 +1,10 @@
-"""The shared catalog (live.py): how it is built from the file, and its cache of recent
-values (``Recent``)."""
+"""The shared catalog (live.py): how it is built from the file, its column encoding
+(encoding.py) and its cache of recent values (``Recent``, recent.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import subprocess
 import sys
@@ -20,11 +21,14 @@ from sample import (
     write_sample,
 )
 
+from calendar_data import encoding
 from calendar_data import live as live_module
-from calendar_data.catalog import load_catalog
+from calendar_data.catalog import file_signature, load_catalog
 from calendar_data.demo import demo_table
-from calendar_data.filters import search_text
-from calendar_data.live import LiveCatalog, Recent
+from calendar_data.filters import ReleaseFilter, search_text
+from calendar_data.live import LiveCatalog
+from calendar_data.recent import Recent
+from calendar_data.summary import value_counts
 
 
 def test_keeps_the_most_recent_entries():
@@ -77,11 +81,86 @@ def test_a_failed_computation_is_not_kept():
     assert recent.get("k", lambda: "ok") == "ok"
 
 
+def wait_for(condition, what: str) -> None:
+    """Until ``condition()`` holds (it must within seconds: the threads are only scheduled)."""
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.001)
+
+
+def callers(recent: Recent, key) -> int:
+    """How many threads are computing or awaiting ``key``."""
+    computation = recent._computing.get(key)
+    return computation.callers if computation else 0
+
+
+def test_after_a_failure_a_late_caller_waits_for_the_retry_instead_of_computing_beside_it():
+    """A fails while B waits; B computes again. D, arriving meanwhile, must wait for B's value,
+    not start a second computation beside B's."""
+    recent, computed = Recent(entries=4), []
+    a_started, fail_a, b_started, finish_b = (threading.Event() for _ in range(4))
+    results = {}
+
+    def compute(name, started, proceed, outcome):
+        def run():
+            computed.append(name)
+            started.set()
+            assert proceed.wait(10)
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+        return run
+
+    def caller(name, compute_it):
+        try:
+            results[name] = recent.get("month", compute_it)
+        except ValueError as error:
+            results[name] = str(error)
+
+    a = threading.Thread(
+        target=caller, args=("A", compute("A", a_started, fail_a, ValueError("failed")))
+    )
+    a.start()
+    assert a_started.wait(10)
+    b = threading.Thread(target=caller, args=("B", compute("B", b_started, finish_b, "from B")))
+    b.start()
+    wait_for(lambda: callers(recent, "month") == 2, "B waits behind A")
+    fail_a.set()
+    assert b_started.wait(10)
+    late = threading.Event()
+    d = threading.Thread(target=caller, args=("D", compute("D", threading.Event(), late, "from D")))
+    d.start()
+    wait_for(lambda: callers(recent, "month") == 2 or "D" in computed, "D arrives")
+    finish_b.set()
+    late.set()
+    for thread in (a, b, d):
+        thread.join(10)
+    assert computed == ["A", "B"]
+    assert results == {"A": "failed", "B": "from B", "D": "from B"}
+    assert callers(recent, "month") == 0  # nothing left behind
+
+
+def test_a_catalog_reload_registers_the_unfreeze_at_exit_once(monkeypatch):
+    """Every catalog version freezes the objects alive; handing them back at exit is
+    registered once for the process, not once per reload."""
+    registered = []
+    monkeypatch.setattr(live_module.atexit, "register", registered.append)
+    live_module._unfreeze_at_exit.cache_clear()
+    try:
+        for _ in range(3):
+            live_module._freeze_long_lived()
+    finally:
+        gc.unfreeze()
+    assert registered == [gc.unfreeze]
+
+
 def test_a_catalog_in_many_pieces_reads_back_unchanged(tmp_path, monkeypatch):
     """The shared columns and the search text are built piece by piece, from the file's row
     groups as they come, on several threads: every row must still read back as it was written."""
-    monkeypatch.setattr(live_module, "ENCODED_ROWS", 300)  # pieces cut across the row groups
-    monkeypatch.setattr(live_module, "CORES", 3)  # pieces finish out of order
+    monkeypatch.setattr(encoding, "ENCODED_ROWS", 300)  # pieces cut across the row groups
+    monkeypatch.setattr(encoding, "CORES", 3)  # pieces finish out of order
     path = tmp_path / "catalog.parquet"
     pq.write_table(demo_table(2_000, seed=3), path, row_group_size=700)
     written = load_catalog(path).table
@@ -120,3 +199,33 @@ def test_the_change_log_is_read_once_per_version_of_its_file(tmp_path):
     assert read.num_rows == first.num_rows and live.change_log() is read
     log_sample_changes(tmp_path / "catalog.parquet", first)
     assert live.change_log().num_rows == 2 * first.num_rows
+
+
+def test_selected_rows_are_the_matching_rows_with_their_local_days(tmp_path):
+    live = LiveCatalog.open(write_sample(tmp_path / "catalog.parquet"))
+    november = ReleaseFilter(start=dt.date(2023, 11, 1), end=dt.date(2023, 11, 30))
+    rows, days = live.selected_rows(november, "Pacific/Honolulu", ["release_id", "title"])
+    positions = live.select(november, "Pacific/Honolulu")
+    assert rows.equals(live.rows(positions, ["release_id", "title"]))
+    assert days.equals(live.days("Pacific/Honolulu").take(positions))
+    assert rows.num_rows and all(november.start <= day <= november.end for day in days.to_pylist())
+
+
+def test_filter_options_count_values_as_the_summary_does(tmp_path):
+    live = LiveCatalog.open(write_sample(tmp_path / "catalog.parquet"))
+    assert live.options["service"] == value_counts(live.table["service"])
+    assert live.options["kind"] == value_counts(live.table["kind"])
+
+
+def test_the_routes_and_the_live_catalog_load_without_streamlit():
+    """Library code never imports streamlit: the export routes are served by server.py."""
+    show = "import sys, calendar_data.routes; print('streamlit' in sys.modules)"
+    shown = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "False"
+
+
+def test_preloading_loads_the_current_catalog_before_anyone_asks(tmp_path, monkeypatch):
+    path = write_sample(tmp_path / "catalog.parquet")
+    monkeypatch.setenv("CALENDAR_CATALOG", path)
+    live_module.preload().join(60)
+    assert live_module._CATALOGS.peek((path, file_signature(path))) is not None

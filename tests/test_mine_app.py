@@ -12,8 +12,8 @@ from starlette.requests import Request
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
+from calendar_data import routes
 from calendar_data.mine import STORAGE_KEY, MySettings, storage_entry
-from calendar_data.ui import downloads
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REFERENCE_ID = "all-the-light-we-cannot-see"
@@ -195,13 +195,13 @@ def test_a_change_is_remembered_and_reset_forgets_everything(catalog):
 
 def get(url: str):
     address = urlsplit(url)
-    route = next(r for r in downloads.export_routes() if r.path == address.path)
+    route = next(r for r in routes.export_routes() if r.path == address.path)
     scope = {"type": "http", "method": "GET", "path": address.path, "headers": []}
     return route.endpoint(Request({**scope, "query_string": address.query.encode()}))
 
 
 def test_my_calendar_gives_the_followed_titles_on_my_services(catalog, monkeypatch):
-    monkeypatch.setattr(downloads, "_routes_mounted", False)
+    monkeypatch.setattr(routes, "_mounted", False)
     at = run_app(follow=f"{REFERENCE_ID},test-title-3,test-title-4", my_service=["Netflix", "Max"])
     ics, atom = (c.value for c in at.sidebar.code)
     assert urlsplit(ics).path == "/export.ics" and urlsplit(atom).path == "/feed.atom"

@@ -20,11 +20,10 @@ from sample import REFERENCE, edited_sample_rows, log_sample_changes, sample_cha
 from starlette.requests import Request
 from starlette.responses import Response
 
-from calendar_data import changes, exports, feeds
+from calendar_data import changes, exports, feeds, routes
 from calendar_data.cli import main
 from calendar_data.filters import ReleaseFilter
 from calendar_data.schema import SCHEMA
-from calendar_data.ui import downloads
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LIGHT = "all-the-light-we-cannot-see-s1e1-4"
@@ -40,13 +39,13 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture(autouse=True)
 def _routes_unmounted(monkeypatch):
     """Mounting marks the routes as served for the process: undo it after each test."""
-    monkeypatch.setattr(downloads, "_routes_mounted", False)
+    monkeypatch.setattr(routes, "_mounted", False)
 
 
 def get(url: str) -> Response:
     """What the export route mounted at ``url``'s path answers to a GET of ``url``."""
     path, _, query = url.partition("?")
-    route = next(route for route in downloads.export_routes() if route.path == path)
+    route = next(route for route in routes.export_routes() if route.path == path)
     scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode()}
     headers = [(b"host", b"calendar.test")]
     return route.endpoint(Request({**scope, "scheme": "http", "headers": headers}))

@@ -11,8 +11,8 @@ from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 from test_app import APP, calendar_cards, calendar_payload, click_in_calendar, param, run_app
 
+from calendar_data import routes
 from calendar_data.params import KNOWN_PARAMS, PANEL_REQUEST
-from calendar_data.ui import downloads
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -98,8 +98,8 @@ def test_a_name_the_catalog_lacks_suggests_the_closest(catalog):
 
 
 def test_an_export_link_matches_names_whatever_their_case(catalog, monkeypatch):
-    monkeypatch.setattr(downloads, "_routes_mounted", False)
-    route = next(r for r in downloads.export_routes() if r.path == "/export.csv")
+    monkeypatch.setattr(routes, "_mounted", False)
+    route = next(r for r in routes.export_routes() if r.path == "/export.csv")
 
     def rows(query: bytes) -> list[str]:
         scope = {"type": "http", "method": "GET", "path": route.path, "headers": []}

@@ -32,6 +32,7 @@ from .days import DEFAULT_TIMEZONE, local_days
 from .files import atomic_write
 from .filters import TYPE_GROUPS, ReleaseFilter
 from .importers import tmdb, tvmaze
+from .live import prepare_snapshot
 from .schema import KINDS
 from .summary import disk_size, render, summarise
 from .text import counted
@@ -207,6 +208,7 @@ def _recording_changes(run, source: str):
         code = run(args)
         if code == EXIT_OK:
             _warn(changes.record_changes(before, target, source))
+            prepare_snapshot(target)
         return code
 
     return run_and_record
@@ -232,6 +234,7 @@ def build_command(args: argparse.Namespace) -> int:
     result = sources.build(args.sources, args.output, quiet=args.quiet)
     source = "build " + " ".join(str(path) for path in args.sources)
     _warn(result.warnings + changes.record_changes(before, args.output, source))
+    prepare_snapshot(args.output)
     names = ", ".join(info.name for info in result.sources)
     _say(args, f"wrote {result.rows:,} releases ({names}) to {result.path}")
     return EXIT_OK

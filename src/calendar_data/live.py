@@ -2,7 +2,8 @@
 
 It is kept in this module keyed on the file's signature, so a replaced file is picked
 up on the next interaction, and no session ever copies it. A replacement that fails to load is
-rejected: the last good catalog keeps serving and the viewer is told once.
+rejected: the last good catalog keeps serving and the viewer is told once. What a load
+computes is kept beside the file (:mod:`~calendar_data.snapshot`), so a restart maps it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -24,10 +24,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import changes, schema
+from . import changes, schema, snapshot
 from .catalog import Catalog, CatalogError, file_signature, load_catalog
 from .days import local_days
-from .filters import TYPE_GROUPS, ReleaseFilter, search_text
+from .encoding import SHARED_COLUMNS, SharedColumn, search_index
+from .filters import TYPE_GROUPS, ReleaseFilter
+from .recent import Recent
+from .summary import value_counts
 
 CATALOG_ENV = "CALENDAR_CATALOG"
 DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog.parquet"
@@ -40,29 +43,7 @@ BLOCK_ROWS = 4_096
 #: Derived frames (a month's cards...) kept for other sessions, bounded by their total rows.
 DERIVED_KEPT = 16
 DERIVED_ROWS_KEPT = 200_000
-#: Columns the views read only a page of rows at a time (details, exports), most of them
-#: repeated by every release of a title or mostly empty: held once per distinct value, see
-#: :class:`SharedColumn`. The views filter, sort and count on the others.
-SHARED_COLUMNS = (
-    "original_title",
-    "episode_titles",
-    "synopsis",
-    "cast",
-    "crew",
-    "release_window",
-    "image_url",
-    "trailer_url",
-    "homepage_url",
-    "source_url",
-    "updated_at",
-    "previous_release_date",
-)
-#: Rows encoded together: hash tables this size stay in the CPU's caches, so loading grows
-#: linearly with the catalog (and a title's releases are mostly close in date order); a larger
-#: catalog's pieces are encoded on every core.
-ENCODED_ROWS = 131_072
 EPOCH = dt.date(1970, 1, 1)
-CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclasses.dataclass
@@ -88,7 +69,31 @@ class LiveCatalog:
 
     @classmethod
     def open(cls, location: str, signature: tuple = ()) -> LiveCatalog:
-        """Load the catalog at ``location`` and derive what the views share (uncached).
+        """The catalog at ``location`` (whose :func:`file_signature` is ``signature``) and
+        what the views share, memory-mapped from its :mod:`~calendar_data.snapshot` when there
+        is one for this version of the file; else loaded (:meth:`load`) and the snapshot
+        written for the next start, which every process serving it then shares."""
+        signature = signature or file_signature(location)
+        path = snapshot.snapshot_path(location)
+        if path is None:
+            return cls.load(location, signature)
+        prepared = snapshot.read(path, location, signature)
+        if prepared is None:
+            loaded = cls.load(location, signature)
+            try:
+                snapshot.write(path, loaded.prepared(), signature)
+            except (OSError, pa.ArrowException):  # a read-only folder, a column over 2 GB...
+                return loaded
+            prepared = snapshot.read(path, location, signature)
+            if prepared is None:
+                return loaded
+            del loaded
+            pa.default_memory_pool().release_unused()
+        return cls(prepared.catalog, signature, prepared.search, prepared.options, prepared.shared)
+
+    @classmethod
+    def load(cls, location: str, signature: tuple = ()) -> LiveCatalog:
+        """Load the catalog at ``location`` and derive what the views share (no snapshot).
 
         A title's releases repeat its search text, synopsis, cast and crew, so these are held
         once per distinct value (the search text dictionary-encoded: a search scans each
@@ -96,13 +101,17 @@ class LiveCatalog:
         """
         catalog = load_catalog(location)
         table = catalog.table
-        search = _search_index(table)
+        search = search_index(table)
         shared = {n: SharedColumn.of(table[n]) for n in SHARED_COLUMNS if n in table.column_names}
         catalog = dataclasses.replace(catalog, table=_whole(table.drop_columns(list(shared))))
         del table
         live = cls(catalog, signature, search, _options(catalog.table), shared)
         pa.default_memory_pool().release_unused()
         return live
+
+    def prepared(self) -> snapshot.Prepared:
+        """What a snapshot of this catalog holds."""
+        return snapshot.Prepared(self.catalog, self.shared, self.search, self.options)
 
     @property
     def table(self) -> pa.Table:
@@ -161,6 +170,13 @@ class LiveCatalog:
         log = changes.change_log_path(self.catalog.origin)
         return self.derived(("change_log", file_signature(log)), lambda: changes.read_log(log))
 
+    def selected_rows(
+        self, release_filter: ReleaseFilter, tz: str, columns: list[str]
+    ) -> tuple[pa.Table, pa.ChunkedArray]:
+        """The ``columns`` of the rows that match (:meth:`select`), and their local days."""
+        positions = self.select(release_filter, tz)
+        return self.rows(positions, columns), self.days(tz).take(positions)
+
     def rows(self, positions: pa.Array, columns: list[str] | None = None) -> pa.Table:
         """The rows at ``positions``: ``columns``, or every column in schema order."""
         present = set(self.table.column_names) | set(self.shared)
@@ -174,19 +190,6 @@ class LiveCatalog:
             arrays.append(self.shared[name].take(positions) if shared else own.column(name))
             fields.append(schema.SCHEMA.field(name) if shared else own.schema.field(name))
         return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-
-
-def _search_index(table: pa.Table) -> pa.ChunkedArray:
-    """Every row's search text, dictionary-encoded a piece of :data:`ENCODED_ROWS` at a time."""
-    encoded = _on_every_core(
-        lambda start: pc.dictionary_encode(search_text(table.slice(start, ENCODED_ROWS))),
-        range(0, table.num_rows, ENCODED_ROWS),
-    )
-    # Built from arrays: given chunked arrays, pa.chunked_array reads them value by value.
-    return pa.chunked_array(
-        [chunk for piece in encoded for chunk in piece.chunks],
-        pa.dictionary(pa.int32(), pa.string()),
-    )
 
 
 def _whole(table: pa.Table) -> pa.Table:
@@ -209,144 +212,6 @@ def _releasing(compute: Callable[[], Any]) -> Callable[[], Any]:
             pa.default_memory_pool().release_unused()
 
     return run
-
-
-class Recent:
-    """A thread-safe cache of the most recently used values, at most ``entries`` of them and,
-    when ``rows`` is given, at most that many in all by ``len`` (the newest is always kept).
-
-    Sessions asking for the same missing key at once wait for one computation: under load,
-    many sessions open the same month together, and each computing it would multiply both
-    the work and the memory held at the peak.
-    """
-
-    def __init__(self, entries: int, rows: int | None = None):
-        self._values: OrderedDict = OrderedDict()
-        self._entries, self._rows = entries, rows
-        self._lock = threading.Lock()
-        self._computing: dict[Any, threading.Lock] = {}
-
-    def get(self, key, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-            computing = self._computing.setdefault(key, threading.Lock())
-        with computing:  # other keys are computed meanwhile
-            with self._lock:
-                if key in self._values:  # computed by whoever held the key before
-                    self._values.move_to_end(key)
-                    return self._values[key]
-            try:
-                value = compute()
-                with self._lock:
-                    self._values[key] = value
-                    while len(self._values) > max(1, self._entries) or self._too_many_rows():
-                        self._values.popitem(last=False)
-            finally:
-                with self._lock:  # only now: whoever asks next finds the value
-                    self._computing.pop(key, None)
-        return value
-
-    def peek(self, key) -> Any | None:
-        """The value kept for ``key``, or None: nothing is computed or awaited."""
-        with self._lock:
-            return self._values.get(key)
-
-    def _too_many_rows(self) -> bool:
-        if self._rows is None or len(self._values) < 2:
-            return False
-        return sum(len(value) for value in self._values.values()) > self._rows
-
-
-@dataclasses.dataclass(frozen=True)
-class SharedColumn:
-    """A column held once per distinct value: row ``i`` holds ``values[index[i]]``."""
-
-    values: pa.Array
-    index: pa.Array
-
-    @classmethod
-    def of(cls, column: pa.ChunkedArray) -> SharedColumn:
-        """Values are shared within pieces of :data:`ENCODED_ROWS` rows."""
-        if len(column) and column.null_count == len(column):  # an optional column left out
-            return cls(pa.nulls(1, column.type), pa.array(np.zeros(len(column), np.uint8)))
-        values, index, known = [], [], 0
-        for distinct, codes in _on_every_core(_encoded, _pieces(column)):
-            values.append(distinct)
-            index.append(codes + known)
-            known += len(distinct)
-        if not values:
-            return cls(column.combine_chunks(), pa.array([], pa.uint8()))
-        narrowest = np.min_scalar_type(max(known - 1, 0))  # an index of 1, 2 or 4 bytes a row
-        return cls(pa.concat_arrays(values), pa.array(np.concatenate(index).astype(narrowest)))
-
-    def take(self, positions: pa.Array) -> pa.Array:
-        return self.values.take(self.index.take(positions))
-
-
-def _encoded(piece: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """The distinct values of ``piece`` in order of appearance, and each row's code."""
-    codes = pc.dictionary_encode(_identity(piece), null_encoding="encode").indices.to_numpy()
-    return piece.take(_first_rows(codes)), codes
-
-
-def _on_every_core(work: Callable[[Any], Any], items) -> list:
-    """``work`` of each item, in order, on as many threads as the machine has cores (Arrow's
-    kernels let go of the GIL): a catalog of several pieces loads that much sooner."""
-    items = list(items)
-    if len(items) < 2 or CORES < 2:
-        return [work(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(CORES, len(items))) as pool:
-        return list(pool.map(work, items))
-
-
-def _pieces(column: pa.ChunkedArray) -> list[pa.Array]:
-    """``column`` in pieces of at most :data:`ENCODED_ROWS` rows, cut from its chunks as they
-    are: joining a million-row text or list column's chunks first costs more than encoding it."""
-    return [
-        chunk.slice(start, ENCODED_ROWS)
-        for chunk in column.chunks
-        for start in range(0, len(chunk), ENCODED_ROWS)
-    ]
-
-
-def _first_rows(codes: np.ndarray) -> np.ndarray:
-    """Where each code first appears. Arrow numbers values in order of appearance, so these
-    are the rows where the running maximum grows; anything else is sorted out."""
-    if not len(codes):
-        return np.zeros(0, np.int64)
-    seen = np.maximum.accumulate(codes)
-    first = np.flatnonzero(np.concatenate([[True], seen[1:] > seen[:-1]]))
-    if np.array_equal(codes[first], np.arange(len(first))):
-        return first
-    return np.unique(codes, return_index=True)[1]
-
-
-def _identity(values: pa.Array) -> pa.Array:
-    """Per value, something two values share exactly when they are equal: text as it is; a
-    list as the bytes of its items' codes (one int64 per item, 0 for a null item)."""
-    if not pa.types.is_list(values.type):
-        return values
-    offsets = values.offsets.to_numpy().astype(np.int64)  # a slice's, into all the items
-    items = values.values.slice(offsets[0], offsets[-1] - offsets[0])
-    parts = [items]
-    if pa.types.is_struct(items.type):
-        parts = [pc.struct_field(items, i) for i in range(items.type.num_fields)]
-    codes = np.zeros(len(items), np.int64)
-    for part in parts:
-        encoded = pc.dictionary_encode(part, null_encoding="encode")
-        width = len(encoded.dictionary)
-        if int(codes.max(initial=0)) * width >= 2**62:  # renumber densely: no overflow
-            codes = pc.dictionary_encode(pa.array(codes)).indices.to_numpy().astype(np.int64)
-        codes = codes * width + encoded.indices.to_numpy()
-    codes = np.where(items.is_valid().to_numpy(zero_copy_only=False), codes + 1, 0)
-    spans = pa.LargeBinaryArray.from_buffers(
-        pa.large_binary(),
-        len(values),
-        [None, pa.py_buffer((offsets - offsets[0]) * codes.itemsize), pa.py_buffer(codes)],
-    )
-    return pc.if_else(values.is_valid(), spans, pa.scalar(None, pa.large_binary()))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -409,13 +274,33 @@ def _freeze_long_lived() -> None:
     garbage collection.
 
     They live as long as the process, and Streamlit collects garbage after every script run
-    (``runner.postScriptGC``): walking their 120,000 objects took 100-300 ms of every
-    interaction on two cores. Garbage is collected first, so none of it is kept for good; at
-    exit they are handed back, so extension modules see their objects released.
+    (``runner.postScriptGC``), which walked them all every time (docs/scaling.md has the
+    figures). Garbage is collected first, so none of it is kept for good; at exit they are
+    handed back, so extension modules see their objects released.
     """
     gc.collect()
     gc.freeze()
+    _unfreeze_at_exit()
+
+
+@functools.cache
+def _unfreeze_at_exit() -> None:
+    """Register :func:`gc.unfreeze` at exit once, however often a catalog is frozen."""
     atexit.register(gc.unfreeze)
+
+
+def prepare_snapshot(location: str | os.PathLike) -> None:
+    """Write the snapshot of the catalog just written at ``location`` (``build`` and the
+    importers do), so that the next server start memory-maps it instead of loading."""
+    LiveCatalog.open(str(location))
+
+
+def preload() -> threading.Thread:
+    """Start loading the current catalog in the background (a server start calls this), so
+    the first visitor finds it loaded; a visitor who comes sooner waits for the same load."""
+    loading = threading.Thread(target=current_catalog, name="catalog-preload", daemon=True)
+    loading.start()
+    return loading
 
 
 def current_catalog(
@@ -453,15 +338,7 @@ def _options(table: pa.Table) -> dict[str, list[tuple[str, int]]]:
 
 
 def _counts(values) -> list[tuple[str, int]]:
-    counted = pc.value_counts(values)  # of a categorical column: counts its codes
-    pairs = [
-        (v, c)
-        for v, c in zip(
-            counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True
-        )
-        if v
-    ]
-    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+    return [(value, rows) for value, rows in value_counts(values) if value]
 
 
 def _type_counts(release_types) -> list[tuple[str, int]]:

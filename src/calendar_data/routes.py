@@ -1,0 +1,158 @@
+"""The export links as HTTP routes: ``/export.csv``, ``/export.ics``, ``/export.json`` and the
+Atom feed ``/feed.atom``.
+
+Each link carries the view's own URL parameters, read by :func:`~calendar_data.filters.read_view`
+as the dashboard reads them, so an export is one stateless GET: the same link gives the same
+rows to a browser, a script or a calendar app that subscribes to the .ics. ``server.py`` mounts
+the routes beside Streamlit's; the Browse page's buttons (``ui/downloads.py``) link to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from urllib.parse import urlencode
+
+import pyarrow as pa
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from . import changes, exports, feeds
+from .days import DEFAULT_TIMEZONE, valid_timezone
+from .filters import ReleaseFilter, read_view
+from .live import LiveCatalog, current_catalog
+from .params import SPOILERS, TIMEZONE
+
+EXPORT_PATHS = {"csv": "/export.csv", "ics": "/export.ics"}
+#: Links served beside the downloads: the rows as JSON, and a feed of them and their changes.
+FEED_PATHS = {"json": "/export.json", "atom": "/feed.atom"}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
+    "json": "application/json",
+    "atom": feeds.MEDIA_TYPE,
+}
+#: How far back the feed lists changes.
+FEED_CHANGES_DAYS = 30
+PLAIN_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+
+_mounted = False
+
+
+def export_routes() -> list[Route]:
+    """The routes, for ``st.App(..., routes=export_routes())``; the Browse page links to them
+    from then on (:func:`mounted`)."""
+    global _mounted
+    _mounted = True
+    paths = {**EXPORT_PATHS, **FEED_PATHS}
+    return [
+        Route(path, functools.partial(serve, fmt=fmt), methods=["GET"])
+        for fmt, path in paths.items()
+    ]
+
+
+def mounted() -> bool:
+    """Whether this process serves the routes (else the page makes the files itself)."""
+    return _mounted
+
+
+def export_url(fmt: str, release_filter: ReleaseFilter, tz: str) -> str:
+    """The export link of a view, e.g. ``/export.csv?service=Netflix&from=2023-11-01``
+    (``fmt`` is ``csv``, ``ics``, ``json`` or ``atom``)."""
+    params = release_filter.to_query_params()
+    if tz != DEFAULT_TIMEZONE:
+        params[TIMEZONE] = [tz]
+    query = urlencode(params, doseq=True)
+    return {**EXPORT_PATHS, **FEED_PATHS}[fmt] + (f"?{query}" if query else "")
+
+
+def serve(request: Request, fmt: str) -> Response:
+    """The file or feed in ``fmt`` of the view a link asks for; a link the view would read
+    differently from what it says (an unknown service, a malformed date...) is refused,
+    naming each part."""
+    view = requested_view(request)
+    if isinstance(view, Response):
+        return view
+    live, release_filter, tz = view
+    rows = live.rows(live.select(release_filter, tz))
+    spoilers = exports.spoilers_shown(request.query_params.getlist(SPOILERS))
+    if fmt == "atom":
+        body = _feed(request, live, rows, release_filter, tz, spoilers)
+        return Response(body, media_type=MEDIA_TYPES[fmt], headers=PLAIN_HEADERS)
+    filename = exports.export_filename(release_filter, fmt)
+    log = change_log(live) if fmt == "ics" else None
+    return Response(
+        exports.export_bytes(fmt, rows, release_filter, changes=log, spoilers=spoilers),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **PLAIN_HEADERS},
+    )
+
+
+def requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] | Response:
+    """The catalog, filter and zone a link asks for, or the response refusing the link."""
+    live, error = current_catalog()
+    if live is None:
+        return _refused(503, f"The release catalog could not be loaded. {error}")
+    params = {key: request.query_params.getlist(key) for key in request.query_params}
+    release_filter, notices = read_view(params, live.known_values())
+    if notices:
+        return _refused(
+            400,
+            "Export refused: the dashboard would ignore part of this link, so its rows would "
+            "not be the ones asked for.\n" + "\n".join(f"- {notice}" for notice in notices),
+        )
+    tz = valid_timezone(params.get(TIMEZONE, [None])[-1]) or DEFAULT_TIMEZONE
+    return live, release_filter, tz
+
+
+def _feed(
+    request: Request,
+    live: LiveCatalog,
+    rows: pa.Table,
+    release_filter: ReleaseFilter,
+    tz: str,
+    spoilers: bool,
+) -> str:
+    """The view's releases, and their changes of the last :data:`FEED_CHANGES_DAYS` days."""
+    return feeds.to_atom(
+        rows,
+        release_filter,
+        feed_url=str(request.url),
+        changes=_recent_changes(live, release_filter, tz),
+        updated=_generated_at(live),
+        sources=live.catalog.sources,
+        tz=tz,
+        spoilers=spoilers,
+    )
+
+
+def _recent_changes(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pa.Table | None:
+    """The changes the filter selects from the catalog's change log (a local one only), or
+    none when there is no log or it cannot be read: the feed still lists the releases."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=FEED_CHANGES_DAYS)
+    log = change_log(live)
+    if log is None:
+        return None
+    return changes.select_changes(log, since=since, release_filter=release_filter, tz=tz)
+
+
+def change_log(live: LiveCatalog) -> pa.Table | None:
+    """The catalog's change log, or none when it cannot be read (exports go on without)."""
+    try:
+        return live.change_log()
+    except changes.ChangeLogError:
+        return None
+
+
+def _generated_at(live: LiveCatalog) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(live.catalog.generated_at)
+    except ValueError:
+        return None
+
+
+def _refused(status: int, message: str) -> Response:
+    return PlainTextResponse(
+        message + "\n", status_code=status, headers={"X-Content-Type-Options": "nosniff"}
+    )
