@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench loadtest catalog chromium clean
+.PHONY: run test lint bench loadtest catalog refresh chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ chromium:
 catalog: $(VENV)/.installed
 	$(BIN)/calendar-data build data/releases.csv -o data/catalog.parquet
 
+# Refresh a scratch catalog (.refresh/catalog.parquet) from the recorded TVmaze fixtures,
+# served by a local stand-in; run it twice to see the second refresh ask only what changed.
+refresh: $(VENV)/.installed
+	$(BIN)/python tests/tvmaze_standin.py --config .refresh/refresh.toml -- \
+	  $(BIN)/calendar-data refresh .refresh/catalog.parquet --config .refresh/refresh.toml \
+	  --today 2025-03-05
+
 bench: $(VENV)/.installed chromium
 	$(BIN)/python benchmarks/run.py
 
@@ -46,4 +53,4 @@ loadtest: $(VENV)/.installed chromium
 	$(BIN)/python benchmarks/loadtest.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .refresh

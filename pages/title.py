@@ -4,6 +4,7 @@ import streamlit as st
 
 from calendar_data import describe
 from calendar_data.params import TITLE
+from calendar_data.regions import release_dates_by_region
 from calendar_data.schema import KIND_NAMES
 from calendar_data.text import escape_markdown, markdown_link, one_line, safe_url
 from calendar_data.ui.context import current, source_credits
@@ -86,6 +87,16 @@ st.dataframe(
     width="stretch",
     key="title-releases",
 )
+
+dates_by_country = release_dates_by_region(rows)
+if not dates_by_country.empty:
+    st.header("Release dates by country", anchor=False)
+    st.dataframe(
+        dates_by_country,
+        hide_index=True,
+        column_config={"region": "Region", "release_date": "First date", "services": "Services"},
+        key="title-release-dates",
+    )
 
 st.header("History", anchor=False)
 history = read_history(context.live, context.tz, title_id=title_id)

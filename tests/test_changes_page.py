@@ -86,7 +86,7 @@ def test_the_title_page_shows_its_history(logged):
     at.query_params["id"] = REFERENCE["title_id"]
     at.run()
     assert not at.exception
-    releases, history = at.dataframe
+    releases, _dates_by_country, history = at.dataframe
     assert len(releases.value) == 1
     history = history.value.to_dict("records")
     assert history and all("All the Light We Cannot See" in row["Release"] for row in history)

@@ -2,12 +2,12 @@
 
 Every command of the README's ``sh`` blocks runs, in order, in one scratch folder holding a copy
 of the repository's ``data/`` (``calendar-data`` in this process, anything else in bash), except
-the ones that start the dashboard (``make ...``) or reach the network (``calendar-data
-import``). Each must exit 0 without a traceback; the ``#>`` lines after a command are what it
-prints (a command that prints shows it): each must match its line, where ``#> ...`` stands
-for any number of lines, a line ending in `` ...`` for any line starting with the text before
-it, and the instants a build stamps (``2026-12-06 06:15 UTC``,
-``2026-12-06T06:15:00.000000Z``) for any instant.
+the ones that start the dashboard (``make ...``), reach the network (``calendar-data import``
+and ``refresh``) or install system services (``sudo``, ``systemctl``). Each must exit 0
+without a traceback; the ``#>`` lines after a command are what it prints (a command that
+prints shows it): each must match its line, where ``#> ...`` stands for any number of lines,
+a line ending in `` ...`` for any line starting with the text before it, and the instants a
+build stamps (``2026-12-06 06:15 UTC``, ``2026-12-06T06:15:00.000000Z``) for any instant.
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ README = ROOT / "README.md"
 BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SHOWN = "#>"
 ANY_LINES = "..."
-#: What a reader runs by hand but a test cannot: the dashboard, and imports over the network.
-NOT_RUN = re.compile(r"^(\S+=\S+ )*(make\b|calendar-data( -q)? import\b)")
+#: What a reader runs by hand but a test cannot: the dashboard, imports and refreshes over the
+#: network, and installing system services.
+NOT_RUN = re.compile(
+    r"^(\S+=\S+ )*(make\b|sudo\b|systemctl\b|calendar-data( -q)? (import|refresh)\b)"
+)
 INSTANT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?Z)?")
 
 

@@ -13,11 +13,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from browser import REPO, served
-from sample import edited_sample_rows, write_sample
+from sample import edited_sample_rows, sample_rows, write_sample
 
 from calendar_data import live as live_module
 from calendar_data import snapshot
-from calendar_data.catalog import file_signature
+from calendar_data.catalog import file_signature, write_catalog
 from calendar_data.cli import main
 from calendar_data.filters import ReleaseFilter
 from calendar_data.live import LiveCatalog
@@ -50,6 +50,7 @@ def assert_same(opened: LiveCatalog, loaded: LiveCatalog) -> None:
     assert opened.catalog.sources == loaded.catalog.sources
     assert opened.catalog.generated_at == loaded.catalog.generated_at
     assert opened.catalog.warnings == loaded.catalog.warnings
+    assert opened.catalog.refresh == loaded.catalog.refresh
     assert opened.select(NOVEMBER, "Asia/Tokyo").equals(loaded.select(NOVEMBER, "Asia/Tokyo"))
 
 
@@ -66,6 +67,15 @@ def test_the_first_load_writes_a_snapshot_the_next_start_maps(catalog, monkeypat
     assert snapshot_of(catalog).is_file() and trusted(catalog)
     never_loaded(monkeypatch)
     assert_same(LiveCatalog.open(catalog), loaded)
+
+
+def test_a_snapshot_keeps_what_a_refresh_recorded(tmp_path, monkeypatch):
+    catalog = tmp_path / "catalog.parquet"
+    refresh = {"every_hours": 6, "sources": {"TVmaze": {"refreshed_at": "2025-03-05T12:00:00"}}}
+    write_catalog(pa.Table.from_pylist(sample_rows(), schema=SCHEMA), catalog, refresh=refresh)
+    assert LiveCatalog.open(str(catalog)).catalog.refresh == refresh  # loads, writes the snapshot
+    never_loaded(monkeypatch)
+    assert LiveCatalog.open(str(catalog)).catalog.refresh == refresh
 
 
 def test_a_snapshot_of_a_replaced_catalog_is_not_used(catalog, tmp_path):

@@ -78,6 +78,8 @@ def fixture_name(path: str, query: dict[str, str]) -> str:
         return f"schedule-web-{region}{query['date']}.json"
     if path == "/schedule":
         return f"schedule-{query['country']}-{query['date']}.json"
+    if path == "/updates/shows":
+        return f"updates-shows-{query['since']}.json"
     return "show-" + "-".join(path.strip("/").split("/")[1:]) + ".json"
 
 

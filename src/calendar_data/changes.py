@@ -8,7 +8,9 @@ replaces, release by release (by ``release_id``), and appends one row per change
 - ``removed``: a release the new catalog no longer has;
 - ``date_moved``: ``release_date`` differs (``old_value``/``new_value`` hold the ISO dates);
 - ``status_changed``: ``status`` differs (e.g. ``tentative`` -> ``confirmed``);
-- ``episodes_changed``: the episode numbers, count or titles differ.
+- ``episodes_changed``: the episode numbers, count or titles differ;
+- ``arrived`` and ``left`` (recorded by ``calendar-data refresh`` only, see
+  :mod:`calendar_data.arrivals`): a title showed up on a service in a region, or left it.
 
 Each row also carries the release's own filterable columns (its new values; a removed
 release's last ones), so :func:`read_changes` filters changes with the same
@@ -45,6 +47,8 @@ CHANGE_LABELS = {
     "date_moved": "Date moved",
     "status_changed": "Status changed",
     "episodes_changed": "Episodes changed",
+    "arrived": "Arrived",
+    "left": "Left",
 }
 #: The release's columns kept on each change row: what filters, labels and links need.
 CARRIED = (
@@ -234,16 +238,20 @@ def record_changes(
     source: str,
     *,
     now: dt.datetime | None = None,
+    more: pa.Table | None = None,
 ) -> list[str]:
-    """Append what changed from ``before`` to the catalog now at ``catalog`` to its change log;
-    return warnings. Never raises: the catalog is already published, and a change log that
-    cannot be updated must not fail the command that published it."""
+    """Append what changed from ``before`` to the catalog now at ``catalog`` to its change log,
+    then ``more`` change rows (a refresh's arrivals); return warnings. Never raises: the catalog
+    is already published, and a change log that cannot be updated must not fail the command
+    that published it."""
     if before.table is None:
         return [_not_updated(catalog, before.problem)] if before.problem else []
     try:
         after = load_catalog(catalog, columns=list(READ)).table
         changed_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         changes = diff_catalogs(before.table, after, changed_at=changed_at, source=source)
+        if more is not None:
+            changes = pa.concat_tables([changes, more.cast(CHANGE_SCHEMA)])
         if changes.num_rows:
             append_changes(change_log_path(catalog), changes)
     except Exception as exc:  # the catalog is published: say why its log is not, and go on
@@ -333,9 +341,13 @@ def change_line(row: Mapping) -> str:
 
 def describe_change(row: Mapping) -> str:
     """``Date moved: 2023-11-02 -> 2023-11-09``, ``Status changed: tentative -> confirmed``,
-    ``Added``: what happened to a release, as one line."""
+    ``Added``, ``Arrived on Netflix in GB``: what happened to a release, as one line."""
     label = CHANGE_LABELS.get(row["change"], row["change"])
     if row["change"] in ("added", "removed"):
         return label
+    if row["change"] in ("arrived", "left"):
+        service = one_line(row.get("service"), 100) or "a service"
+        where = f" in {one_line(row['region'], 10)}" if row.get("region") else " worldwide"
+        return f"{'Arrived on' if row['change'] == 'arrived' else 'Left'} {service}{where}"
     old, new = one_line(row.get("old_value"), 300), one_line(row.get("new_value"), 300)
     return f"{label}: {old or 'none'} → {new or 'none'}"

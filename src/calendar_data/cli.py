@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 from tqdm import tqdm
 
-from . import changes, demo, sources
+from . import changes, demo, refresh, sources
 from .arguments import date_argument, timezone_argument
 from .catalog import (
     PARTITION_KEYS,
@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     filters.add_argument("--from", dest="start", type=date_argument, help="first day, YYYY-MM-DD")
     filters.add_argument("--to", dest="end", type=date_argument, help="last day, YYYY-MM-DD")
     filters.add_argument("--query", help="search titles, cast and crew")
+    filters.add_argument(
+        "--arrived-since",
+        type=date_argument,
+        metavar="DATE",
+        help="titles a refresh first saw on their service on or after this UTC day",
+    )
 
     validate = commands.add_parser(
         "validate", parents=[common], help="check a catalog and summarise it"
@@ -168,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"partition key, repeatable (default: {' '.join(PARTITION_KEYS)})",
     )
     partition.set_defaults(func=partition_command)
+
+    refresh.add_parser(commands)
 
     importer = commands.add_parser("import", parents=[common], help="import from an outside source")
     _add_importers(importer.add_subparsers(dest="importer", required=True, metavar="SOURCE"))
@@ -327,6 +335,7 @@ def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
         start=args.start,
         end=args.end,
         query=args.query or "",
+        arrived_since=args.arrived_since,
     )
     _warn(notices)
     return release_filter

@@ -62,7 +62,7 @@ def remove_stale_temporaries(target: str | os.PathLike) -> list[Path]:
     removed = []
     for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         pid = leftover.name[len(target.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
     return removed
@@ -85,7 +85,7 @@ def _mode_of(target: Path) -> int:
         return NEW_FILE_MODE
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -17,9 +17,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .days import is_whole_month, local_days, parse_date, valid_timezone
-from .params import FOLLOW, FROM, KNOWN_PARAMS, MULTI_PARAMS, QUERY, REGION, SPOILERS, TIMEZONE, TO
+from .params import (
+    ARRIVED_SINCE,
+    FOLLOW,
+    FROM,
+    KNOWN_PARAMS,
+    MULTI_PARAMS,
+    QUERY,
+    REGION,
+    SPOILERS,
+    TIMEZONE,
+    TO,
+)
 from .regions import COUNTRIES
-from .schema import KINDS
+from .schema import KINDS, TIMESTAMP
 from .text import quoted
 
 #: URL ``type`` values and the release types each one selects.
@@ -60,6 +71,8 @@ class ReleaseFilter:
     end: dt.date | None = None
     query: str = ""
     titles: tuple[str, ...] = ()
+    #: Only releases whose title a refresh first saw on their service on or after this day.
+    arrived_since: dt.date | None = None
 
     # ------------------------------------------------------------------ URL mapping
 
@@ -76,6 +89,7 @@ class ReleaseFilter:
         end: dt.date | None = None,
         query: str = "",
         titles: Sequence[str] = (),
+        arrived_since: dt.date | None = None,
     ) -> tuple[ReleaseFilter, list[str]]:
         """The filter of typed values (the sidebar's widgets, the command line's flags),
         cleaned as a URL's are; a notice for each value ignored or changed."""
@@ -98,14 +112,15 @@ class ReleaseFilter:
         if start and end and start > end:
             notices.append("The date range was backwards; its ends were swapped.")
             start, end = end, start
-        return cls(**values, start=start, end=end, query=query), notices
+        result = cls(**values, start=start, end=end, query=query, arrived_since=arrived_since)
+        return result, notices
 
     @classmethod
     def from_query_params(cls, params: Params) -> tuple[ReleaseFilter, list[str]]:
         """Parse query parameters; return the filter and a notice for each value ignored."""
         notices: list[str] = []
         values: dict = {field: _all(params, param) for param, field in MULTI_PARAMS.items()}
-        for param, field in ((FROM, "start"), (TO, "end")):
+        for param, field in ((FROM, "start"), (TO, "end"), (ARRIVED_SINCE, "arrived_since")):
             raw = (_last(params, param) or "").strip()
             if raw:
                 try:
@@ -131,6 +146,8 @@ class ReleaseFilter:
             params["q"] = [self.query]
         if self.titles:
             params[FOLLOW] = [",".join(self.titles)]
+        if self.arrived_since:
+            params[ARRIVED_SINCE] = [self.arrived_since.isoformat()]
         return params
 
     def restrict(self, options: Mapping[str, Collection[str]]) -> tuple[ReleaseFilter, list[str]]:
@@ -171,6 +188,8 @@ class ReleaseFilter:
         if self.titles:
             count = len(self.titles)
             parts.append(f"{count} followed title{'s' if count != 1 else ''}")
+        if self.arrived_since:
+            parts.append(f"arrived since {self.arrived_since}")
         return " · ".join(parts)
 
     # ------------------------------------------------------------------ applying
@@ -211,6 +230,9 @@ class ReleaseFilter:
             # Lower-cased by Arrow, like the search text (Python's lower() differs, e.g. "İ").
             needle = pc.utf8_lower(pa.scalar(self.query, pa.string())).as_py()
             conditions.append(contains_text(search, needle))
+        if self.arrived_since and "first_seen" in table.column_names:  # change logs lack it
+            since = dt.datetime.combine(self.arrived_since, dt.time(), dt.UTC)
+            conditions.append(pc.greater_equal(table["first_seen"], pa.scalar(since, TIMESTAMP)))
         if not conditions:
             return pa.array(np.ones(table.num_rows, dtype=bool))
         combined = conditions[0]

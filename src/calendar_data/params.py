@@ -19,6 +19,8 @@ REGION = "region"
 FROM = "from"
 TO = "to"
 QUERY = "q"
+#: Titles a refresh first saw on their service on or after this UTC day (``first_seen``).
+ARRIVED_SINCE = "arrived_since"
 #: Followed titles' ids, comma-separated (``follow=ahsoka,loki``): on the dashboard they restrict
 #: the view only with "Followed only" on; in an export link or feed they always do.
 FOLLOW = "follow"
@@ -50,7 +52,7 @@ MULTI_PARAMS = {
     TYPE: "types",
     REGION: "regions",
 }
-FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, FOLLOW)
+FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, FOLLOW, ARRIVED_SINCE)
 VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE, SPOILERS)
 MINE_PARAMS = (MY_SERVICE, MY_REGION, MINE, FOLLOWED)
 KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS, *MINE_PARAMS})

@@ -1,4 +1,5 @@
-"""Region codes: ISO 3166-1 alpha-2, checked against the standard's list (pycountry).
+"""Region codes: ISO 3166-1 alpha-2, checked against the standard's list (pycountry); and a
+title's release dates by region (the Title page shows the lag between countries).
 
 A region filter may name any country: a country the catalog has no regional release for still
 gets every worldwide release.
@@ -6,6 +7,9 @@ gets every worldwide release.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
 import pycountry
 
 #: Code -> English short name, e.g. ``"GB": "United Kingdom"``, sorted by code.
@@ -13,6 +17,7 @@ COUNTRIES: dict[str, str] = {
     country.alpha_2: country.name
     for country in sorted(pycountry.countries, key=lambda country: country.alpha_2)
 }
+WORLDWIDE = "Worldwide"
 #: Codes people often type for a country whose ISO code differs.
 COMMON_MISTAKES = {"UK": "GB", "EN": "GB", "EL": "GR"}
 
@@ -36,3 +41,24 @@ def country_from_locale(locale: str | None) -> str | None:
         if len(part) == 2 and part.upper() in COUNTRIES:
             return part.upper()
     return None
+
+
+def release_dates_by_region(releases: Iterable[Mapping]) -> pd.DataFrame:
+    """The earliest release date in each region among ``releases`` (one title's rows),
+    earliest first: columns ``region`` (``Worldwide`` for releases without one),
+    ``release_date`` and ``services`` (those releasing there on that date). Undated releases
+    are left out."""
+    frame = pd.DataFrame(
+        [
+            (row["region"] or WORLDWIDE, row["release_date"], row["service"])
+            for row in releases
+            if row["release_date"] is not None
+        ],
+        columns=["region", "release_date", "services"],
+    )
+    first = frame.groupby("region")["release_date"].transform("min")
+    earliest = frame[frame["release_date"] == first]
+    table = earliest.groupby(["region", "release_date"], as_index=False)["services"].agg(
+        lambda services: ", ".join(sorted(set(services)))
+    )
+    return table.sort_values(["release_date", "region"], ignore_index=True)

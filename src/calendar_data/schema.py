@@ -94,6 +94,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("source_url", pa.string(), "Page of the source for this row (http/https only)."),
     Column("updated_at", TIMESTAMP, "When this row was last updated."),
     Column("previous_release_date", pa.date32(), "The date this release had before it moved."),
+    Column(
+        "first_seen",
+        TIMESTAMP,
+        "When a refresh first saw this title on this service in this region.",
+    ),
 )
 
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -105,6 +110,8 @@ SCHEMA = pa.schema([pa.field(c.name, c.type, nullable=not c.required) for c in C
 META_SCHEMA_VERSION = b"calendar_data.schema_version"
 META_GENERATED_AT = b"calendar_data.generated_at"
 META_SOURCES = b"calendar_data.sources"
+#: When ``calendar-data refresh`` last refreshed each source, and how often it is meant to run.
+META_REFRESH = b"calendar_data.refresh"
 
 
 def markdown_table() -> str:

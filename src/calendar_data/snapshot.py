@@ -123,6 +123,7 @@ def _prepared(data: pa.Buffer, location: str, signature: tuple) -> Prepared | No
         facts["generated_at"],
         tuple(SourceInfo(**source) for source in facts["sources"]),
         facts["warnings"],
+        facts["refresh"],
     )
     options = {name: [tuple(pair) for pair in pairs] for name, pairs in facts["options"].items()}
     return Prepared(catalog, shared, search, options)
@@ -144,6 +145,7 @@ def _batch(prepared: Prepared, signature: tuple) -> pa.RecordBatch:
         "generated_at": catalog.generated_at,
         "sources": [dataclasses.asdict(source) for source in catalog.sources],
         "warnings": list(catalog.warnings),
+        "refresh": catalog.refresh,
         "options": prepared.options,
         "search": [[len(chunk), len(chunk.dictionary)] for chunk in search.chunks],
     }

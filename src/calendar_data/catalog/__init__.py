@@ -11,7 +11,7 @@ they read and write. Import from here.
 
 from ..files import remove_stale_temporaries
 from .conform import conform, drop_unsafe_links, is_text
-from .metadata import decode_metadata
+from .metadata import decode_metadata, decode_refresh
 from .model import Catalog, CatalogError, SourceInfo
 from .read import (
     MAX_COLUMNS,
@@ -38,6 +38,7 @@ __all__ = [
     "SourceInfo",
     "conform",
     "decode_metadata",
+    "decode_refresh",
     "drop_unsafe_links",
     "file_signature",
     "is_text",

@@ -1,4 +1,5 @@
-"""A catalog's Parquet key-value metadata: schema version, generation time and sources.
+"""A catalog's Parquet key-value metadata: schema version, generation time, sources and what
+``calendar-data refresh`` recorded.
 
 Written by :mod:`.write`, read back by :mod:`.read` and by ``calendar-data build`` (which keeps
 the licences of Parquet sources); anything unreadable in it reads as absent, never as an error.
@@ -14,13 +15,28 @@ from .. import schema
 from .model import SourceInfo
 
 
-def encode_metadata(sources: Iterable[SourceInfo], generated_at: str | None) -> dict[bytes, bytes]:
-    """The metadata of a catalog generated at ``generated_at`` (default: now) from ``sources``."""
-    return {
+def encode_metadata(
+    sources: Iterable[SourceInfo], generated_at: str | None, refresh: Mapping | None = None
+) -> dict[bytes, bytes]:
+    """The metadata of a catalog generated at ``generated_at`` (default: now) from ``sources``,
+    with ``refresh`` (JSON-able) when a refresh wrote it."""
+    metadata = {
         schema.META_SCHEMA_VERSION: schema.SCHEMA_VERSION.encode(),
         schema.META_GENERATED_AT: (generated_at or _now_iso()).encode(),
         schema.META_SOURCES: json.dumps([s.__dict__ for s in sources]).encode(),
     }
+    if refresh:
+        metadata[schema.META_REFRESH] = json.dumps(refresh).encode()
+    return metadata
+
+
+def decode_refresh(metadata: Mapping[bytes, bytes] | None) -> dict:
+    """What the last refresh recorded in ``metadata``; ``{}`` when nothing readable."""
+    try:
+        refresh = json.loads((metadata or {}).get(schema.META_REFRESH, b"{}"))
+    except (ValueError, RecursionError):
+        return {}
+    return refresh if isinstance(refresh, dict) else {}
 
 
 def decode_metadata(metadata: Mapping[bytes, bytes] | None) -> tuple[str, tuple[SourceInfo, ...]]:

@@ -46,6 +46,8 @@ class Catalog:
     generated_at: str = ""
     sources: tuple[SourceInfo, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    #: What ``calendar-data refresh`` recorded (see :mod:`calendar_data.refresh`).
+    refresh: dict = field(default_factory=dict)
 
     @property
     def num_rows(self) -> int:

@@ -20,7 +20,7 @@ from .. import schema
 from ..schema import COLUMNS_BY_NAME, SCHEMA
 from ..text import first_line
 from .conform import check_unique_names, conform, decoded, ignored_columns
-from .metadata import decode_metadata
+from .metadata import decode_metadata, decode_refresh
 from .model import Catalog, CatalogError
 from .remote import describe_error, is_object_store, raise_if_unlisted
 from .remote import signature as object_store_signature
@@ -72,7 +72,7 @@ def load_catalog(
         metadata = fragments[0].physical_schema.metadata
     check_values(table, origin)
     generated_at, sources = decode_metadata(metadata)
-    return Catalog(table, origin, generated_at, sources, warnings)
+    return Catalog(table, origin, generated_at, sources, warnings, decode_refresh(metadata))
 
 
 def _columns_to_read(columns: Sequence[str] | None) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,8 +34,10 @@ def write_catalog(
     path: str | os.PathLike,
     sources: Iterable[SourceInfo] = (),
     generated_at: str | None = None,
+    refresh: Mapping | None = None,
 ) -> list[str]:
     """Validate and atomically publish ``table`` at ``path``; return the load warnings.
+    ``refresh`` is what a refresh records in the metadata (see :mod:`calendar_data.refresh`).
 
     The catalog goes to a temporary file in the target folder, is read back and validated, and
     only then replaces the target with :func:`os.replace`. A failed or killed write leaves the
@@ -48,7 +50,7 @@ def write_catalog(
     origin = str(target)
     table, warnings = conform(table, origin)
     validate(table, origin)
-    table = _published(table, sources, generated_at)
+    table = _published(table, sources, generated_at, refresh)
     if _already_there(target, table, keep_generated_at=generated_at is None):
         return warnings
     atomic_write(
@@ -78,10 +80,14 @@ def _already_there(target: Path, table: pa.Table, *, keep_generated_at: bool) ->
 
 
 def _published(
-    table: pa.Table, sources: Iterable[SourceInfo], generated_at: str | None
+    table: pa.Table,
+    sources: Iterable[SourceInfo],
+    generated_at: str | None,
+    refresh: Mapping | None = None,
 ) -> pa.Table:
     """Sorted, with the schema version, generation time and sources in its metadata."""
-    return _sorted(table).replace_schema_metadata(encode_metadata(sources, generated_at))
+    metadata = encode_metadata(sources, generated_at, refresh)
+    return _sorted(table).replace_schema_metadata(metadata)
 
 
 def write_partitioned(

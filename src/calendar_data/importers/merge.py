@@ -23,7 +23,7 @@ from ..schema import SCHEMA
 from ..text import slug
 
 #: Columns that say when a row was touched rather than what it holds.
-BOOKKEEPING = ("updated_at", "previous_release_date")
+BOOKKEEPING = ("updated_at", "previous_release_date", "first_seen")
 EDITORIAL = "editorial sample"
 #: For each field that describes a title rather than one release, the sources best first.
 #: The first source with a value gives it to every row of the title (editorial rows keep their
@@ -93,11 +93,14 @@ def merge_releases(
 
 
 def _updated(old: dict, new: dict, result: MergeResult) -> dict:
+    # An import that does not track arrivals keeps the first sighting a refresh recorded.
+    first_seen = new["first_seen"] or old["first_seen"]
     if new["release_date"] != old["release_date"]:
         result.moved += 1
-        return {**new, "previous_release_date": old["release_date"]}
+        return {**new, "previous_release_date": old["release_date"], "first_seen": first_seen}
     result.updated += 1
-    return {**new, "previous_release_date": old["previous_release_date"]}
+    previous = old["previous_release_date"]
+    return {**new, "previous_release_date": previous, "first_seen": first_seen}
 
 
 def _same_content(old: dict, new: dict) -> bool:

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,19 +105,38 @@ def import_tvmaze(
     summary = ImportSummary(target)
     dates = [start + dt.timedelta(days=n) for n in range(days)]
     with _session(client, base_url, rate, cache_dir) as api:
-        requests_before = api.requests
-        feeds = _feeds(country, worldwide_only, include_broadcast)
-        groups = group_airings(_fetch_schedules(api, dates, feeds, summary, quiet))
-        details = _fetch_details(api, {g[0].show_id: g[0].show for g in groups}, summary, quiet)
-        summary.requests = api.requests - requests_before
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    rows = _unique_rows((release_row(g, details[g[0].show_id], now) for g in groups), summary)
+        feeds = schedule_feeds(country, worldwide_only, include_broadcast)
+        rows = fetch_release_rows(api, dates, feeds, summary, quiet=quiet)
     if existing is None and not rows:
         raise ImportFailed(f"TVmaze lists no releases in the {days} day(s) from {start}")
     table, sources = _combine(rows, existing, summary)
     summary.warnings += write_catalog(table, target, sources)
     summary.seconds = time.monotonic() - began
     return summary
+
+
+def fetch_release_rows(
+    api: TvmazeClient,
+    dates: list[dt.date],
+    feeds: list[tuple[Feed, str, dict[str, str]]],
+    summary: ImportSummary,
+    *,
+    quiet: bool,
+    wanted: Callable[[Airing], bool] | None = None,
+) -> list[dict]:
+    """The catalog rows of the releases that ``feeds`` (see :func:`schedule_feeds`) list on
+    ``dates``, each show completed with its details; ``summary`` counts the requests.
+
+    ``wanted`` picks the airings to import (``calendar-data refresh`` fetches only the shows
+    that changed); the details of shows without a wanted airing are not fetched.
+    """
+    requests_before = api.requests
+    airings = _fetch_schedules(api, dates, feeds, summary, quiet)
+    groups = group_airings(a for a in airings if wanted is None or wanted(a))
+    details = _fetch_details(api, {g[0].show_id: g[0].show for g in groups}, summary, quiet)
+    summary.requests += api.requests - requests_before
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return _unique_rows((release_row(g, details[g[0].show_id], now) for g in groups), summary)
 
 
 def _check_options(days, out, into, country, worldwide_only, include_broadcast) -> Path:
@@ -154,7 +173,7 @@ def _session(
         yield api
 
 
-def _feeds(
+def schedule_feeds(
     country: str | None, worldwide_only: bool, include_broadcast: bool
 ) -> list[tuple[Feed, str, dict[str, str]]]:
     """The schedules to fetch each day: (feed, path, query)."""

@@ -54,7 +54,7 @@ def release_row(group: list[Airing], details: ShowDetails, updated_at: dt.dateti
     runtimes = [a.runtime for a in group if a.runtime is not None]
     return {
         "release_id": release_id(group),
-        "title_id": f"tvmaze-{first.show_id}",
+        "title_id": title_id(first.show_id),
         "title": show["name"].strip(),
         "kind": "special" if first.special else "series",
         "release_type": "episode" if first.special else release_type(group, details, show),
@@ -82,6 +82,11 @@ def release_row(group: list[Airing], details: ShowDetails, updated_at: dt.dateti
         "source_url": (first.url if len(group) == 1 else None) or web_link(show.get("url")),
         "updated_at": updated_at,
     }
+
+
+def title_id(show_id: int) -> str:
+    """The catalog's ``title_id`` of a TVmaze show."""
+    return f"tvmaze-{show_id}"
 
 
 def release_id(group: list[Airing]) -> str:

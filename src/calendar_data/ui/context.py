@@ -13,6 +13,7 @@ for good) and rerun before drawing anything: :func:`_route_by_navigation`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ import streamlit as st
 
 from ..catalog import SourceInfo
 from ..filters import ReleaseFilter
+from ..freshness import freshness
 from ..live import LiveCatalog
 from ..params import VIEW_CONTEXT
 from ..text import escape_markdown, escape_message, markdown_link
@@ -111,7 +113,8 @@ def source_credits(sources: Iterable[SourceInfo], named: Collection[str] | None 
 
 
 def _credits(live: LiveCatalog, tz: str) -> None:
-    """Name the catalog's sources, their attribution and its generation time."""
+    """Name the catalog's sources, their attribution, its generation time and, for a
+    refreshed catalog, how fresh each source is."""
     catalog = live.catalog
     credits = source_credits(catalog.sources)
     generated = escape_markdown(catalog.generated_at, 40)
@@ -123,3 +126,8 @@ def _credits(live: LiveCatalog, tz: str) -> None:
             + (f" · generated {generated}" if generated else "")
             + f" · times in {escape_markdown(tz)}"
         )
+        fresh = freshness(catalog.refresh, dt.datetime.now(dt.UTC))
+        if fresh.text:
+            st.caption(f"Refreshed: {escape_markdown(fresh.text, 300)}")
+        if fresh.warning:
+            st.warning(escape_message(fresh.warning), icon=":material/schedule:")

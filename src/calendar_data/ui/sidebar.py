@@ -19,6 +19,7 @@ from ..days import DEFAULT_TIMEZONE, parse_date, valid_timezone
 from ..filters import TYPE_LABELS, Params, ReleaseFilter, read_view
 from ..live import LiveCatalog
 from ..params import (
+    ARRIVED_SINCE,
     DATE,
     FROM,
     GENRE,
@@ -124,9 +125,12 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
     with st.sidebar:
         st.header("Filters")
         chosen = {field: _multiselect(live, param) for param, field in MULTI_PARAMS.items()}
-        start, end = (
+        dates = [(FROM, "From"), (TO, "To")]
+        if live.table["first_seen"].null_count < live.table.num_rows:  # a refreshed catalog
+            dates.append((ARRIVED_SINCE, "Arrived since"))
+        start, end, *arrived = (
             st.date_input(label, value=None, key=param, bind="query-params", format="YYYY-MM-DD")
-            for param, label in ((FROM, "From"), (TO, "To"))
+            for param, label in dates
         )
         query = st.text_input(
             "Search",
@@ -135,7 +139,9 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
             max_chars=200,
             placeholder="Title, cast or crew",
         )
-        release_filter, _ = ReleaseFilter.from_values(**chosen, start=start, end=end, query=query)
+        release_filter, _ = ReleaseFilter.from_values(
+            **chosen, start=start, end=end, query=query, arrived_since=next(iter(arrived), None)
+        )
         tz = _timezone_picker()
         matches = len(live.select(release_filter, tz))
         st.markdown(f"**{matches:,}** of {live.table.num_rows:,} releases match")
@@ -222,6 +228,6 @@ def _timezone_picker() -> str:
 def _clear() -> None:
     for param in MULTI_PARAMS:
         st.session_state[param] = []
-    for param in (FROM, TO):
+    for param in (FROM, TO, ARRIVED_SINCE):
         st.session_state[param] = None
     st.session_state[QUERY] = ""

@@ -1,0 +1,329 @@
+"""``calendar-data refresh``: keep a catalog current, one source at a time, incrementally.
+
+For each source of the config (:mod:`.refresh_config`, :mod:`.refresh_sources`) a refresh
+
+1. asks the source which titles changed since its last refresh (recorded in the catalog's
+   metadata); when it cannot tell (first refresh, too long ago, other settings) it fetches the
+   whole window instead;
+2. fetches the days of the window it has not fetched yet, and, when titles changed, every day
+   again, keeping only the releases of changed and unknown titles;
+3. merges them in (:func:`~calendar_data.importers.merge.merge_releases`) and removes the
+   source's releases in the fetched scope that the source no longer lists.
+
+Then releases of the refreshed sources older than ``days_behind`` are dropped, each offer's
+``first_seen`` is stamped (:mod:`.arrivals`), and the catalog is published atomically with
+what was refreshed when; the change log records the changes, arrivals and departures. A lock
+beside the catalog (:mod:`.refresh_lock`) keeps a second refresh out. Nothing is written
+until everything is fetched and merged: a refresh that fails, or is killed before it
+publishes, leaves the catalog and its change log as they were.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import arrivals, changes
+from .arguments import date_argument
+from .catalog import CatalogError, load_catalog, write_catalog
+from .importers.merge import merge_releases
+from .refresh_config import EXAMPLE_CONFIG, ConfigError, RefreshConfig, SourceConfig, load_config
+from .refresh_lock import LockHeld, refresh_lock
+from .refresh_sources import SOURCE_ERRORS, SOURCE_OPTIONS, SOURCES, Plan, RefreshSource
+from .schema import SCHEMA
+
+#: The change log's ``source`` of what a refresh changed.
+CHANGE_SOURCE = "refresh"
+
+
+class RefreshFailed(Exception):
+    """A refresh that cannot go ahead; nothing was written."""
+
+
+@dataclass
+class SourceReport:
+    name: str
+    full: bool
+    days: int = 0
+    changed: int = 0
+    requests: int = 0
+    fetched: int = 0
+
+    def describe(self) -> str:
+        how = "full" if self.full else f"incremental ({self.changed} title(s) changed there)"
+        return (
+            f"{self.name}: {how}, {self.days} day(s) fetched, {self.fetched} release(s) "
+            f"fetched with {self.requests} request(s)"
+        )
+
+
+@dataclass
+class RefreshReport:
+    catalog: Path
+    sources: list[SourceReport] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    removed: int = 0
+    dropped: int = 0
+    arrived: int = 0
+    left: int = 0
+    rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        lines = [source.describe() for source in self.sources]
+        lines.append(
+            f"{self.catalog}: {self.rows:,} releases; added {self.added}, updated {self.updated}, "
+            f"moved {self.moved}, removed {self.removed}, dropped as past the window "
+            f"{self.dropped}; arrived {self.arrived}, left {self.left}"
+        )
+        return "\n".join(lines)
+
+
+def refresh_catalog(
+    catalog: str | os.PathLike,
+    config: RefreshConfig,
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    quiet: bool = True,
+) -> RefreshReport:
+    """Refresh the catalog at ``catalog`` as ``config`` says (see the module's docstring).
+
+    ``today`` is the first day of the window (default: today, UTC); ``now`` the time recorded
+    as the refresh's. Raises :class:`LockHeld`, :class:`RefreshFailed`, :class:`CatalogError`
+    or a source's own error with a message naming the problem; the catalog is then untouched.
+    """
+    catalog = Path(catalog)
+    if catalog.is_dir():
+        raise RefreshFailed(f"{catalog} is a folder; refresh keeps a single Parquet file current")
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    today = today or now.date()
+    window = [today + dt.timedelta(days=n) for n in range(config.days_ahead)]
+    report = RefreshReport(catalog)
+    with refresh_lock(catalog):
+        existing = load_catalog(catalog) if catalog.exists() else None
+        table = existing.table if existing is not None else SCHEMA.empty_table()
+        before = table
+        recorded = existing.refresh.get("sources") if existing is not None else None
+        recorded = recorded if isinstance(recorded, dict) else {}
+        state = {}
+        infos = {info.name: info for info in (existing.sources if existing else ())}
+        for source_config in config.sources:
+            source = SOURCES[source_config.name]
+            table, state[source.name] = _refresh_source(
+                source, source_config, table, recorded.get(source.name), window, now, report, quiet
+            )
+            infos[source.name] = source.info
+        names = set(state)
+        cutoff = today - dt.timedelta(days=config.days_behind)
+        table = _drop_before(table, names, cutoff, report)
+        table = arrivals.stamp_first_seen(table, names, now)
+        if not table.num_rows:
+            raise RefreshFailed(
+                f"{catalog}: the sources list no releases in the {config.days_ahead} day(s) "
+                f"from {today}; nothing written"
+            )
+        report.rows = table.num_rows
+        refresh = {"every_hours": config.every_hours, "sources": {**recorded, **state}}
+        report.warnings += write_catalog(table, catalog, infos.values(), refresh=refresh)
+        if existing is not None:
+            report.warnings += _record(before, catalog, names, cutoff, now, report)
+    return report
+
+
+def _refresh_source(
+    source: RefreshSource,
+    config: SourceConfig,
+    table: pa.Table,
+    previous: dict | None,
+    window: list[dt.date],
+    now: dt.datetime,
+    report: RefreshReport,
+    quiet: bool,
+) -> tuple[pa.Table, dict]:
+    """``table`` with ``source`` refreshed over ``window``, and the state to record."""
+    settings = _settings(config)
+    ours = table.filter(pc.equal(table["source"].cast(pa.string()), source.name))
+    known = set(ours["title_id"].to_pylist())
+    with source.open_client(config) as client:
+        requests_before = source.requests(client)
+        changed = None
+        last = _last_refresh(previous, settings)
+        if last is not None:
+            since, through = last
+            changed = source.changed_titles(client, since, now)
+        if changed is None:
+            through = window[0] - dt.timedelta(days=1)
+        plan = Plan(tuple(window), through, _frozen(changed), frozenset(known))
+        fetched = source.fetch(client, config, plan, quiet) if plan.days else None
+        requests = source.requests(client) - requests_before
+    sourced = SourceReport(
+        source.name, changed is None, len(plan.days), len(changed or ()), requests
+    )
+    report.sources.append(sourced)
+    if fetched is not None:
+        report.warnings += fetched.warnings
+        incoming = pa.Table.from_pylist(fetched.rows, schema=SCHEMA)
+        if config.services:
+            incoming = incoming.filter(
+                pc.is_in(incoming["service"].cast(pa.string()), pa.array(list(config.services)))
+            )
+        sourced.fetched = incoming.num_rows
+        table = _merge(table, incoming, source.name, plan, fetched.external_ids, report)
+    state = {
+        "refreshed_at": now.isoformat(),
+        "through": max(window[-1], through).isoformat(),
+        "settings": settings,
+    }
+    return table, state
+
+
+def _frozen(changed: set[str] | None) -> frozenset[str] | None:
+    return None if changed is None else frozenset(changed)
+
+
+def _settings(config: SourceConfig) -> dict:
+    """What a source was refreshed with; other settings mean a full refresh (another base URL
+    does not: it is the same source through a mirror or a stand-in)."""
+    return {
+        "regions": list(config.regions),
+        "services": list(config.services),
+        "options": dict(config.options),
+    }
+
+
+def _last_refresh(previous: dict | None, settings: dict) -> tuple[dt.datetime, dt.date] | None:
+    """When the source was last refreshed with these settings, and the last day fetched."""
+    if not isinstance(previous, dict) or previous.get("settings") != settings:
+        return None
+    try:
+        since = dt.datetime.fromisoformat(previous["refreshed_at"])
+        through = dt.date.fromisoformat(previous["through"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (since, through) if since.tzinfo is not None else None
+
+
+def _merge(
+    table: pa.Table,
+    incoming: pa.Table,
+    source: str,
+    plan: Plan,
+    external_ids: dict[str, dict[str, str]],
+    report: RefreshReport,
+) -> pa.Table:
+    """``incoming`` merged into ``table``; the source's releases that were fetched again (a
+    wanted title on a fetched day) but are no longer listed are removed."""
+    merged = merge_releases(table, incoming, source, external_ids)
+    report.warnings += merged.conflicts
+    report.added += merged.added
+    report.updated += merged.updated
+    report.moved += merged.moved
+    fresh = set(incoming["release_id"].to_pylist())
+    days = set(plan.days)
+    rows = merged.table.select(["release_id", "title_id", "source", "release_date"]).to_pylist()
+    gone = [
+        row["source"] == source
+        and row["release_id"] not in fresh
+        and row["release_date"] in days
+        and plan.wants(row["title_id"], row["release_date"])
+        for row in rows
+    ]
+    report.removed += sum(gone)
+    return merged.table.filter(pc.invert(pa.array(gone, pa.bool_())))
+
+
+def _drop_before(
+    table: pa.Table, sources: set[str], cutoff: dt.date, report: RefreshReport | None = None
+) -> pa.Table:
+    """``table`` without the releases of ``sources`` dated before ``cutoff``."""
+    old = pc.and_(
+        pc.is_in(table["source"].cast(pa.string()), pa.array(list(sources), pa.string())),
+        pc.less(table["release_date"], pa.scalar(cutoff, pa.date32())),
+    )
+    old = pc.fill_null(old, False)
+    if report is not None:
+        report.dropped += pc.sum(old).as_py() or 0
+    return table.filter(pc.invert(old))
+
+
+def _record(
+    before: pa.Table,
+    catalog: Path,
+    sources: set[str],
+    cutoff: dt.date,
+    now: dt.datetime,
+    report: RefreshReport,
+) -> list[str]:
+    """Append the refresh's changes to the change log, comparing with the previous catalog cut
+    to the same window (releases that grew old are dropped, not "removed")."""
+    before = _drop_before(before, sources, cutoff)
+    after = load_catalog(catalog).table
+    moves = arrivals.arrival_changes(before, after, sources, changed_at=now, source=CHANGE_SOURCE)
+    kinds = moves["change"].to_pylist()
+    report.arrived, report.left = kinds.count("arrived"), kinds.count("left")
+    snapshot = changes.Snapshot(before.select(list(changes.READ)))
+    return changes.record_changes(snapshot, catalog, CHANGE_SOURCE, now=now, more=moves)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``refresh`` to the ``calendar-data`` sub-commands."""
+    parser = subparsers.add_parser(
+        "refresh",
+        help="keep a catalog current: fetch what changed from the sources of a config file",
+        description="Fetch what changed from the sources of a TOML config, merge it into "
+        "CATALOG, drop releases past the window and record the changes. Run it every few hours "
+        "(see deploy/ and the README).",
+    )
+    parser.add_argument("catalog", nargs="?", metavar="CATALOG", help="Parquet catalog to keep")
+    parser.add_argument("--config", metavar="FILE", help="TOML config (see --example-config)")
+    parser.add_argument(
+        "--example-config", action="store_true", help="print a commented config and exit"
+    )
+    parser.add_argument(
+        "--today",
+        type=date_argument,
+        metavar="DATE",
+        help="first day of the window, YYYY-MM-DD (default: today; for replaying recordings)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no summary"
+    )
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.example_config:
+        sys.stdout.write(EXAMPLE_CONFIG)
+        return 0
+    if args.catalog is None or args.config is None:
+        return _fail("give CATALOG and --config FILE (or --example-config for a sample config)")
+    quiet = getattr(args, "quiet", False)
+    try:
+        config = load_config(args.config, SOURCE_OPTIONS)
+        report = refresh_catalog(args.catalog, config, today=args.today, quiet=quiet)
+    except (ConfigError, LockHeld, RefreshFailed, CatalogError, *SOURCE_ERRORS) as exc:
+        return _fail(str(exc))
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not quiet:
+        print(report.describe())
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1

@@ -1,0 +1,242 @@
+"""The sources ``calendar-data refresh`` can keep current, and how it talks to each.
+
+A :class:`RefreshSource` says how to open a client from a ``[sources.NAME]`` config table, how
+to ask which titles changed since the last refresh, and how to fetch what a :class:`Plan`
+asks for. :data:`SOURCES` lists them by config name: ``tvmaze`` and ``tmdb``.
+
+- TVmaze: ``/updates/shows?since=day|week|month`` names the shows updated since then; the
+  schedules of the plan's days are read and only wanted shows are fetched in detail. Nothing
+  is cached: a cached schedule or show would hide the very changes the refresh is for.
+- TMDB: ``/movie/changes`` and ``/tv/changes`` name the films and shows changed since the
+  last refresh's day; the discover lists of the plan's days are read (from the client's cache
+  when ``cache_dir`` is set, as it should be) and the details of changed titles fetched again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import SourceInfo
+from .importers import tmdb, tvmaze
+from .importers.tmdb_client import DEFAULT_BASE_URL as TMDB_BASE_URL
+from .importers.tmdb_client import Credentials, TmdbClient, TmdbError
+from .importers.tvmaze_client import (
+    DEFAULT_BASE_URL,
+    TvmazeClient,
+    TvmazeError,
+    UnusableResponse,
+)
+from .importers.tvmaze_releases import title_id
+from .refresh_config import Options, SourceConfig
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one refresh fetches from a source.
+
+    ``changed`` None: the source cannot say what changed (first refresh, too long ago, other
+    settings); the whole ``window`` is fetched. Else the days after ``through`` (the last day
+    fetched before) are fetched whole, and when titles changed, every day of the window again
+    for the changed titles and those not in the catalog yet (``known`` holds those that are):
+    a new show may have joined any day.
+    """
+
+    window: tuple[dt.date, ...]
+    through: dt.date
+    changed: frozenset[str] | None = None
+    known: frozenset[str] = frozenset()
+
+    @property
+    def days(self) -> list[dt.date]:
+        """The days to fetch, in order, without a gap."""
+        if self.changed is None or self.changed:
+            return list(self.window)
+        return [day for day in self.window if day > self.through]
+
+    def wants(self, title_id: str, day: dt.date) -> bool:
+        """Whether a release of ``title_id`` on ``day`` is to be imported."""
+        if self.changed is None or day > self.through:
+            return True
+        return title_id in self.changed or title_id not in self.known
+
+
+@dataclass
+class Fetched:
+    rows: list[dict]
+    warnings: list[str] = field(default_factory=list)
+    #: ``title_id`` -> the titles' ids elsewhere (IMDb, TVDB), to match them across sources.
+    external_ids: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefreshSource:
+    #: The source's name in the catalog's ``source`` column and metadata.
+    name: str
+    info: SourceInfo
+    open_client: Callable[[SourceConfig], contextlib.AbstractContextManager[Any]]
+    #: ``changed_titles(client, since)``: the title ids changed since then, or None when the
+    #: source cannot tell that far back (the refresh then fetches everything).
+    changed_titles: Callable[[Any, dt.datetime, dt.datetime], set[str] | None]
+    #: ``fetch(client, config, plan, quiet)``: the releases the plan wants on its days.
+    fetch: Callable[[Any, SourceConfig, Plan, bool], Fetched]
+    #: ``requests(client)``: how many HTTP requests the client has sent.
+    requests: Callable[[Any], int]
+    #: What the client and fetch raise when the source fails (reported as one line).
+    errors: tuple[type[Exception], ...] = ()
+    #: Options of its own a ``[sources.NAME]`` table may set: name -> type.
+    options: Options = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- TVmaze
+
+#: TVmaze's ``/updates/shows?since=`` periods, shortest first, and how far back each reaches.
+TVMAZE_UPDATE_PERIODS = (
+    ("day", dt.timedelta(days=1)),
+    ("week", dt.timedelta(weeks=1)),
+    ("month", dt.timedelta(days=30)),
+)
+
+
+@contextlib.contextmanager
+def _tvmaze_client(config: SourceConfig) -> Iterator[TvmazeClient]:
+    with TvmazeClient(config.base_url or DEFAULT_BASE_URL, rate=config.rate or 2.0) as api:
+        yield api
+
+
+def tvmaze_changed_titles(
+    api: TvmazeClient, since: dt.datetime, now: dt.datetime
+) -> set[str] | None:
+    """The shows TVmaze updated at or after ``since``, from ``/updates/shows`` (an object of
+    show id -> last update as Unix time), asking for the shortest period that reaches back."""
+    period = next((name for name, span in TVMAZE_UPDATE_PERIODS if now - since <= span), None)
+    if period is None:
+        return None
+    what = f"shows updated in the last {period}"
+    body = api.get_json("/updates/shows", {"since": period}, what=what)
+    if not isinstance(body, dict):
+        raise UnusableResponse(f"{what}: expected an object of show ids, got {type(body).__name__}")
+    cutoff = since.timestamp()
+    return {
+        title_id(int(show))
+        for show, updated in body.items()
+        if show.isdigit() and isinstance(updated, int | float) and updated >= cutoff
+    }
+
+
+def tvmaze_fetch(api: TvmazeClient, config: SourceConfig, plan: Plan, quiet: bool) -> Fetched:
+    """The releases on ``days`` of the web channels of ``config.regions`` and worldwide ones
+    (every web channel when no region is given), plus each region's broadcast networks when
+    the ``broadcast`` option is set. Only the details of wanted shows on ``config.services``
+    are fetched."""
+    feeds = []
+    if config.regions:
+        feeds += tvmaze.schedule_feeds(None, True, False)
+        broadcast = config.options.get("broadcast", False)
+        for region in config.regions:
+            feeds += tvmaze.schedule_feeds(region, False, broadcast)
+    else:
+        feeds += tvmaze.schedule_feeds(None, False, False)
+
+    def keep(airing) -> bool:
+        on_service = not config.services or airing.channel.name in config.services
+        return on_service and plan.wants(title_id(airing.show_id), airing.airdate)
+
+    summary = tvmaze.ImportSummary(Path())
+    rows = tvmaze.fetch_release_rows(api, plan.days, feeds, summary, quiet=quiet, wanted=keep)
+    return Fetched(rows, summary.warnings)
+
+
+TVMAZE = RefreshSource(
+    name=tvmaze.TVMAZE.name,
+    info=tvmaze.TVMAZE,
+    open_client=_tvmaze_client,
+    changed_titles=tvmaze_changed_titles,
+    fetch=tvmaze_fetch,
+    requests=lambda api: api.requests,
+    errors=(TvmazeError,),
+    options={"broadcast": bool},
+)
+
+# --------------------------------------------------------------------------- TMDB
+
+#: How far back TMDB's change lists are read; a refresh older than this fetches everything.
+TMDB_CHANGES_REACH = dt.timedelta(days=30)
+
+
+@contextlib.contextmanager
+def _tmdb_client(config: SourceConfig) -> Iterator[TmdbClient]:
+    credentials = Credentials.from_environment()
+    with TmdbClient(
+        credentials,
+        config.base_url or TMDB_BASE_URL,
+        rate=config.rate or 20.0,
+        cache_dir=config.options.get("cache_dir"),
+    ) as api:
+        yield api
+
+
+def tmdb_changed_titles(api: TmdbClient, since: dt.datetime, now: dt.datetime) -> set[str] | None:
+    """The films and shows TMDB changed from the day of ``since`` to the day of ``now``."""
+    if now - since > TMDB_CHANGES_REACH:
+        return None
+    return {
+        f"tmdb-{kind}-{number}"
+        for kind in ("movie", "tv")
+        for number in tmdb.changed_ids(api, kind, since.date(), now.date())
+    }
+
+
+def tmdb_fetch(api: TmdbClient, config: SourceConfig, plan: Plan, quiet: bool) -> Fetched:
+    """The releases on the plan's days in ``config.regions`` (required) on
+    ``config.services``; details of the changed titles are fetched again, not read from the
+    cache."""
+    if not config.regions:
+        raise ValueError('the tmdb source needs regions, e.g. regions = ["GB"]')
+    stale = {
+        kind: {
+            int(t.rsplit("-", 1)[1]) for t in plan.changed or () if t.startswith(f"tmdb-{kind}-")
+        }
+        for kind in ("movie", "tv")
+    }
+    report = tmdb.FetchReport()
+    table = tmdb.fetch_tmdb_releases(
+        api,
+        config.regions,
+        plan.days[0],
+        len(plan.days),
+        config.services,
+        config.options.get("language"),
+        stale_movies=stale["movie"],
+        stale_shows=stale["tv"],
+        report=report,
+        quiet=quiet,
+    )
+    rows = [r for r in table.to_pylist() if plan.wants(r["title_id"], r["release_date"])]
+    return Fetched(rows, report.warnings, report.external_ids)
+
+
+TMDB = RefreshSource(
+    name=tmdb.TMDB.name,
+    info=tmdb.TMDB,
+    open_client=_tmdb_client,
+    changed_titles=tmdb_changed_titles,
+    fetch=tmdb_fetch,
+    requests=lambda api: api.requests,
+    # ValueError: a region, service or language TMDB's importer refuses.
+    errors=(TmdbError, ValueError),
+    options={"language": str, "cache_dir": str},
+)
+
+#: Config name -> source.
+SOURCES: dict[str, RefreshSource] = {"tvmaze": TVMAZE, "tmdb": TMDB}
+
+#: Everything a source may raise when it fails.
+SOURCE_ERRORS = tuple({error for source in SOURCES.values() for error in source.errors})
+#: Each source's own config options, as :func:`~calendar_data.refresh_config.load_config`
+#: takes them.
+SOURCE_OPTIONS = {name: source.options for name, source in SOURCES.items()}

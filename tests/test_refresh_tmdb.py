@@ -1,0 +1,82 @@
+"""``calendar-data refresh`` of TMDB against test_tmdb.py's local stand-in server, requests
+counted. On 2021-09-17 the fixtures list one show, Squid Game (93405), for the US and GB: a
+full refresh reads the films' and shows' discover lists of both regions, then the show and its
+season."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_tmdb import KEY, fake, server  # noqa: F401 (fixtures)
+
+from calendar_data.catalog import load_catalog
+from calendar_data.cli import main
+from calendar_data.refresh import refresh_catalog
+from calendar_data.refresh_config import parse_config
+from calendar_data.refresh_sources import SOURCE_OPTIONS
+
+DAY = dt.date(2021, 9, 17)
+NOON = dt.datetime(2021, 9, 17, 12, tzinfo=dt.UTC)
+SQUID_GAME = "tmdb-tv-93405"
+NO_CHANGES = {"results": [], "page": 1, "total_pages": 1, "total_results": 0}
+
+
+@pytest.fixture
+def tmdb(fake, server, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("TMDB_API_KEY", KEY)
+    monkeypatch.delenv("TMDB_READ_TOKEN", raising=False)
+    text = f"""days_ahead = 1
+regions = ["US", "GB"]
+[sources.tmdb]
+base_url = "{server}"
+rate = 1000
+cache_dir = "{tmp_path / "cache"}"
+"""
+    fake.config = parse_config(text, "refresh.toml", SOURCE_OPTIONS)
+    return fake
+
+
+def refresh(tmdb, catalog, now):
+    tmdb.requests.clear()
+    return refresh_catalog(catalog, tmdb.config, today=DAY, now=now)
+
+
+def test_a_refresh_minutes_later_asks_tmdb_what_changed_and_refetches_only_that(tmdb, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    first = refresh(tmdb, catalog, NOON)
+    assert len(tmdb.requests) == first.sources[0].requests == 6
+    assert first.sources[0].full
+    assert set(load_catalog(catalog).table["title_id"].to_pylist()) == {SQUID_GAME}
+
+    # TMDB's change lists (the fixtures) name films and a show this catalog does not hold.
+    refresh(tmdb, catalog, NOON + dt.timedelta(minutes=10))
+    assert tmdb.paths() == ["/movie/changes", "/tv/changes"]
+
+    tmdb.serve("/movie/changes", NO_CHANGES)
+    tmdb.serve("/tv/changes", {**NO_CHANGES, "results": [{"id": 93405, "adult": False}]})
+    refresh(tmdb, catalog, NOON + dt.timedelta(minutes=20))
+    assert tmdb.paths() == [
+        "/movie/changes",
+        "/tv/changes",
+        "/tv/93405",  # changed: fetched again; the discover lists come from the cache
+        "/tv/93405/season/1",
+    ]
+    loaded = load_catalog(catalog)
+    assert set(loaded.table["title_id"].to_pylist()) == {SQUID_GAME}
+    assert loaded.sources[0].name == "TMDB" and "not endorsed" in loaded.sources[0].attribution
+
+
+def test_tmdb_needs_regions_and_a_key(tmdb, tmp_path, capsys, monkeypatch):
+    config = tmp_path / "refresh.toml"
+    config.write_text(f'[sources.tmdb]\nbase_url = "{tmdb.config.sources[0].base_url}"\n')
+    command = ["refresh", str(tmp_path / "c.parquet"), "--config", str(config), "-q"]
+    assert main([*command, "--today", "2021-09-17"]) == 1
+    assert (
+        capsys.readouterr().err == 'error: the tmdb source needs regions, e.g. regions = ["GB"]\n'
+    )
+
+    monkeypatch.delenv("TMDB_API_KEY")
+    assert main([*command, "--today", "2021-09-17"]) == 1
+    assert "TMDB_API_KEY" in capsys.readouterr().err
+    assert not (tmp_path / "c.parquet").exists()
