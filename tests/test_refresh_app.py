@@ -150,7 +150,7 @@ def test_the_sidebar_says_how_fresh_the_catalog_is(refreshed_catalog):
 
 def test_the_title_page_shows_release_dates_by_country(refreshed_catalog):
     at = run_title_page("test-title-regions")
-    assert "Release dates by country" in [s.value for s in at.subheader]
+    assert "Release dates by country" in [h.value for h in at.header]
     by_country = at.main.dataframe[1]  # after the releases
     table = by_country.value
     assert list(zip(table["region"], table["release_date"].astype(str), strict=True)) == [
