@@ -21,13 +21,9 @@ import pytest
 
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.importers import tvmaze
+from calendar_data.importers.http import USER_AGENT
 from calendar_data.importers.tvmaze import ImportFailed, import_tvmaze
-from calendar_data.importers.tvmaze_client import (
-    USER_AGENT,
-    TvmazeClient,
-    TvmazeError,
-    UnusableResponse,
-)
+from calendar_data.importers.tvmaze_client import TvmazeClient, TvmazeError, UnusableResponse
 from calendar_data.importers.tvmaze_parse import (
     Airing,
     Channel,

@@ -1,36 +1,16 @@
-"""A polite HTTP client for the TVmaze API: paced, retrying, optionally caching to disk.
+"""The HTTP client for the TVmaze API: a polite :class:`~.http.JsonClient`, without credentials.
 
 TVmaze asks for a distinct User-Agent and allows about 20 requests per 10 seconds; it answers
-HTTP 429 when a client goes faster. This client keeps under ``rate`` requests per second,
-honours ``Retry-After``, retries timeouts and server errors with exponential backoff, and
-names what it was fetching when it finally gives up.
+HTTP 429 when a client goes faster.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
-import hashlib
-import json
-import os
-import time
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import httpx
-
-from ..files import atomic_write
+from .http import JsonClient
 
 DEFAULT_BASE_URL = "https://api.tvmaze.com"
-USER_AGENT = "calendar-data/0.1 (streaming release calendar)"
-ATTEMPTS = 4
-#: A server asking us to wait longer than this has effectively refused; we give up instead.
-MAX_RETRY_AFTER = 120.0
-
-#: How long a cached response stays fresh: schedules for the calendar day they were fetched
-#: on, show details for the ISO week.
-Freshness = Literal["day", "week"]
 
 
 class TvmazeError(Exception):
@@ -41,154 +21,12 @@ class UnusableResponse(TvmazeError):
     """TVmaze answered, but with something that cannot be used (a 4xx status, or not JSON)."""
 
 
-class TvmazeClient:
-    """GET JSON from TVmaze, at most ``rate`` requests per second.
+class TvmazeClient(JsonClient):
+    """GET JSON from TVmaze, at most ``rate`` requests per second (see :class:`.JsonClient`)."""
 
-    ``sleep``, ``clock``, ``backoff`` and ``today`` are injectable so tests run instantly and
-    can move the cache's notion of "today". ``requests`` counts requests actually sent,
-    retries included; cache hits are free.
-    """
+    service = "TVmaze"
+    error = TvmazeError
+    unusable = UnusableResponse
 
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        rate: float = 2.0,
-        cache_dir: str | os.PathLike | None = None,
-        timeout: float = 20.0,
-        attempts: int = ATTEMPTS,
-        backoff: float = 1.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        today: dt.date | None = None,
-    ) -> None:
-        if rate <= 0:
-            raise ValueError(f"rate must be above 0 requests per second, not {rate}")
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base URL must start with http:// or https://, not {base_url!r}")
-        self.base_url = base_url.rstrip("/")
-        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self.requests = 0
-        self._interval = 1.0 / rate
-        self._attempts = max(1, attempts)
-        self._backoff = backoff
-        self._sleep = sleep
-        self._clock = clock
-        self._today = today or dt.date.today()
-        self._last_request: float | None = None
-        self._http = httpx.Client(
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            timeout=timeout,
-            follow_redirects=True,
-        )
-
-    def __enter__(self) -> TvmazeClient:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
-
-    def get_json(
-        self,
-        path: str,
-        params: Mapping[str, str] | None = None,
-        *,
-        what: str,
-        fresh_for: Freshness = "day",
-    ) -> Any:
-        """The decoded JSON at ``path``; ``what`` names the request in error messages.
-
-        Raises :class:`UnusableResponse` for a 4xx answer or a body that is not JSON, and
-        :class:`TvmazeError` when timeouts, 5xx or 429 answers outlast the retries.
-        """
-        url = str(httpx.URL(self.base_url + path, params=params or {}))
-        cached = self._cache_file(url, fresh_for)
-        if cached is not None and cached.exists():
-            try:
-                return json.loads(cached.read_bytes())
-            except ValueError:
-                pass  # a damaged cache entry is simply fetched again
-        body = self._fetch(url, what)
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise UnusableResponse(f"{what}: the response is not JSON ({exc}) from {url}") from None
-        if cached is not None:
-            atomic_write(cached, lambda handle: handle.write(body))
-        return data
-
-    # ----------------------------------------------------------------------- network
-
-    def _fetch(self, url: str, what: str) -> bytes:
-        problem = ""
-        for attempt in range(self._attempts):
-            self._pace()
-            self.requests += 1
-            wait = self._backoff * 2**attempt
-            try:
-                response = self._http.get(url)
-            except httpx.TimeoutException:
-                problem = "timed out"
-            except httpx.TransportError as exc:
-                problem = f"could not connect ({exc})"
-            else:
-                status = response.status_code
-                if status == 200:
-                    return response.content
-                if status == 429:
-                    problem = "rate limited (HTTP 429)"
-                    wait = _retry_after(response) or wait
-                    if wait > MAX_RETRY_AFTER:
-                        raise TvmazeError(
-                            f"{what}: rate limited, and TVmaze asks to wait {wait:.0f} s ({url})"
-                        )
-                elif status >= 500:
-                    problem = f"server error (HTTP {status})"
-                else:
-                    raise UnusableResponse(f"{what}: HTTP {status} from {url}")
-            if attempt + 1 < self._attempts:
-                self._sleep(wait)
-        raise TvmazeError(f"{what}: {problem} after {self._attempts} attempts ({url})")
-
-    def _pace(self) -> None:
-        """Wait until a request may start without exceeding the rate."""
-        if self._last_request is not None:
-            wait = self._last_request + self._interval - self._clock()
-            if wait > 0:
-                self._sleep(wait)
-        self._last_request = self._clock()
-
-    # ----------------------------------------------------------------------- cache
-
-    def _cache_file(self, url: str, fresh_for: Freshness) -> Path | None:
-        """Where the response to ``url`` is kept; the folder name is its freshness period."""
-        if self.cache_dir is None:
-            return None
-        if fresh_for == "day":
-            period = self._today.isoformat()
-        else:
-            year, week, _ = self._today.isocalendar()
-            period = f"{year}-W{week:02d}"
-        key = hashlib.sha256(url.encode()).hexdigest()[:32]
-        return self.cache_dir / period / f"{key}.json"
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds the server asks us to wait: ``Retry-After`` as seconds or as an HTTP date."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, rate: float = 2.0, **options: Any):
+        super().__init__(base_url, rate=rate, **options)
