@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..days import parse_date
-from .tvmaze_parse import positive_count, web_link
+from .json_values import as_date, as_integer, as_text, positive_count, web_link
 
 #: TMDB release types (``release_dates[].type``) that put a film on a service: 4 digital, 6 TV.
 STREAMING_RELEASE_TYPES = (4, 6)
@@ -123,9 +122,9 @@ def parse_page(body: Any) -> Page:
     results, total_pages = body.get("results"), body.get("total_pages")
     if not isinstance(results, list):
         raise ValueError("the page has no results list")
-    if _integer(total_pages) is None or total_pages < 0:
+    if as_integer(total_pages) is None or total_pages < 0:
         raise ValueError(f"total_pages {total_pages!r} is not a count")
-    ids = [r["id"] for r in results if isinstance(r, dict) and _integer(r.get("id")) is not None]
+    ids = [r["id"] for r in results if isinstance(r, dict) and as_integer(r.get("id")) is not None]
     return Page(ids, total_pages)
 
 
@@ -137,7 +136,7 @@ def parse_film(body: Any) -> Film:
     film = Film(**_title_fields(body, "title", "original_title"))
     film.runtime = positive_count(body.get("runtime"))
     film.year = _year(body.get("release_date"))
-    imdb = _text(body.get("imdb_id"))
+    imdb = as_text(body.get("imdb_id"))
     if imdb:
         film.external_ids["imdb"] = imdb
     film.crew = _crew(body)
@@ -151,17 +150,17 @@ def parse_show(body: Any) -> Show:
     runtimes = [positive_count(r) for r in body.get("episode_run_time") or ()]
     show.runtime = max((r for r in runtimes if r), default=None)
     show.year = _year(body.get("first_air_date"))
-    show.type, show.status = _text(body.get("type")), _text(body.get("status"))
+    show.type, show.status = as_text(body.get("type")), as_text(body.get("status"))
     creators = [
         {"name": name, "role": "creator"}
         for person in _list(body.get("created_by"))
-        if (name := _text(person.get("name")))
+        if (name := as_text(person.get("name")))
     ]
     show.crew = _unique(creators + _crew(body))
     show.seasons = [
-        SeasonSummary(number, _date(s.get("air_date")), positive_count(s.get("episode_count")))
+        SeasonSummary(number, as_date(s.get("air_date")), positive_count(s.get("episode_count")))
         for s in _list(body.get("seasons"))
-        if (number := _integer(s.get("season_number"))) is not None and number <= LARGEST_NUMBER
+        if (number := as_integer(s.get("season_number"))) is not None and number <= LARGEST_NUMBER
     ]
     return show
 
@@ -172,8 +171,11 @@ def parse_season(body: Any) -> list[Episode]:
         raise ValueError("the season has no episodes list")
     episodes = []
     for entry in _list(body["episodes"]):
-        season, number = _integer(entry.get("season_number")), _integer(entry.get("episode_number"))
-        air_date = _date(entry.get("air_date"))
+        season, number = (
+            as_integer(entry.get("season_number")),
+            as_integer(entry.get("episode_number")),
+        )
+        air_date = as_date(entry.get("air_date"))
         if season is None or number is None or air_date is None:
             continue
         if not (0 <= season <= LARGEST_NUMBER and 0 <= number <= LARGEST_NUMBER):
@@ -182,9 +184,9 @@ def parse_season(body: Any) -> list[Episode]:
             Episode(
                 season,
                 number,
-                _text(entry.get("name")),
+                as_text(entry.get("name")),
                 air_date,
-                _text(entry.get("episode_type")) or "standard",
+                as_text(entry.get("episode_type")) or "standard",
                 positive_count(entry.get("runtime")),
             )
         )
@@ -194,25 +196,25 @@ def parse_season(body: Any) -> list[Episode]:
 def _title_fields(body: Any, name_key: str, original_key: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValueError(f"expected an object, got {type(body).__name__}")
-    tmdb_id, name = _integer(body.get("id")), _text(body.get(name_key))
+    tmdb_id, name = as_integer(body.get("id")), as_text(body.get(name_key))
     if tmdb_id is None:
         raise ValueError("the response has no id")
     if not name:
         raise ValueError(f"the response has no {name_key}")
-    original = _text(body.get(original_key))
+    original = as_text(body.get(original_key))
     external = body.get("external_ids")
     external = external if isinstance(external, dict) else {}
     ids = {
-        "imdb": _text(external.get("imdb_id")),
-        "tvdb": str(external["tvdb_id"]) if _integer(external.get("tvdb_id")) else None,
+        "imdb": as_text(external.get("imdb_id")),
+        "tvdb": str(external["tvdb_id"]) if as_integer(external.get("tvdb_id")) else None,
     }
     return {
         "tmdb_id": tmdb_id,
         "name": name,
         "original_name": original if original != name else None,
-        "overview": _text(body.get("overview")),
-        "genres": [n for g in _list(body.get("genres")) if (n := _text(g.get("name")))],
-        "language": _text(body.get("original_language")),
+        "overview": as_text(body.get("overview")),
+        "genres": [n for g in _list(body.get("genres")) if (n := as_text(g.get("name")))],
+        "language": as_text(body.get("original_language")),
         "poster_path": _image_path(body.get("poster_path")),
         "homepage": web_link(body.get("homepage")),
         "cast": _cast(body.get("credits")),
@@ -223,11 +225,11 @@ def _title_fields(body: Any, name_key: str, original_key: str) -> dict[str, Any]
 
 def _cast(credits: Any) -> list[dict[str, str | None]]:
     people = _list(credits.get("cast")) if isinstance(credits, dict) else []
-    people = sorted(people, key=lambda p: _integer(p.get("order")) or 0)
+    people = sorted(people, key=lambda p: as_integer(p.get("order")) or 0)
     cast = [
-        {"name": name, "character": _text(person.get("character"))}
+        {"name": name, "character": as_text(person.get("character"))}
         for person in people
-        if (name := _text(person.get("name")))
+        if (name := as_text(person.get("name")))
     ]
     return cast[:CAST_SIZE]
 
@@ -238,7 +240,7 @@ def _crew(body: Mapping[str, Any]) -> list[dict[str, str]]:
     crew = [
         {"name": name, "role": role}
         for person in people
-        if (name := _text(person.get("name"))) and (role := CREW_ROLES.get(person.get("job")))
+        if (name := as_text(person.get("name"))) and (role := CREW_ROLES.get(person.get("job")))
     ]
     return _unique(crew)
 
@@ -265,7 +267,7 @@ def _providers(block: Any) -> dict[str, list[Provider]]:
         providers: list[Provider] = []
         for kind in STREAMING_KINDS:
             for item in _list(offers.get(kind)):
-                pid, name = _integer(item.get("provider_id")), _text(item.get("provider_name"))
+                pid, name = as_integer(item.get("provider_id")), as_text(item.get("provider_name"))
                 if pid is not None and name and all(p.id != pid for p in providers):
                     providers.append(Provider(pid, name))
         if providers:
@@ -278,17 +280,17 @@ def _release_dates(block: Any) -> dict[str, list[DatedRelease]]:
     results = _list(block.get("results")) if isinstance(block, dict) else []
     found: dict[str, list[DatedRelease]] = {}
     for entry in results:
-        region = _text(entry.get("iso_3166_1"))
+        region = as_text(entry.get("iso_3166_1"))
         if not region:
             continue
         for item in _list(entry.get("release_dates")):
-            kind, note = item.get("type"), _text(item.get("note"))
+            kind, note = item.get("type"), as_text(item.get("note"))
             when = _instant_date(item.get("release_date"))
             if kind not in STREAMING_RELEASE_TYPES or when is None:
                 continue
             if note and EVENT_NOTE.search(note):
                 continue
-            release = DatedRelease(when, kind, note, _text(item.get("certification")))
+            release = DatedRelease(when, kind, note, as_text(item.get("certification")))
             found.setdefault(region, []).append(release)
     for releases in found.values():
         releases.sort(key=lambda r: (r.date, r.type))
@@ -303,32 +305,17 @@ def _list(value: Any) -> list[dict]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return parse_date(value)
-    except ValueError:
-        return None
-
-
 def _instant_date(value: Any) -> dt.date | None:
     """The calendar date of TMDB's ``2023-11-10T00:00:00.000Z`` (a date stored as midnight)."""
-    text = _text(value)
-    return _date(text[:10]) if text else None
+    text = as_text(value)
+    return as_date(text[:10]) if text else None
 
 
 def _year(value: Any) -> int | None:
-    day = _date(value)
+    day = as_date(value)
     return day.year if day else None
 
 
 def _image_path(value: Any) -> str | None:
-    text = _text(value)
+    text = as_text(value)
     return text if text and re.fullmatch(r"/[A-Za-z0-9_\-]+\.(jpg|jpeg|png|svg)", text) else None

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Literal
 
-from ..days import parse_date, valid_timezone
-from ..text import safe_url
+from ..days import valid_timezone
+from .json_values import as_date, as_integer, as_text, positive_count, web_link
 
 Feed = Literal["web", "broadcast"]
 SPECIAL_TYPES = frozenset({"significant_special", "insignificant_special"})
@@ -144,32 +144,32 @@ def parse_airing(entry: Any, feed: Feed) -> Airing:
     show = embedded.get("show") if isinstance(embedded, dict) else entry.get("show")
     if not isinstance(show, dict):
         raise SkippedEntry("no show")
-    if _integer(show.get("id")) is None:
+    if as_integer(show.get("id")) is None:
         raise SkippedEntry("the show has no id")
-    if not _text(show.get("name")):
+    if not as_text(show.get("name")):
         raise SkippedEntry("the show has no name")
-    episode_id = _integer(entry.get("id"))
+    episode_id = as_integer(entry.get("id"))
     if episode_id is None:
         raise SkippedEntry("the episode has no id")
-    airdate = _date(entry.get("airdate"))
+    airdate = as_date(entry.get("airdate"))
     if airdate is None:
         raise SkippedEntry(f"airdate {entry.get('airdate')!r} is not a date")
     channel = _channel(show, feed)
     if channel is None:
         raise SkippedEntry("the show has no network or web channel")
-    season, number = _integer(entry.get("season")), _integer(entry.get("number"))
+    season, number = as_integer(entry.get("season")), as_integer(entry.get("number"))
     if any(value is not None and not 0 <= value <= LARGEST_NUMBER for value in (season, number)):
         raise SkippedEntry(f"season {season} episode {number} is out of range")
     return Airing(
         show=show,
         episode_id=episode_id,
-        name=_text(entry.get("name")),
+        name=as_text(entry.get("name")),
         season=season,
         number=number,
         special=entry.get("type") in SPECIAL_TYPES or season is None or number is None,
         airdate=airdate,
         # Without an airtime TVmaze's airstamp is a placeholder, not a release time.
-        airstamp=_instant(entry.get("airstamp")) if _text(entry.get("airtime")) else None,
+        airstamp=_instant(entry.get("airstamp")) if as_text(entry.get("airtime")) else None,
         runtime=positive_count(entry.get("runtime")),
         url=web_link(entry.get("url")),
         channel=channel,
@@ -180,10 +180,10 @@ def _channel(show: Mapping[str, Any], feed: Feed) -> Channel | None:
     keys = ("webChannel", "network") if feed == "web" else ("network", "webChannel")
     for key in keys:
         channel = show.get(key)
-        if isinstance(channel, dict) and _text(channel.get("name")):
+        if isinstance(channel, dict) and as_text(channel.get("name")):
             country = channel.get("country")
             country = country if isinstance(country, dict) else {}
-            code = _text(country.get("code"))
+            code = as_text(country.get("code"))
             region = code.upper() if code and re.fullmatch(r"[A-Za-z]{2}", code) else None
             return Channel(channel["name"].strip(), region, valid_timezone(country.get("timezone")))
     return None
@@ -195,7 +195,7 @@ def _describe(entry: Any) -> str:
         return "not an object"
     embedded = entry.get("_embedded")
     show = embedded.get("show") if isinstance(embedded, dict) else entry.get("show")
-    name = _text(show.get("name")) if isinstance(show, dict) else None
+    name = as_text(show.get("name")) if isinstance(show, dict) else None
     return f"episode {entry.get('id')!r}" + (f" of {name!r}" if name else "")
 
 
@@ -212,9 +212,9 @@ def parse_cast(show: Any) -> list[dict[str, str | None]]:
     for credit in credits:
         if not isinstance(credit, dict):
             continue
-        name = _text(_get(credit, "person", "name"))
+        name = as_text(_get(credit, "person", "name"))
         if name:
-            cast.append({"name": name, "character": _text(_get(credit, "character", "name"))})
+            cast.append({"name": name, "character": as_text(_get(credit, "character", "name"))})
     return cast
 
 
@@ -226,7 +226,7 @@ def parse_crew(credits: Any) -> list[dict[str, str]]:
     for credit in credits:
         if not isinstance(credit, dict):
             continue
-        name, role = _text(_get(credit, "person", "name")), crew_role(credit.get("type"))
+        name, role = as_text(_get(credit, "person", "name")), crew_role(credit.get("type"))
         if name and role and (name, role) not in seen:
             seen.add((name, role))
             crew.append({"name": name, "role": role})
@@ -249,13 +249,13 @@ def parse_seasons(seasons: Any) -> dict[int, Season]:
         raise ValueError(f"expected a list of seasons, got {type(seasons).__name__}")
     parsed = {}
     for season in seasons:
-        number = _integer(season.get("number")) if isinstance(season, dict) else None
+        number = as_integer(season.get("number")) if isinstance(season, dict) else None
         if number is not None:
             parsed[number] = Season(
                 number,
                 positive_count(season.get("episodeOrder")),
-                _date(season.get("premiereDate")),
-                _date(season.get("endDate")),
+                as_date(season.get("premiereDate")),
+                as_date(season.get("endDate")),
             )
     return parsed
 
@@ -294,37 +294,8 @@ def plain_text(html: Any) -> str | None:
 
 
 def language_code(name: Any) -> str | None:
-    name = _text(name)
+    name = as_text(name)
     return LANGUAGE_CODES.get(name, name) if name else None
-
-
-def web_link(value: Any, *, secure_only: bool = False) -> str | None:
-    """``value`` if it is a safe http(s) URL (https only when ``secure_only``), else ``None``."""
-    url = safe_url(_text(value))
-    if url and (not secure_only or url.lower().startswith("https://")):
-        return url
-    return None
-
-
-def positive_count(value: Any) -> int | None:
-    """A plausible positive whole number (runtime, episode order); anything else is unknown."""
-    number = _integer(value)
-    return number if number is not None and 0 < number < 10_000 else None
-
-
-def _integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return parse_date(value)
-    except ValueError:
-        return None
 
 
 def _instant(value: Any) -> dt.datetime | None:

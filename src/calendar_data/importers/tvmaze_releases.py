@@ -12,15 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .tvmaze_parse import (
-    Airing,
-    Season,
-    ShowDetails,
-    language_code,
-    plain_text,
-    positive_count,
-    web_link,
-)
+from .json_values import positive_count, web_link
+from .tvmaze_parse import Airing, Season, ShowDetails, language_code, plain_text
 
 SOURCE = "TVmaze"
 
