@@ -1,4 +1,4 @@
-"""Command-line argument types shared by ``calendar-data`` and its importers' sub-commands."""
+"""Command-line argument types and options shared by ``calendar-data`` and its sub-commands."""
 
 from __future__ import annotations
 
@@ -23,3 +23,13 @@ def timezone_argument(text: str) -> str:
     if zone is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a known time zone (e.g. Europe/Paris)")
     return zone
+
+
+def quiet_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``-q/--quiet`` on a sub-command. SUPPRESS: a --quiet given before the sub-command
+    (``calendar-data -q import ...``) survives; :func:`is_quiet` reads either."""
+    parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=help)
+
+
+def is_quiet(args: argparse.Namespace) -> bool:
+    return getattr(args, "quiet", False)

@@ -31,12 +31,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import arrivals, changes
-from .arguments import date_argument
+from .arguments import date_argument, is_quiet, quiet_option
 from .catalog import CatalogError, load_catalog, write_catalog
 from .importers.merge import merge_releases
 from .refresh_config import EXAMPLE_CONFIG, ConfigError, RefreshConfig, SourceConfig, load_config
 from .refresh_lock import LockHeld, refresh_lock
 from .refresh_sources import SOURCE_ERRORS, SOURCE_OPTIONS, SOURCES, Plan, RefreshSource
+from .reporting import fail, run_reported
 from .schema import SCHEMA
 
 #: The change log's ``source`` of what a refresh changed.
@@ -298,9 +299,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="DATE",
         help="first day of the window, YYYY-MM-DD (default: today; for replaying recordings)",
     )
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no summary"
-    )
+    quiet_option(parser, "no summary")
     parser.set_defaults(func=run)
     return parser
 
@@ -310,20 +309,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(EXAMPLE_CONFIG)
         return 0
     if args.catalog is None or args.config is None:
-        return _fail("give CATALOG and --config FILE (or --example-config for a sample config)")
-    quiet = getattr(args, "quiet", False)
-    try:
+        return fail("give CATALOG and --config FILE (or --example-config for a sample config)")
+    quiet = is_quiet(args)
+
+    def work() -> RefreshReport:
         config = load_config(args.config, SOURCE_OPTIONS)
-        report = refresh_catalog(args.catalog, config, today=args.today, quiet=quiet)
-    except (ConfigError, LockHeld, RefreshFailed, CatalogError, *SOURCE_ERRORS) as exc:
-        return _fail(str(exc))
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if not quiet:
-        print(report.describe())
-    return 0
+        return refresh_catalog(args.catalog, config, today=args.today, quiet=quiet)
 
-
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 1
+    errors = (ConfigError, LockHeld, RefreshFailed, CatalogError, *SOURCE_ERRORS)
+    return run_reported(work, errors, quiet=quiet)

@@ -13,25 +13,23 @@ refresh calls.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
 import re
-import sys
-import time
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
-from tqdm import tqdm
 
-from ..arguments import date_argument
-from ..catalog import Catalog, CatalogError, SourceInfo, load_catalog, write_catalog
+from ..arguments import is_quiet
+from ..catalog import CatalogError, SourceInfo
 from ..regions import iso_region
+from ..reporting import run_reported
 from ..schema import SCHEMA
-from .merge import merge_releases, unify_titles
+from . import command
+from .command import ImportFailed, progress, session, unique_releases
 from .tmdb_client import (
     DEFAULT_BASE_URL,
     Credentials,
@@ -80,10 +78,6 @@ SHOW_PARTS = "credits,external_ids,watch/providers"
 LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
 
 
-class ImportFailed(Exception):
-    """An import that cannot go ahead; nothing was written."""
-
-
 @dataclass
 class FetchReport:
     """What a fetch looked at and left out, for the summary."""
@@ -104,15 +98,8 @@ class FetchReport:
 
 
 @dataclass
-class ImportSummary:
-    target: Path
+class ImportSummary(command.ImportSummary):
     report: FetchReport = field(default_factory=FetchReport)
-    added: int = 0
-    updated: int = 0
-    moved: int = 0
-    unchanged: int = 0
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         r = self.report
@@ -162,14 +149,14 @@ def fetch_tmdb_releases(
     )
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     rows: list[dict] = []
-    for film_id in _progress(films, "films", quiet):
+    for film_id in progress(films, "TMDB", "films", quiet):
         film = _details(client, "movie", film_id, options, film_id in stale_movies, report)
         if film is not None:
             report.films += 1
             report.external_ids[f"tmdb-movie-{film_id}"] = film.external_ids
             for region in films[film_id]:
                 rows += _film_rows(film, region, start, end, wanted, now, report)
-    for show_id in _progress(shows, "shows", quiet):
+    for show_id in progress(shows, "TMDB", "shows", quiet):
         show = _details(client, "tv", show_id, options, show_id in stale_shows, report)
         if show is not None:
             report.shows += 1
@@ -429,19 +416,10 @@ def _note_unknown_providers(
 
 
 def _unique(rows: Iterable[dict], report: FetchReport) -> list[dict]:
-    unique: dict[str, dict] = {}
-    for row in rows:
-        if row["release_id"] in unique:
-            report.skip(f"release {row['release_id']!r} listed twice; kept the first")
-        else:
-            unique[row["release_id"]] = row
-    return list(unique.values())
+    def repeated(row: dict, first: dict) -> None:
+        report.skip(f"release {row['release_id']!r} listed twice; kept the first")
 
-
-def _progress(items: Iterable, unit: str, quiet: bool) -> Iterable:
-    return tqdm(
-        items, desc=f"TMDB {unit}", unit=unit[:-1], file=sys.stderr, disable=quiet, leave=False
-    )
+    return unique_releases(rows, repeated)
 
 
 # --------------------------------------------------------------------------- importing
@@ -470,30 +448,38 @@ def import_tmdb(
     :class:`ImportFailed`, :class:`TmdbError` or :class:`CatalogError` with a message naming
     the problem; the target is then untouched.
     """
-    began = time.monotonic()
-    target = _check_options(days, out, into, regions)
-    existing = load_catalog(target) if into is not None else None
-    summary = ImportSummary(target)
-    with _session(client, base_url, rate, cache_dir, environ) as api:
-        try:
-            incoming = fetch_tmdb_releases(
-                api, regions, start, days, services, language, report=summary.report, quiet=quiet
-            )
-        except ValueError as exc:
-            raise ImportFailed(str(exc)) from None
-    if existing is None and not incoming.num_rows:
-        raise ImportFailed(f"TMDB lists no releases in the {days} day(s) from {start}")
-    table, sources = _combine(incoming, existing, summary)
-    summary.warnings = summary.report.warnings + write_catalog(table, target, sources)
-    summary.seconds = time.monotonic() - began
+    summary = ImportSummary(_check_options(days, out, into, regions))
+    report = summary.report
+
+    def open_client() -> TmdbClient:
+        credentials = Credentials.from_environment(environ)
+        return TmdbClient(credentials, base_url, rate=rate, cache_dir=cache_dir)
+
+    def fetch() -> pa.Table:
+        with session(client, open_client) as api:
+            try:
+                return fetch_tmdb_releases(
+                    api, regions, start, days, services, language, report=report, quiet=quiet
+                )
+            except ValueError as exc:
+                raise ImportFailed(str(exc)) from None
+
+    conflicts, written = command.publish_import(
+        summary,
+        TMDB,
+        fetch,
+        merge=into is not None,
+        nothing=f"TMDB lists no releases in the {days} day(s) from {start}",
+        external_ids=report.external_ids,
+    )
+    for conflict in conflicts:
+        report.skip(conflict)
+    summary.warnings = report.warnings + written
     return summary
 
 
 def _check_options(days, out, into, regions) -> Path:
-    if not 1 <= days <= MAX_DAYS:
-        raise ImportFailed(f"--days must be between 1 and {MAX_DAYS}, not {days}")
-    if (out is None) == (into is None):
-        raise ImportFailed("give exactly one of -o/--out and --into")
+    command.check_days_and_target(days, MAX_DAYS, out, into)
     if not regions:
         raise ImportFailed("give at least one --region, e.g. --region GB")
     for region in regions:
@@ -501,43 +487,7 @@ def _check_options(days, out, into, regions) -> Path:
             iso_region(region)
         except ValueError as exc:
             raise ImportFailed(f"--region: {exc}") from None
-    target = Path(into if into is not None else out)
-    if target.is_dir():
-        raise ImportFailed(f"{target} is a folder; give the path of a Parquet file")
-    return target
-
-
-@contextlib.contextmanager
-def _session(
-    client: TmdbClient | None, base_url: str, rate: float, cache_dir, environ
-) -> Iterator[TmdbClient]:
-    """The caller's client as it is, or a new one closed afterwards."""
-    if client is not None:
-        yield client
-        return
-    credentials = Credentials.from_environment(environ)
-    try:
-        api = TmdbClient(credentials, base_url, rate=rate, cache_dir=cache_dir)
-    except ValueError as exc:
-        raise ImportFailed(str(exc)) from None
-    with api:
-        yield api
-
-
-def _combine(
-    incoming: pa.Table, existing: Catalog | None, summary: ImportSummary
-) -> tuple[pa.Table, tuple[SourceInfo, ...]]:
-    """The table to write and its sources: the rows alone, or merged into ``existing``."""
-    if existing is None:
-        summary.added = incoming.num_rows
-        return unify_titles(incoming, summary.report.external_ids), (TMDB,)
-    merged = merge_releases(existing.table, incoming, SOURCE, summary.report.external_ids)
-    summary.added, summary.updated, summary.moved = merged.added, merged.updated, merged.moved
-    summary.unchanged = merged.unchanged
-    summary.report.skipped += len(merged.conflicts)
-    summary.report.warnings += merged.conflicts
-    sources = tuple(s for s in existing.sources if s.name != SOURCE) + (TMDB,)
-    return merged.table, sources
+    return command.target_file(out, into)
 
 
 # --------------------------------------------------------------------------- command line
@@ -560,21 +510,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="CC",
         help="ISO 3166-1 alpha-2 region, e.g. GB (repeatable)",
     )
-    parser.add_argument(
-        "--start", type=date_argument, metavar="DATE", help="first day, YYYY-MM-DD (default: today)"
-    )
-    parser.add_argument(
-        "--days",
-        type=_days_argument,
-        required=True,
-        metavar="N",
-        help=f"how many days to fetch, 1 to {MAX_DAYS}",
-    )
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument(
-        "--into", metavar="CATALOG", help="merge into this catalog (it is replaced atomically)"
-    )
-    target.add_argument("-o", "--out", metavar="PATH", help="write a new catalog here")
+    command.add_window_options(parser, MAX_DAYS)
+    command.add_target_options(parser)
     parser.add_argument(
         "--service",
         action="append",
@@ -583,31 +520,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="only this service, e.g. Netflix (repeatable)",
     )
     parser.add_argument("--language", metavar="xx", help="TMDB language for texts, e.g. en-GB")
-    parser.add_argument(
-        "--base-url",
-        default=DEFAULT_BASE_URL,
-        metavar="URL",
-        help=f"TMDB API (default: {DEFAULT_BASE_URL})",
-    )
-    parser.add_argument("--cache-dir", metavar="DIR", help="keep raw responses here for reruns")
-    parser.add_argument(
-        "--rate",
-        type=_rate_argument,
-        default=20.0,
-        help="at most this many requests per second (default: 20; TMDB allows about 40)",
-    )
-    # SUPPRESS: a --quiet given before the sub-command (calendar-data -q import ...) survives.
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
+    command.add_client_options(
+        parser,
+        service="TMDB",
+        base_url=DEFAULT_BASE_URL,
+        rate=20.0,
+        rate_type=command.rate_argument(40, "{text} is not a rate above 0 and at most 40 a second"),
+        rate_help="at most this many requests per second (default: 20; TMDB allows about 40)",
     )
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    quiet = getattr(args, "quiet", False)
-    try:
-        summary = import_tmdb(
+    quiet = is_quiet(args)
+
+    def work() -> ImportSummary:
+        return import_tmdb(
             args.region,
             args.start or dt.date.today(),
             args.days,
@@ -620,14 +549,8 @@ def run(args: argparse.Namespace) -> int:
             rate=args.rate,
             quiet=quiet,
         )
-    except (ImportFailed, TmdbError, CatalogError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for warning in summary.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if not quiet:
-        print(summary.describe())
-    return 0
+
+    return run_reported(work, (ImportFailed, TmdbError, CatalogError, OSError), quiet=quiet)
 
 
 def _region_argument(text: str) -> str:
@@ -635,19 +558,3 @@ def _region_argument(text: str) -> str:
         return iso_region(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _days_argument(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_DAYS}")
-    return int(text)
-
-
-def _rate_argument(text: str) -> float:
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = 0.0
-    if not 0 < rate <= 40:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a rate above 0 and at most 40 a second")
-    return rate

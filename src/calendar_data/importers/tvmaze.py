@@ -9,23 +9,21 @@ Nothing is written unless the whole import succeeds.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
 import re
-import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-from tqdm import tqdm
 
-from ..arguments import date_argument
-from ..catalog import Catalog, CatalogError, SourceInfo, load_catalog, write_catalog
+from ..arguments import is_quiet
+from ..catalog import CatalogError, SourceInfo
+from ..reporting import run_reported
 from ..schema import SCHEMA
-from .merge import merge_releases
+from . import command
+from .command import ImportFailed, progress, session, unique_releases
 from .tvmaze_client import DEFAULT_BASE_URL, TvmazeClient, TvmazeError, UnusableResponse
 from .tvmaze_parse import (
     Airing,
@@ -53,22 +51,11 @@ DETAIL_PARTS = (
 )
 
 
-class ImportFailed(Exception):
-    """An import that cannot go ahead; nothing was written."""
-
-
 @dataclass
-class ImportSummary:
-    target: Path
+class ImportSummary(command.ImportSummary):
     days: int = 0
-    added: int = 0
-    updated: int = 0
-    moved: int = 0
-    unchanged: int = 0
     skipped: int = 0
     requests: int = 0
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         return (
@@ -99,19 +86,23 @@ def import_tvmaze(
     ``cache_dir`` and ``rate``. Raises :class:`ImportFailed`, :class:`TvmazeError` or
     :class:`CatalogError` with a message naming the problem; the target is then untouched.
     """
-    began = time.monotonic()
-    target = _check_options(days, out, into, country, worldwide_only, include_broadcast)
-    existing = load_catalog(target) if into is not None else None
-    summary = ImportSummary(target)
+    summary = ImportSummary(
+        _check_options(days, out, into, country, worldwide_only, include_broadcast)
+    )
     dates = [start + dt.timedelta(days=n) for n in range(days)]
-    with _session(client, base_url, rate, cache_dir) as api:
-        feeds = schedule_feeds(country, worldwide_only, include_broadcast)
-        rows = fetch_release_rows(api, dates, feeds, summary, quiet=quiet)
-    if existing is None and not rows:
-        raise ImportFailed(f"TVmaze lists no releases in the {days} day(s) from {start}")
-    table, sources = _combine(rows, existing, summary)
-    summary.warnings += write_catalog(table, target, sources)
-    summary.seconds = time.monotonic() - began
+
+    def fetch() -> pa.Table:
+        with session(client, lambda: TvmazeClient(base_url, rate=rate, cache_dir=cache_dir)) as api:
+            feeds = schedule_feeds(country, worldwide_only, include_broadcast)
+            rows = fetch_release_rows(api, dates, feeds, summary, quiet=quiet)
+        return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+    nothing = f"TVmaze lists no releases in the {days} day(s) from {start}"
+    conflicts, written = command.publish_import(
+        summary, TVMAZE, fetch, merge=into is not None, nothing=nothing
+    )
+    summary.skipped += len(conflicts)
+    summary.warnings += conflicts + written
     return summary
 
 
@@ -141,36 +132,14 @@ def fetch_release_rows(
 
 def _check_options(days, out, into, country, worldwide_only, include_broadcast) -> Path:
     """The path to write, once the options are known to make sense together."""
-    if not 1 <= days <= MAX_DAYS:
-        raise ImportFailed(f"--days must be between 1 and {MAX_DAYS}, not {days}")
-    if (out is None) == (into is None):
-        raise ImportFailed("give exactly one of -o/--out and --into")
+    command.check_days_and_target(days, MAX_DAYS, out, into)
     if country is not None and worldwide_only:
         raise ImportFailed("--country and --worldwide-only exclude each other")
     if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
         raise ImportFailed(f"--country must be an ISO 3166 alpha-2 code like US, not {country!r}")
     if include_broadcast and country is None:
         raise ImportFailed("--include-broadcast needs --country: broadcast schedules are national")
-    target = Path(into if into is not None else out)
-    if target.is_dir():
-        raise ImportFailed(f"{target} is a folder; give the path of a Parquet file")
-    return target
-
-
-@contextlib.contextmanager
-def _session(
-    client: TvmazeClient | None, base_url: str, rate: float, cache_dir
-) -> Iterator[TvmazeClient]:
-    """The caller's client as it is, or a new one closed afterwards."""
-    if client is not None:
-        yield client
-        return
-    try:
-        api = TvmazeClient(base_url, rate=rate, cache_dir=cache_dir)
-    except ValueError as exc:
-        raise ImportFailed(str(exc)) from None
-    with api:
-        yield api
+    return command.target_file(out, into)
 
 
 def schedule_feeds(
@@ -194,7 +163,7 @@ def _fetch_schedules(
     quiet: bool,
 ) -> Iterator[Airing]:
     """Every usable airing of every day; a day that cannot be fetched fails the import."""
-    for day in _progress(dates, "days", quiet):
+    for day in progress(dates, "TVmaze", "days", quiet):
         for feed, path, params in feeds:
             what = f"{feed} schedule for {day}"
             body = api.get_json(path, {**params, "date": day.isoformat()}, what=what)
@@ -214,7 +183,7 @@ def _fetch_details(
     """Cast, crew and seasons of each show. A part TVmaze cannot give is left out, with a
     warning; a network failure fails the import."""
     details = {}
-    for show_id in _progress(shows, "shows", quiet):
+    for show_id in progress(shows, "TVmaze", "shows", quiet):
         label = f"show {show_id} ({shows[show_id]['name']})"
         parts = {}
         for part, path, params, parse in DETAIL_PARTS:
@@ -231,43 +200,18 @@ def _fetch_details(
     return details
 
 
-def _combine(
-    rows: list[dict], existing: Catalog | None, summary: ImportSummary
-) -> tuple[pa.Table, tuple[SourceInfo, ...]]:
-    """The table to write and its sources: the rows alone, or merged into ``existing``."""
-    incoming = pa.Table.from_pylist(rows, schema=SCHEMA)
-    if existing is None:
-        summary.added = len(rows)
-        return incoming, (TVMAZE,)
-    merged = merge_releases(existing.table, incoming, SOURCE)
-    summary.added, summary.updated, summary.moved = merged.added, merged.updated, merged.moved
-    summary.unchanged = merged.unchanged
-    summary.skipped += len(merged.conflicts)
-    summary.warnings += merged.conflicts
-    sources = tuple(s for s in existing.sources if s.name != SOURCE) + (TVMAZE,)
-    return merged.table, sources
-
-
 def _unique_rows(rows: Iterable[dict], summary: ImportSummary) -> list[dict]:
     """The rows with the first of each ``release_id``; ids clash only when two channel names
     make the same slug."""
-    unique: dict[str, dict] = {}
-    for row in rows:
-        if row["release_id"] in unique:
-            summary.skipped += 1
-            summary.warnings.append(
-                f"skipped release {row['release_id']!r} on {row['release_date']}: "
-                f"the same id is already imported for {unique[row['release_id']]['release_date']}"
-            )
-        else:
-            unique[row["release_id"]] = row
-    return list(unique.values())
 
+    def repeated(row: dict, first: dict) -> None:
+        summary.skipped += 1
+        summary.warnings.append(
+            f"skipped release {row['release_id']!r} on {row['release_date']}: "
+            f"the same id is already imported for {first['release_date']}"
+        )
 
-def _progress(items: Iterable, unit: str, quiet: bool) -> Iterable:
-    return tqdm(
-        items, desc=f"TVmaze {unit}", unit=unit[:-1], file=sys.stderr, disable=quiet, leave=False
-    )
+    return unique_releases(rows, repeated)
 
 
 # --------------------------------------------------------------------------- command line
@@ -281,19 +225,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description="Import upcoming streaming releases from TVmaze's schedules "
         "(data CC BY-SA 4.0, https://www.tvmaze.com).",
     )
-    parser.add_argument(
-        "--start",
-        type=date_argument,
-        metavar="DATE",
-        help="first day, YYYY-MM-DD (default: today)",
-    )
-    parser.add_argument(
-        "--days",
-        type=_days_argument,
-        required=True,
-        metavar="N",
-        help=f"how many days to fetch, 1 to {MAX_DAYS}",
-    )
+    command.add_window_options(parser, MAX_DAYS)
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--country",
@@ -307,35 +239,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--include-broadcast", action="store_true", help="also the broadcast networks of --country"
     )
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument(
-        "--into", metavar="CATALOG", help="merge into this catalog (it is replaced atomically)"
-    )
-    target.add_argument("-o", "--out", metavar="PATH", help="write a new catalog here")
-    parser.add_argument(
-        "--base-url",
-        default=DEFAULT_BASE_URL,
-        metavar="URL",
-        help=f"TVmaze API (default: {DEFAULT_BASE_URL})",
-    )
-    parser.add_argument("--cache-dir", metavar="DIR", help="keep raw responses here for reruns")
-    parser.add_argument(
-        "--rate",
-        type=_rate_argument,
-        default=2.0,
-        help="at most this many requests per second (default: 2)",
-    )
-    # SUPPRESS: a --quiet given before the sub-command (calendar-data -q import ...) survives.
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
+    command.add_target_options(parser)
+    command.add_client_options(
+        parser,
+        service="TVmaze",
+        base_url=DEFAULT_BASE_URL,
+        rate=2.0,
+        rate_type=command.rate_argument(100, "{text} is not a rate between 0 and 100 per second"),
+        rate_help="at most this many requests per second (default: 2)",
     )
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        summary = import_tvmaze(
+    def work() -> ImportSummary:
+        return import_tvmaze(
             args.start or dt.date.today(),
             args.days,
             args.out,
@@ -346,34 +265,14 @@ def run(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             cache_dir=args.cache_dir,
             rate=args.rate,
-            quiet=getattr(args, "quiet", False),
+            quiet=is_quiet(args),
         )
-    except (ImportFailed, TvmazeError, CatalogError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for warning in summary.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(summary.describe())
-    return 0
 
-
-def _days_argument(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_DAYS}")
-    return int(text)
+    # --quiet hides the progress bar only: the summary line is printed all the same.
+    return run_reported(work, (ImportFailed, TvmazeError, CatalogError, OSError), quiet=False)
 
 
 def _country_argument(text: str) -> str:
     if not re.fullmatch(r"[A-Za-z]{2}", text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a two-letter country code like US")
     return text.upper()
-
-
-def _rate_argument(text: str) -> float:
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = 0.0
-    if not 0 < rate <= 100:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a rate between 0 and 100 per second")
-    return rate
