@@ -156,7 +156,7 @@ def _refresh_source(
     ours = table.filter(pc.equal(table["source"].cast(pa.string()), source.name))
     known = set(ours["title_id"].to_pylist())
     with source.open_client(config) as client:
-        requests_before = source.requests(client)
+        requests_before = client.requests
         changed = None
         last = _last_refresh(previous, settings)
         if last is not None:
@@ -166,7 +166,7 @@ def _refresh_source(
             through = window[0] - dt.timedelta(days=1)
         plan = Plan(tuple(window), through, _frozen(changed), frozenset(known))
         fetched = source.fetch(client, config, plan, quiet) if plan.days else None
-        requests = source.requests(client) - requests_before
+        requests = client.requests - requests_before
     sourced = SourceReport(
         source.name, changed is None, len(plan.days), len(changed or ()), requests
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 from .catalog import SourceInfo
 from .importers import tmdb, tvmaze
+from .importers.http import JsonClient
 from .importers.tmdb_client import DEFAULT_BASE_URL as TMDB_BASE_URL
 from .importers.tmdb_client import Credentials, TmdbClient, TmdbError
 from .importers.tvmaze_client import (
@@ -75,21 +76,23 @@ class Fetched:
 
 @dataclass(frozen=True)
 class RefreshSource:
-    #: The source's name in the catalog's ``source`` column and metadata.
-    name: str
     info: SourceInfo
-    open_client: Callable[[SourceConfig], contextlib.AbstractContextManager[Any]]
+    #: A client (a :class:`~.importers.http.JsonClient`, which counts its ``requests``).
+    open_client: Callable[[SourceConfig], contextlib.AbstractContextManager[JsonClient]]
     #: ``changed_titles(client, since)``: the title ids changed since then, or None when the
     #: source cannot tell that far back (the refresh then fetches everything).
     changed_titles: Callable[[Any, dt.datetime, dt.datetime], set[str] | None]
     #: ``fetch(client, config, plan, quiet)``: the releases the plan wants on its days.
     fetch: Callable[[Any, SourceConfig, Plan, bool], Fetched]
-    #: ``requests(client)``: how many HTTP requests the client has sent.
-    requests: Callable[[Any], int]
     #: What the client and fetch raise when the source fails (reported as one line).
     errors: tuple[type[Exception], ...] = ()
     #: Options of its own a ``[sources.NAME]`` table may set: name -> type.
     options: Options = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The source's name in the catalog's ``source`` column and metadata."""
+        return self.info.name
 
 
 # --------------------------------------------------------------------------- TVmaze
@@ -152,12 +155,10 @@ def tvmaze_fetch(api: TvmazeClient, config: SourceConfig, plan: Plan, quiet: boo
 
 
 TVMAZE = RefreshSource(
-    name=tvmaze.TVMAZE.name,
     info=tvmaze.TVMAZE,
     open_client=_tvmaze_client,
     changed_titles=tvmaze_changed_titles,
     fetch=tvmaze_fetch,
-    requests=lambda api: api.requests,
     errors=(TvmazeError,),
     options={"broadcast": bool},
 )
@@ -221,12 +222,10 @@ def tmdb_fetch(api: TmdbClient, config: SourceConfig, plan: Plan, quiet: bool) -
 
 
 TMDB = RefreshSource(
-    name=tmdb.TMDB.name,
     info=tmdb.TMDB,
     open_client=_tmdb_client,
     changed_titles=tmdb_changed_titles,
     fetch=tmdb_fetch,
-    requests=lambda api: api.requests,
     # ValueError: a region, service or language TMDB's importer refuses.
     errors=(TmdbError, ValueError),
     options={"language": str, "cache_dir": str},
