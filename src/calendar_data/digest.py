@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import pyarrow as pa
@@ -198,13 +198,7 @@ def to_markdown(digest: Digest) -> str:
 
 
 def _md_release(release: Release) -> str:
-    parts = [_md(release.title)]
-    parts += [_md(text) for text in (release.episodes, release.time) if text]
-    if release.tentative:
-        parts.append("date tentative")
-    if release.mark:
-        parts.append(f"**{release.mark}**")
-    return " · ".join(parts)
+    return _release_line(release, _md, lambda mark: f"**{mark}**")
 
 
 def to_html(digest: Digest) -> str:
@@ -242,13 +236,21 @@ def to_html(digest: Digest) -> str:
 
 def _html_release(release: Release) -> str:
     e = html.escape
-    parts = [e(release.title)]
-    parts += [e(text) for text in (release.episodes, release.time) if text]
+    return "<li>" + _release_line(release, e, lambda mark: f"<strong>{e(mark)}</strong>") + "</li>"
+
+
+def _release_line(
+    release: Release, escape: Callable[[str], str], strong: Callable[[str], str]
+) -> str:
+    """A release's title, episodes, time, tentativeness and mark, joined by " · ": its texts
+    made safe by ``escape``, its mark emphasised by ``strong``."""
+    parts = [escape(release.title)]
+    parts += [escape(text) for text in (release.episodes, release.time) if text]
     if release.tentative:
         parts.append("date tentative")
     if release.mark:
-        parts.append(f"<strong>{e(release.mark)}</strong>")
-    return "<li>" + " · ".join(parts) + "</li>"
+        parts.append(strong(release.mark))
+    return " · ".join(parts)
 
 
 def _md(text: str) -> str:
