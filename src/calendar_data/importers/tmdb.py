@@ -147,7 +147,7 @@ def fetch_tmdb_releases(
         _listed(client, kind, regions, start, end, providers, options, report)
         for kind in ("movie", "tv")
     )
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    scope = _Scope(start, end, wanted, dt.datetime.now(dt.UTC).replace(microsecond=0))
     rows: list[dict] = []
     for film_id in progress(films, "TMDB", "films", quiet):
         film = _details(client, "movie", film_id, options, film_id in stale_movies, report)
@@ -155,7 +155,7 @@ def fetch_tmdb_releases(
             report.films += 1
             report.external_ids[f"tmdb-movie-{film_id}"] = film.external_ids
             for region in films[film_id]:
-                rows += _film_rows(film, region, start, end, wanted, now, report)
+                rows += _film_rows(film, region, scope, report)
     for show_id in progress(shows, "TMDB", "shows", quiet):
         show = _details(client, "tv", show_id, options, show_id in stale_shows, report)
         if show is not None:
@@ -167,7 +167,7 @@ def fetch_tmdb_releases(
                 report.skip(f"{exc}; skipped the show")
                 continue
             for region in shows[show_id]:
-                rows += _show_rows(show, episodes, region, start, end, wanted, now, report)
+                rows += _show_rows(show, episodes, region, scope, report)
     report.requests += client.requests - requests_before
     report.warnings += [
         f"TMDB provider {pid} ({name}) is not in PROVIDER_SERVICES; its releases keep TMDB's name"
@@ -356,17 +356,26 @@ def _episodes(
     return episodes
 
 
-def _film_rows(
-    film: Film,
-    region: str,
-    start: dt.date,
-    end: dt.date,
-    wanted: set[str],
-    now: dt.datetime,
-    report: FetchReport,
-) -> list[dict]:
+@dataclass(frozen=True)
+class _Scope:
+    """What a title's rows are cut to: the window, the services asked for (case-folded; none
+    means all), and the time they are stamped with."""
+
+    start: dt.date
+    end: dt.date
+    wanted: set[str]
+    now: dt.datetime
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def asked_for(self, services: list[str]) -> list[str]:
+        return [s for s in services if not self.wanted or s.casefold() in self.wanted]
+
+
+def _film_rows(film: Film, region: str, scope: _Scope, report: FetchReport) -> list[dict]:
     label = f"film {film.tmdb_id} ({film.name}) in {region}"
-    releases = [r for r in film.releases.get(region, ()) if start <= r.date <= end]
+    releases = [r for r in film.releases.get(region, ()) if scope.covers(r.date)]
     if not releases:
         report.skip(f"{label}: no digital or TV date in the window")
         return []
@@ -375,24 +384,21 @@ def _film_rows(
     if not services:
         report.skip(f"{label}: no subscription, free or ad-supported provider listed")
         return []
-    services = [s for s in services if not wanted or s.casefold() in wanted]
+    services = scope.asked_for(services)
     _note_unknown_providers(film, region, services, report)
-    return [film_row(film, region, release, service, now) for service in services]
+    return [film_row(film, region, release, service, scope.now) for service in services]
 
 
 def _show_rows(
     show: Show,
     episodes: Mapping[int, list[Episode]],
     region: str,
-    start: dt.date,
-    end: dt.date,
-    wanted: set[str],
-    now: dt.datetime,
+    scope: _Scope,
     report: FetchReport,
 ) -> list[dict]:
     label = f"show {show.tmdb_id} ({show.name}) in {region}"
-    services = [s for s in services_in(show, region) if not wanted or s.casefold() in wanted]
-    dated = [e for season in episodes.values() for e in season if start <= e.air_date <= end]
+    services = scope.asked_for(services_in(show, region))
+    dated = [e for season in episodes.values() for e in season if scope.covers(e.air_date)]
     if not dated:
         report.skip(f"{label}: no episode dated in the window")
         return []
@@ -401,7 +407,7 @@ def _show_rows(
         return []
     _note_unknown_providers(show, region, services, report)
     return [
-        show_row(show, group, episodes[group[0].season], region, service, now)
+        show_row(show, group, episodes[group[0].season], region, service, scope.now)
         for group in group_episodes(dated)
         for service in services
     ]
