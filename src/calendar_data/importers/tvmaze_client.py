@@ -28,5 +28,7 @@ class TvmazeClient(JsonClient):
     error = TvmazeError
     unusable = UnusableResponse
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, rate: float = 2.0, **options: Any):
+    def __init__(
+        self, base_url: str = DEFAULT_BASE_URL, *, rate: float = 2.0, **options: Any
+    ) -> None:
         super().__init__(base_url, rate=rate, **options)
