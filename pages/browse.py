@@ -29,7 +29,9 @@ descending = controls[1].toggle("Reverse", key="browse_descending", help="Newest
 pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
 page = controls[2].number_input("Page", min_value=1, max_value=pages, step=1, key="browse_page")
 
-downloads = st.popover(
+# One row of menus, so that on a phone the table starts on the first screen.
+menus = st.container(horizontal=True)
+downloads = menus.popover(
     "Download or subscribe", icon=":material/download:", key="export_menu", width="content"
 )
 export_buttons(downloads, live, positions, release_filter, tz)
@@ -44,7 +46,7 @@ if not len(positions):
 ordered = browse_table.sorted_positions(live.table, days, positions, sort, descending)
 shown = ordered.slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
 rows = live.rows(shown, browse_table.COLUMNS)
-follow_picker(rows)
+follow_picker(menus, rows)
 event = st.dataframe(
     browse_table.display_frame(rows, days.take(shown)),
     key="browse_table",

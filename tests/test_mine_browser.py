@@ -22,6 +22,7 @@ from browser import (
     rerun,
     showcase,
     streamlit_app,
+    wait_idle,
 )
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
@@ -125,6 +126,7 @@ def follow_in_drawer(page: Page) -> None:
 
 
 def follow_on_browse(page: Page, title: str) -> None:
+    page.locator(".st-key-follow_menu").get_by_role("button").click()
     with rerun(page):
         page.locator(".st-key-follow_pick").click()
         page.keyboard.type(title)
@@ -167,14 +169,19 @@ def test_follow_two_titles_reload_remember_subscribe_and_reset(page, app_url):
 
     # My services: Netflix. My calendar gives the followed titles' releases on it.
     open_expander(page, "My services and region")
-    with rerun(page):
-        page.locator(".st-key-my_service").click()
-        page.keyboard.type("Netflix")
-        page.keyboard.press("Enter")
+    # Known race (issue 22's note): the runs that apply the device's entry go on for a moment
+    # after the page is idle, and a change made meanwhile is lost. A viewer is slower than this.
+    page.wait_for_timeout(2000)
+    page.locator(".st-key-my_service").click()
+    page.keyboard.type("Netflix")
+    page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     open_expander(page, "My calendar")
     links = sidebar(page).get_by_test_id("stCode")
     expect(links).to_have_count(2)
+    # Waits on what the viewer sees: the run may come over the socket of a reloaded page.
+    expect(links.first).to_contain_text("service=Netflix")
+    wait_idle(page)
     ics, atom = (link.inner_text().strip() for link in links.all())
     assert parse_qs(urlsplit(ics).query)["service"] == ["Netflix"]
     events = Calendar.from_ical(httpx.get(ics).content).walk("VEVENT")
@@ -243,9 +250,10 @@ MINE_PAGES = {
 }
 
 
-def open_with_sidebar(page: Page, url: str) -> None:
-    open_app(page, url)
-    if page.get_by_role("dialog").count():
+def open_with_sidebar(page: Page, app_url: str, name: str) -> None:
+    open_app(page, app_url + MINE_PAGES[name])
+    if name == "calendar":  # its link opens a title's drawer, which covers the sidebar's button
+        expect(page.get_by_role("dialog")).to_be_visible()
         with rerun(page):
             page.keyboard.press("Escape")
     if not sidebar(page).is_visible() or sidebar(page).get_attribute("aria-expanded") == "false":
@@ -257,13 +265,13 @@ def open_with_sidebar(page: Page, url: str) -> None:
 
 @pytest.mark.parametrize("name", MINE_PAGES)
 def test_pages_with_the_new_controls_pass_axe_at_a_desktops_width(page, app_url, name):
-    open_with_sidebar(page, app_url + MINE_PAGES[name])
+    open_with_sidebar(page, app_url, name)
     expect_no_serious_violations(page)
 
 
 @pytest.mark.parametrize("name", MINE_PAGES)
 def test_pages_with_the_new_controls_pass_axe_on_a_phone(phone, app_url, name):
-    open_with_sidebar(phone, app_url + MINE_PAGES[name])
+    open_with_sidebar(phone, app_url, name)
     expect_no_serious_violations(phone)
 
 
@@ -282,7 +290,7 @@ SHOWCASE_FOLLOW = "lessons-in-chemistry,invincible,the-gilded-age,the-santa-clau
 def test_mine_screenshot(page, tmp_path):
     """The README's screenshot: a followed-titles month and the sidebar's My calendar."""
     with showcase(tmp_path / "streamlit.log") as url:
-        open_with_sidebar(page, f"{url}/?{NOVEMBER}&follow={SHOWCASE_FOLLOW}&followed=true")
+        open_app(page, f"{url}/?{NOVEMBER}&follow={SHOWCASE_FOLLOW}&followed=true")
         expect(cards(page).first).to_contain_text("★")
         sidebar(page).locator("summary", has_text="My calendar").scroll_into_view_if_needed()
         page.screenshot(path=SCREENSHOTS / "mine.png")

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
@@ -124,7 +125,8 @@ def visible_cards(
     first = max(start, release_filter.start or start)
     last = min(end, release_filter.end or end)
     if first > last:
-        return bucketing.cards(live.table.slice(0, 0), live.days(tz).slice(0, 0))
+        none = pa.array([], pa.int64())
+        return bucketing.cards(live.rows(none, bucketing.CARD_COLUMNS), live.days(tz).take(none))
     window = replace(release_filter, start=first, end=last)
     return live.derived(("cards", window, tz), lambda: _cards(live, window, tz))
 

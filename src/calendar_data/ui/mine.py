@@ -105,20 +105,20 @@ def follow_button(
         st.rerun()
 
 
-def follow_picker(rows: pa.Table) -> None:
-    """Follow a title of the rows shown (Browse): pick it, then Follow or Unfollow."""
+def follow_picker(menus, rows: pa.Table) -> None:
+    """Follow a title of the rows shown (Browse), from a menu in ``menus`` (the page's row of
+    menus): pick it, then Follow or Unfollow."""
     titles = dict(zip(rows["title_id"].to_pylist(), rows["title"].to_pylist(), strict=True))
     followed = set(followed_ids())
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    picked = left.selectbox(
-        "Follow a title of this page",
-        list(titles),
-        index=None,
-        format_func=lambda t: ("★ " if t in followed else "") + one_line(titles[t], 80),
-        key="follow_pick",
-        placeholder="Choose a title",
-    )
-    with right:
+    with menus.popover("Follow a title", icon=":material/star:", key="follow_menu"):
+        picked = st.selectbox(
+            "Follow a title of this page",
+            list(titles),
+            index=None,
+            format_func=lambda t: ("★ " if t in followed else "") + one_line(titles[t], 80),
+            key="follow_pick",
+            placeholder="Choose a title",
+        )
         follow_button(picked, titles.get(picked) or "", key="follow_picked", width="stretch")
 
 
