@@ -131,6 +131,11 @@ def test_agenda_cards_carry_a_poster_or_ask_for_the_placeholder():
     json.dumps(cards)  # the component's data is JSON
 
 
+def test_an_agenda_without_any_picture_draws_no_placeholders():
+    cards = payload_cards("agenda", release("a"), release("b", title_id="b"))
+    assert cards and all("poster" not in card for card in cards)
+
+
 @pytest.mark.parametrize("view", ["month", "week"])
 def test_month_and_week_cards_stay_text_only(view):
     (card,) = payload_cards(view, release("has", image_url=PICTURE))

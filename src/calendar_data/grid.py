@@ -104,8 +104,11 @@ def view_days(view: str, anchor: dt.date, cards: pd.DataFrame) -> list[dt.date]:
 
 
 def calendar_payload(cards: pd.DataFrame, view: str, anchor: dt.date, today: dt.date) -> dict:
-    """Everything the calendar element needs to draw ``view`` around ``anchor``."""
-    shown = shown_cards(cards, CARDS_PER_DAY[view], posters=view in WITH_POSTERS)
+    """Everything the calendar element needs to draw ``view`` around ``anchor``. Pictures
+    (in :data:`WITH_POSTERS` views) only when a card has one: a view of placeholders alone,
+    as a catalog without pictures would give, says nothing."""
+    posters = view in WITH_POSTERS and bool(cards["image_url"].notna().any())
+    shown = shown_cards(cards, CARDS_PER_DAY[view], posters=posters)
     return {
         "view": view,
         "weekdays": list(WEEKDAYS) if view == "month" else [],
