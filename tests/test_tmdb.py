@@ -536,6 +536,25 @@ def test_titles_with_external_ids_match_on_them_only():
     assert by_id["a"]["title"] == "Star Wars: Ahsoka"  # TVmaze's title, by FIELD_PRIORITY
 
 
+def test_titles_in_other_scripts_match_only_their_own_name():
+    """Titles in no Latin letters, with no external ids (test rows, not release facts): each
+    stays itself, and the same name from two sources is one title."""
+    rows = [
+        {"release_id": "a", "title_id": "tvmaze-1", "title": "進撃の巨人", "source": "TVmaze"},
+        {"release_id": "b", "title_id": "tmdb-tv-2", "title": "오징어 게임", "source": "TMDB"},
+        {"release_id": "c", "title_id": "tmdb-tv-3", "title": "Пацаны", "source": "TMDB"},
+        {"release_id": "d", "title_id": "tvmaze-4", "title": "오징어  게임", "source": "TVmaze"},
+    ]
+    common = {
+        "kind": "series", "release_type": "episode", "service": "Netflix", "status": "confirmed",
+        "release_date": dt.date(2025, 6, 27),
+    }  # fmt: skip
+    table = pa.Table.from_pylist([common | row for row in rows], schema=SCHEMA)
+    unified = {r["release_id"]: r["title_id"] for r in unify_titles(table).to_pylist()}
+    assert unified == {"a": "tvmaze-1", "b": "tvmaze-4", "c": "tmdb-tv-3", "d": "tvmaze-4"}
+    assert not title_keys("!!!", "Netflix", 2025)  # no name to match on at all
+
+
 def test_the_field_priority_puts_editorial_first_everywhere():
     assert all(order[0] == "editorial sample" for order in FIELD_PRIORITY.values())
     assert FIELD_PRIORITY["synopsis"].index("TMDB") < FIELD_PRIORITY["synopsis"].index("TVmaze")

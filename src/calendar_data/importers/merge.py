@@ -12,6 +12,7 @@ are never changed.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -20,7 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schema import SCHEMA
-from ..text import slug
 
 #: Columns that say when a row was touched rather than what it holds.
 BOOKKEEPING = ("updated_at", "previous_release_date", "first_seen")
@@ -117,7 +117,15 @@ def title_keys(
     its normalised name on a service in a year. Two titles that both have ids match on ids
     only; otherwise on the name."""
     keys = {("id", scheme, value) for scheme, value in (ids or {}).items() if value}
-    return keys | {("name", slug(title), service.casefold(), year)}
+    name = normalised_name(title)
+    return keys | ({("name", name, service.casefold(), year)} if name else set())
+
+
+def normalised_name(title: str) -> str:
+    """``Amélie!`` -> ``amelie``, ``오징어 게임`` -> ``오징어게임``: case and accents folded,
+    only letters and digits kept, in any script (a title in no Latin letters is not empty)."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", title).casefold())
+    return "".join(c for c in decomposed if c.isalnum())
 
 
 def unify_titles(
