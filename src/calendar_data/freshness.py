@@ -7,6 +7,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+#: A refresh interval longer than ten years is no interval.
+MAX_INTERVAL_HOURS = 10 * 366 * 24
+
 
 @dataclass(frozen=True)
 class Freshness:
@@ -29,9 +32,7 @@ def freshness(refresh: Mapping, now: dt.datetime) -> Freshness:
     text = " · ".join(f"{name} {age(now - when)}" for name, when in times.items())
     interval = refresh.get("every_hours")
     oldest = min(times.values())
-    if not isinstance(interval, int | float) or isinstance(interval, bool) or interval <= 0:
-        return Freshness(text)
-    if now - oldest <= dt.timedelta(hours=interval):
+    if not _usable_hours(interval) or now - oldest <= dt.timedelta(hours=interval):
         return Freshness(text)
     return Freshness(
         text,
@@ -50,6 +51,14 @@ def age(elapsed: dt.timedelta) -> str:
     if minutes < 48 * 60:
         return f"{minutes // 60} h ago"
     return f"{minutes // (24 * 60)} d ago"
+
+
+def _usable_hours(interval) -> bool:
+    """Whether ``interval`` (from the catalog's metadata: untrusted) is a number of hours a
+    timedelta can hold."""
+    if not isinstance(interval, int | float) or isinstance(interval, bool):
+        return False
+    return 0 < interval <= MAX_INTERVAL_HOURS
 
 
 def _instant(text) -> dt.datetime | None:

@@ -7,6 +7,7 @@ the line and the key (:class:`ConfigError`).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -172,6 +173,8 @@ class _Reader:
         wrong = isinstance(value, bool) or not isinstance(value, int | float)
         if kind is int and not wrong:
             wrong = not isinstance(value, int)
+        if not wrong and not math.isfinite(value):
+            raise self.fail(table, key, f"{key} must be a finite number, not {value!r}")
         if wrong or value < 0 or (key != "days_behind" and value == 0):
             need = "a whole number" if kind is int else "a number"
             raise self.fail(table, key, f"{key} must be {need} above 0, not {value!r}")
