@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -65,7 +66,7 @@ class JsonClient:
         transport: httpx.BaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        if rate <= 0:
+        if not 0 < rate < math.inf:  # NaN too: it would turn the pacing off
             raise ValueError(f"rate must be above 0 requests per second, not {rate}")
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base URL must start with http:// or https://, not {base_url!r}")
@@ -155,6 +156,8 @@ class JsonClient:
                 problem = "timed out"
             except httpx.TransportError as exc:
                 problem = f"could not connect ({exc})"
+            except httpx.RequestError as exc:  # redirected in circles, or a body not decoded
+                raise self.error(f"{what}: {exc} ({url})") from exc
             else:
                 status = response.status_code
                 if status == 200:
