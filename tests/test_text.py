@@ -314,3 +314,13 @@ def test_first_line():
     assert first_line(ValueError("bad file\nwith details")) == "bad file"
     assert first_line(ValueError("x" * 500)) == "x" * 300
     assert first_line(KeyError()) == "KeyError"
+
+
+def test_credentials_in_a_uri_are_hidden_from_messages():
+    from calendar_data.text import without_credentials
+
+    message = "s3://AKIA:s3cr3t@bucket/catalog: no such file; see https://u:p@host/x"
+    assert without_credentials(message) == (
+        "s3://***@bucket/catalog: no such file; see https://***@host/x"
+    )
+    assert without_credentials("data/catalog.parquet: truncated") == "data/catalog.parquet: truncated"

@@ -183,6 +183,14 @@ def test_a_missing_catalog_says_what_was_tried_and_how_to_make_one(tmp_path, mon
     assert not at.exception and "calendar-data import tvmaze" in at.markdown[0].value
 
 
+def test_a_catalog_uri_with_credentials_is_shown_without_them(monkeypatch):
+    monkeypatch.setenv("CALENDAR_CATALOG", "https://reader:s3cr3t@127.0.0.1:9/catalog.parquet")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    shown = "\n".join([e.value for e in at.error] + [m.value for m in at.markdown])
+    assert "s3cr3t" not in shown and "reader" not in shown
+    assert "https://***@127.0.0.1:9/catalog.parquet" in shown.replace("\\", "")
+
+
 # ------------------------------------------------------------------ the period shown
 
 

@@ -23,6 +23,7 @@ from .days import DEFAULT_TIMEZONE, valid_timezone
 from .filters import ReleaseFilter, read_view
 from .live import LiveCatalog, current_catalog
 from .params import SPOILERS, TIMEZONE
+from .text import without_credentials
 
 EXPORT_PATHS = {"csv": "/export.csv", "ics": "/export.ics"}
 #: Links served beside the downloads: the rows as JSON, and a feed of them and their changes.
@@ -93,7 +94,8 @@ def requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] |
     """The catalog, filter and zone a link asks for, or the response refusing the link."""
     live, error = current_catalog()
     if live is None:
-        return _refused(503, f"The release catalog could not be loaded. {error}")
+        message = f"The release catalog could not be loaded. {error}"
+        return _refused(503, without_credentials(message))
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     release_filter, notices = read_view(params, live.known_values())
     if notices:

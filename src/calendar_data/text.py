@@ -47,6 +47,8 @@ SAFE_URL_PATTERN = (
 )
 _SAFE_URL = re.compile(SAFE_URL_PATTERN)
 MAX_URL_LENGTH = 2048
+#: A URI's ``user:password@`` part.
+_CREDENTIALS = re.compile(r"([a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
 
 
 def clean(value: object, limit: int = 300) -> str:
@@ -102,6 +104,12 @@ def quoted(value: object, limit: int = 40) -> str:
 def counted(count: int, noun: str) -> str:
     """``1 change``, ``2 changes``, ``1,024 changes``: a count and its noun, plural but for one."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def without_credentials(text: str) -> str:
+    """``text`` with the user and password of every URI in it hidden
+    (``s3://KEY:SECRET@bucket`` -> ``s3://***@bucket``): for messages anyone may read."""
+    return _CREDENTIALS.sub(r"\1***@", text)
 
 
 def first_line(error: BaseException) -> str:

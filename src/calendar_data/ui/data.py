@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..live import CATALOG_ENV, LiveCatalog, catalog_location, current_catalog
 from ..params import REJECTED_CATALOG
-from ..text import escape_markdown, escape_message
+from ..text import escape_markdown, escape_message, without_credentials
 
 #: How to make a catalog, and how to serve one, for a dashboard that has none.
 MAKE_A_CATALOG = f"""\
@@ -33,14 +33,18 @@ def live_catalog() -> LiveCatalog | None:
     """
     live, error = current_catalog(waiting=st.spinner("Loading the release catalog…"))
     if live is None:
-        st.error(escape_message(f"The release catalog could not be loaded. {error}"), icon="⚠️")
+        message = without_credentials(f"The release catalog could not be loaded. {error}")
+        st.error(escape_message(message), icon="⚠️")
         st.markdown(_tried() + "\n\n" + MAKE_A_CATALOG)
         return None
     if error is not None and st.session_state.get(REJECTED_CATALOG) != str(error):
         st.session_state[REJECTED_CATALOG] = str(error)
         st.warning(
             escape_message(
-                f"A new version of the catalog was rejected, so the last good one is shown. {error}"
+                without_credentials(
+                    "A new version of the catalog was rejected, so the last good one is shown. "
+                    f"{error}"
+                )
             ),
             icon="⚠️",
         )
@@ -53,4 +57,4 @@ def _tried() -> str:
         if os.environ.get(CATALOG_ENV)
         else f"the default, as `{CATALOG_ENV}` names none"
     )
-    return f"**Tried:** {escape_markdown(catalog_location(), 500)} ({where})."
+    return f"**Tried:** {escape_markdown(without_credentials(catalog_location()), 500)} ({where})."
