@@ -578,3 +578,12 @@ def test_mask_is_a_boolean_without_nulls():
     assert mask.type == pa.bool_()
     assert mask.null_count == 0
     assert pc.sum(mask).as_py() == 2
+
+
+def test_a_link_full_of_bad_follow_values_gets_a_few_notices_not_thousands():
+    from calendar_data.filters import MAX_NOTICES, parse_title_ids
+
+    ids, notices = parse_title_ids([",".join(f"!{n}" for n in range(5_000)) + ",loki"])
+    assert ids == ("loki",)
+    assert len(notices) == MAX_NOTICES + 1
+    assert notices[-1] == "Ignored 4,995 more follow values: not title ids."

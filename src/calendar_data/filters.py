@@ -54,6 +54,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: What a title id in ``follow`` may be: the ids of the embedded catalog, the demo and TVmaze.
 TITLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}")
 MAX_FOLLOWED = 200
+#: A link can name any number of bad values: this many are named, the rest counted.
+MAX_NOTICES = 5
 
 Params = Mapping[str, str | Sequence[str]]
 
@@ -359,14 +361,17 @@ def parse_title_ids(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     notice for each value that cannot be a title id. Whether the catalog holds them is not
     checked: a followed title that left the catalog stays followed."""
     ids: dict[str, None] = {}
-    notices = []
+    bad = []
     for value in values:
         for part in value.split(","):
             part = part.strip()
             if TITLE_ID.fullmatch(part):
                 ids.setdefault(part)
             elif part:
-                notices.append(f"Ignored follow {quoted(part)}: not a title id.")
+                bad.append(part)
+    notices = [f"Ignored follow {quoted(part)}: not a title id." for part in bad[:MAX_NOTICES]]
+    if len(bad) > MAX_NOTICES:
+        notices.append(f"Ignored {len(bad) - MAX_NOTICES:,} more follow values: not title ids.")
     if len(ids) > MAX_FOLLOWED:
         notices.append(f"Only the first {MAX_FOLLOWED} followed titles are kept.")
     return tuple(ids)[:MAX_FOLLOWED], notices
