@@ -25,7 +25,7 @@ from .changes import describe_change
 from .days import as_utc
 from .exports import ICS_COLUMNS, without_spoilers
 from .filters import ReleaseFilter
-from .params import SPOILERS
+from .params import SPOILERS, TIMEZONE
 from .text import clean, one_line, safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -87,7 +87,7 @@ def feed_id(release_filter: ReleaseFilter, tz: str = "UTC", spoilers: bool = Tru
     served."""
     params = release_filter.to_query_params()
     if tz != "UTC":
-        params["tz"] = [tz]
+        params[TIMEZONE] = [tz]
     if not spoilers:
         params[SPOILERS] = ["0"]
     return _urn("feed?" + urlencode(params, doseq=True))

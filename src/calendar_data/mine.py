@@ -21,7 +21,9 @@ import pyarrow.compute as pc
 import segno
 
 from .filters import ReleaseFilter, in_set, parse_title_ids
+from .params import TIMEZONE
 from .regions import COUNTRIES
+from .routes import EXPORT_PATHS, FEED_PATHS
 from .text import quoted
 
 #: The browser storage entry's name, and the version of its layout: an entry of another
@@ -29,7 +31,7 @@ from .text import quoted
 STORAGE_KEY = "calendar_data.mine"
 STORAGE_VERSION = 1
 #: The links "My calendar" offers, by export format.
-CALENDAR_PATHS = {"ics": "/export.ics", "atom": "/feed.atom"}
+CALENDAR_PATHS = {"ics": EXPORT_PATHS["ics"], "atom": FEED_PATHS["atom"]}
 MAX_SERVICES = 100
 FOLLOWED_MARK = "★ "
 
@@ -175,7 +177,7 @@ def calendar_params(settings: MySettings, tz: str) -> dict[str, list[str]]:
         regions=(settings.region,) if settings.region else (),
         titles=settings.follow,
     )
-    return {**my_filter.to_query_params(), "tz": [tz]}
+    return {**my_filter.to_query_params(), TIMEZONE: [tz]}
 
 
 def calendar_links(base: str, settings: MySettings, tz: str) -> dict[str, str]:
