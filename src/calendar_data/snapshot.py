@@ -208,8 +208,10 @@ def _shared_columns(written: pa.Schema) -> list[str]:
 
 
 def _checksum(data) -> bytes:
-    """The sum of ``data`` as 8-byte words (and of its last few bytes): any damage to the
-    file changes it, at the speed the memory reads, unlike a cryptographic hash."""
+    """The sum of ``data`` as 8-byte words (and of its last few bytes), at the speed the memory
+    reads, unlike a cryptographic hash. It catches what befalls a file (cut short, zeroed,
+    overwritten in part), not words swapped or changed to cancel out: the snapshot is a cache
+    this process wrote, not input from others."""
     words = np.frombuffer(data, np.uint64, count=len(data) // 8)
     tail = np.frombuffer(data, np.uint8, offset=len(words) * 8)
     total = (int(words.sum(dtype=np.uint64)) + len(data) + int(tail.sum())) % 2**64

@@ -108,7 +108,10 @@ def publish_partitioned(table: pa.Table, origin: str, partitioning: ds.Partition
         for stale, _, _ in before:
             filesystem.delete_file(stale)
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise describe_error(origin, exc) from exc
+        error = describe_error(origin, exc)
+        if error.category == "corrupt":  # not a reading problem: say what failed
+            error = CatalogError(f"{origin}: could not write ({first_line(exc)})", "unavailable")
+        raise error from exc
 
 
 def _exists(filesystem: pafs.FileSystem, path: str) -> bool:
