@@ -44,13 +44,13 @@ class Targets:
 
 
 #: The calendar is drawn: the script run is over, nothing is stale, a day cell is there
-#: (inside the calendar component's shadow root).
+#: (inside the calendar component's shadow root; other components come before it).
 CALENDAR_READY = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return !!app && app.getAttribute("data-test-script-state") === "notRunning"
     && !document.querySelector("[data-stale='true']")
-    && !!document.querySelector("[data-testid='stBidiComponentIsolated']")
-      ?.shadowRoot?.querySelector("[data-day]");
+    && [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")]
+      .some((component) => !!component.shadowRoot?.querySelector("[data-day]"));
 }"""
 #: The page a fresh server's first paint is compared with: Streamlit and nothing to load.
 HELLO = 'import streamlit as st\n\nst.title("Hello")\nst.write("Nothing to load here.")\n'
