@@ -202,6 +202,7 @@ def large_figures(
             unique = memory_mb(pid)
             pages = [open_calendar(browser, url)[0] for _ in range(SESSIONS)]
             crowded = rss_mb(pid)
+            crowded_anonymous = memory_mb(pid)["anonymous"]
             for page in pages:
                 page.context.close()
     new_session = _median(warm)
@@ -252,7 +253,8 @@ def large_figures(
             "MB",
             rows,
             targets.sessions_mb,
-            note=f"{crowded:,.0f} MB in all",
+            note=f"{crowded:,.0f} MB in all; anonymous "
+            f"{crowded_anonymous - unique['anonymous']:+,.0f} MB",
         ),
     ]
 
