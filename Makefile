@@ -42,7 +42,7 @@ catalog: $(VENV)/.installed
 bench: $(VENV)/.installed chromium
 	$(BIN)/python benchmarks/run.py
 
-# Issue 23 §2: ten million releases beside one million (about half an hour; 10 GB at peak).
+# Issue 23 §2: ten million releases beside one million (about 15 min on 2 cores; 10 GB at peak).
 bench-10m: $(VENV)/.installed chromium
 	$(BIN)/python benchmarks/ten_million.py
 
