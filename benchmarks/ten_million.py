@@ -80,10 +80,7 @@ def measure(sizes: Sequence[int], repeats: int, browser: bool) -> list[Figure]:
         path = workloads.demo_catalog(rows, run.DATA)
         figures += workloads.load_figures(path, rows, repeats)[0]
         gc.collect()
-        run._progress(f"{rows:,} rows: server script runs (AppTest)")
-        limits = (FILTER_LIMIT, MONTH_LIMIT) if rows >= TEN_MILLION else ()
-        figures += interactions.interaction_figures(path, rows, repeats, month, *limits)
-        if browser:
+        if browser:  # first: while no other process maps the snapshot, the server's USS has it
             run._progress(f"{rows:,} rows: browser, memory")
             services = interactions.services_of(path)[:repeats]
             targets = browser_timings.Targets()
@@ -93,6 +90,9 @@ def measure(sizes: Sequence[int], repeats: int, browser: bool) -> list[Figure]:
                 figures += browser_timings.large_figures(
                     path, rows, repeats, services, month, Path(logs), targets
                 )
+        run._progress(f"{rows:,} rows: server script runs (AppTest)")
+        limits = (FILTER_LIMIT, MONTH_LIMIT) if rows >= TEN_MILLION else ()
+        figures += interactions.interaction_figures(path, rows, repeats, month, *limits)
     if len(sizes) > 1:
         figures += growth_figures(figures, min(sizes), max(sizes))
     return run._ordered(figures)
