@@ -98,6 +98,14 @@ def test_checking_a_snapshot_does_not_make_it_all_resident(tmp_path):
     assert resident_kb(snapshot_of(str(catalog))) * 1024 < size / 2
 
 
+def test_a_snapshot_written_by_a_relative_path_serves_the_absolute_one(catalog, monkeypatch):
+    """`make catalog` names the file relatively, the server absolutely: one snapshot for both."""
+    monkeypatch.chdir(Path(catalog).parent)
+    LiveCatalog.open(Path(catalog).name)
+
+    assert trusted(catalog)
+
+
 def test_a_snapshot_of_a_replaced_catalog_is_not_used(catalog, tmp_path):
     LiveCatalog.open(catalog)
     old = snapshot_of(catalog).read_bytes()
