@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,11 +41,39 @@ def demo_catalog(rows: int, folder: Path) -> Path:
     sources = [Path(demo.__file__), Path(schema.__file__)]
     if path.exists() and path.stat().st_mtime > max(p.stat().st_mtime for p in sources):
         return path
-    folder.mkdir(parents=True, exist_ok=True)
+    generate_demo(rows, path)
+    return path
+
+
+def generate_demo(rows: int, path: Path) -> tuple[float, float]:
+    """Write a demo catalog of ``rows`` releases to ``path`` with ``calendar-data demo``; its
+    seconds and the command's peak RSS in MB."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "calendar_data.cli", "demo", "--rows", str(rows)]
     command += ["--start", DEMO_START.isoformat(), "--output", str(path), "--quiet"]
-    subprocess.run(command, check=True)
-    return path
+    started = time.perf_counter()
+    child = subprocess.Popen(command)
+    _, status, usage = os.wait4(child.pid, 0)  # the child's own resource usage
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return seconds, usage.ru_maxrss / 1024  # Linux counts kB
+
+
+#: ``calendar-data demo`` stays within half of this machine's 24 GB (issue 23 §2).
+DEMO_PEAK_LIMIT_MB = 12_000
+
+
+def generation_figures(rows: int, folder: Path) -> list[Figure]:
+    """``calendar-data demo`` writing ``rows`` releases afresh: its time and peak memory."""
+    path = folder / f"demo-{rows}.parquet"
+    path.unlink(missing_ok=True)  # else the command first compares with what is there
+    seconds, peak = generate_demo(rows, path)
+    return [
+        Figure("Load", "calendar-data demo: generate and write", seconds, "s", rows),
+        Figure("Memory", "calendar-data demo: peak RSS", peak, "MB", rows, DEMO_PEAK_LIMIT_MB),
+    ]
 
 
 # --------------------------------------------------------------------------- load
@@ -81,7 +111,7 @@ def load_figures(path: Path, rows: int, repeats: int) -> tuple[list[Figure], flo
     snapshot.snapshot_path(path).unlink(missing_ok=True)
     first = cold_load_seconds(path, "open")  # loads, then writes the snapshot
     mapped = sorted(cold_load_seconds(path, "open") for _ in range(max(1, repeats)))
-    limit = SNAPSHOT_LIMIT if rows >= SNAPSHOT_LIMIT_ROWS else None
+    limit = SNAPSHOT_LIMIT if rows == SNAPSHOT_LIMIT_ROWS else None
     figures = [
         Figure("Load", "cold: new process to ready catalog", cold[len(cold) // 2], "s", rows),
         Figure("Load", "warm: load + search text + options", warm, "s", rows),
@@ -146,21 +176,29 @@ def sharing_figures(path: Path, rows: int) -> list[Figure]:
 
 
 def memory_mb(pid: int) -> dict[str, float]:
-    """RSS, PSS and USS (private pages) of process ``pid``, from /proc/PID/smaps_rollup."""
+    """RSS, PSS, USS (private pages) and the anonymous pages (backed by no file: not the
+    mapped snapshot) of process ``pid``, from /proc/PID/smaps_rollup."""
     kb = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
         name, value, *_ = line.split()
         kb[name.rstrip(":")] = int(value)
     private = kb["Private_Clean"] + kb["Private_Dirty"]
-    return {"RSS": kb["Rss"] / 1024, "PSS": kb["Pss"] / 1024, "USS": private / 1024}
+    return {
+        "RSS": kb["Rss"] / 1024,
+        "PSS": kb["Pss"] / 1024,
+        "USS": private / 1024,
+        "anonymous": kb["Anonymous"] / 1024,
+    }
 
 
-def growth_figure(small: tuple[int, float], large: tuple[int, float]) -> Figure:
-    """Warm load time grows at most as fast as the rows do."""
+def growth_figure(
+    small: tuple[int, float], large: tuple[int, float], what: str = "warm load", group="Load"
+) -> Figure:
+    """``what`` (by default the warm load's time) grows at most as fast as the rows do."""
     (small_rows, small_time), (large_rows, large_time) = small, large
     return Figure(
-        "Load",
-        f"growth of warm load, {small_rows:,} → {large_rows:,} rows",
+        group,
+        f"growth of {what}, {small_rows:,} → {large_rows:,} rows",
         large_time / small_time,
         "x",
         large_rows,

@@ -9,12 +9,14 @@ import threading
 from pathlib import Path
 
 import bad_corpus
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from bad_corpus import with_cell
 
-from calendar_data import catalog
+from calendar_data import catalog, demo
 from calendar_data.catalog import CatalogError, load_catalog, write_catalog
+from calendar_data.catalog import write as write_module
 
 TESTS = Path(__file__).parent
 
@@ -155,3 +157,20 @@ def test_readers_never_fail_while_a_writer_publishes(tmp_path):
     assert set(seen) <= {1_000, 2_000} and len(seen) >= 20
     assert leftovers(target) == []
     assert pq.read_metadata(target).num_rows == 2_000
+
+
+def test_the_file_is_read_back_without_a_second_copy_of_the_rows(tmp_path, monkeypatch):
+    """Once written, the sorted rows are let go before the check reads the file back: at ten
+    million releases the two copies side by side took more than half of the machine's memory."""
+    held_during_check = []
+
+    def check(path):
+        held_during_check.append(pa.total_allocated_bytes())
+        return load_catalog(path)
+
+    monkeypatch.setattr(write_module, "load_catalog", check)
+    size = demo.demo_table(20_000).nbytes
+    before = pa.total_allocated_bytes()
+    write_catalog(demo.demo_table(20_000), tmp_path / "catalog.parquet")
+
+    assert held_during_check[0] - before < size / 4

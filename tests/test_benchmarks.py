@@ -8,6 +8,7 @@ RESULTS.md keeps its hand-written history.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import report  # noqa: E402
 import run  # noqa: E402
+import ten_million  # noqa: E402
 import workloads  # noqa: E402
 
 from calendar_data.catalog import load_catalog  # noqa: E402
@@ -63,6 +65,54 @@ def test_quick_run_measures_everything_and_keeps_the_history(data_folder, tmp_pa
         assert f"| {measure}" in text
     assert "cores" in text and "pyarrow" in text and "targets met" in text
     assert "| PASS |" in text or "| MISS |" in text
+
+
+def test_ten_million_run_holds_its_largest_size_to_the_issues_targets(
+    data_folder, tmp_path, monkeypatch
+):
+    """The ten-million benchmark, at 10k rows taken for ten million: the demo's generation,
+    the loads and the script runs are measured, with the issue's limits on the script runs."""
+    monkeypatch.setattr(run, "DATA", data_folder)
+    monkeypatch.setattr(ten_million, "TEN_MILLION", ROWS)
+    output = tmp_path / "RESULTS-10M.md"
+
+    args = ["--sizes", str(ROWS), "--repeats", "1", "--no-browser", "--output", str(output)]
+    assert ten_million.main(args) == 0
+
+    text = output.read_text()
+    assert text.startswith("# Ten million releases (issue 23 §2)")
+    assert "Runs per median: 1" in text and "targets met" in text
+    for measure in (
+        "calendar-data demo: generate and write",
+        "calendar-data demo: peak RSS",
+        "first open: load, write the snapshot",
+        "server start: LiveCatalog.open from the snapshot",
+    ):
+        assert f"| {measure} | 10,000 |" in text
+    assert "| filter change: script run | 10,000 |" in text and "| ≤ 300 ms |" in text
+    assert "| month change: script run | 10,000 |" in text and "| ≤ 500 ms |" in text
+    assert "| ≤ 12,000 MB |" in text
+
+
+def test_growth_is_reported_for_each_figure_measured_at_both_sizes():
+    def at(rows, factor):
+        return [
+            report.Figure(group, measure, 0.1 * factor, "s", rows)
+            for group, measure, _ in ten_million.GROWN
+        ]
+
+    growth = ten_million.growth_figures(at(1_000, 1) + at(10_000, 12)[1:], 1_000, 10_000)
+
+    assert len(growth) == len(ten_million.GROWN) - 1  # the first is measured at one size only
+    assert all(g.limit == 10 and g.verdict == "MISS" and g.rows == 10_000 for g in growth)
+    assert growth[-1].group == "Browser" and growth[-1].value == pytest.approx(12)
+    assert "a new session's first paint, 1,000 → 10,000 rows" in growth[-1].measure
+
+
+def test_memory_is_split_into_what_the_process_alone_holds_and_what_is_anonymous():
+    memory = workloads.memory_mb(os.getpid())
+    assert set(memory) == {"RSS", "PSS", "USS", "anonymous"}
+    assert 0 < memory["USS"] <= memory["RSS"] and 0 < memory["anonymous"] <= memory["RSS"]
 
 
 def test_the_query_is_checked_against_the_peers(live, monkeypatch):

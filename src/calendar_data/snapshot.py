@@ -84,16 +84,16 @@ def read(path: Path, location: str, signature: tuple) -> Prepared | None:
     except OSError:
         return None
     try:
-        return _prepared(data, location, signature)
-    except (pa.ArrowException, ValueError, KeyError, TypeError, IndexError):
+        return _prepared(data, path, location, signature)
+    except (OSError, pa.ArrowException, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
-def _prepared(data: pa.Buffer, location: str, signature: tuple) -> Prepared | None:
+def _prepared(data: pa.Buffer, path: Path, location: str, signature: tuple) -> Prepared | None:
     if len(data) < TRAILER or data[-len(MARK) :].to_pybytes() != MARK:
         return None
     body = data.slice(0, len(data) - TRAILER)
-    if data.slice(len(body), 8).to_pybytes() != _checksum(body):
+    if data.slice(len(body), 8).to_pybytes() != _file_checksum(path, len(body)):
         return None
     reader = pa.ipc.open_file(pa.BufferReader(body))
     facts = json.loads(reader.schema.metadata[METADATA_KEY])
@@ -216,6 +216,21 @@ def _checksum(data) -> bytes:
     tail = np.frombuffer(data, np.uint8, offset=len(words) * 8)
     total = (int(words.sum(dtype=np.uint64)) + len(data) + int(tail.sum())) % 2**64
     return total.to_bytes(8, "little")
+
+
+def _file_checksum(path: Path, length: int) -> bytes:
+    """:func:`_checksum` of the first ``length`` bytes of the file at ``path``, summed through
+    a mapping of its own that is closed once summed: the pages it read stay in the page cache
+    without staying the process's own memory (a snapshot of ten million releases is 4.7 GB,
+    and summed through the mapping the catalog is read from, all of it stayed resident in
+    every server, counted as its unique memory)."""
+    with (
+        open(path, "rb") as handle,
+        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+        memoryview(mapped) as whole,
+        whole[:length] as body,
+    ):
+        return _checksum(body)
 
 
 def _json(signature: tuple) -> str:

@@ -288,12 +288,14 @@ def month_filter(start: dt.date, end: dt.date) -> pc.Expression:
 
 
 def file_signature(location: str | os.PathLike) -> tuple:
-    """A cache key that changes whenever the file or folder at ``location`` is replaced."""
+    """A cache key that changes whenever the file or folder at ``location`` is replaced; the
+    same whether ``location`` is relative or absolute (a snapshot written by
+    ``calendar-data build -o data/catalog.parquet`` serves the server's absolute path)."""
     if is_object_store(str(location)):
         return object_store_signature(str(location))
-    path = Path(location)
+    path = Path(os.path.abspath(location))
     if not path.exists():
-        return (str(location),)
+        return (str(path),)
     if path.is_dir():
         parts = sorted(path.rglob("*.parquet"))
         return (str(path),) + tuple(_stat_key(p) for p in parts)

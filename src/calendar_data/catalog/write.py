@@ -53,12 +53,21 @@ def write_catalog(
     table = _published(table, sources, generated_at, refresh)
     if _already_there(target, table, keep_generated_at=generated_at is None):
         return warnings
-    atomic_write(
-        target,
-        lambda handle: pq.write_table(table, handle, compression="zstd", row_group_size=256 * 1024),
-        check=load_catalog,
-    )
+    write = _writing_once(table)
+    del table
+    atomic_write(target, write, check=load_catalog)
     return warnings
+
+
+def _writing_once(table: pa.Table):
+    """A writer of ``table`` as the catalog's Parquet that lets go of it once written, so
+    that the read-back check does not hold a second copy of a large catalog."""
+    pending = [table]
+
+    def write(handle) -> None:
+        pq.write_table(pending.pop(), handle, compression="zstd", row_group_size=256 * 1024)
+
+    return write
 
 
 def _already_there(target: Path, table: pa.Table, *, keep_generated_at: bool) -> bool:
