@@ -256,6 +256,7 @@ def open_with_sidebar(page: Page, app_url: str, name: str) -> None:
         expect(page.get_by_role("dialog")).to_be_visible()
         with rerun(page):
             page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog")).to_have_count(0)
     if not sidebar(page).is_visible() or sidebar(page).get_attribute("aria-expanded") == "false":
         page.get_by_test_id("stExpandSidebarButton").click()
     for label in ("My services and region", "Followed titles", "My calendar"):
