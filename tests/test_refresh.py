@@ -7,6 +7,7 @@ for two schedules and three details of each of the four shows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -15,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -34,13 +36,14 @@ from test_tvmaze import (  # noqa: F401 (server is a fixture)
 )
 
 from calendar_data import changes, feeds
+from calendar_data import refresh_lock as refresh_lock_module
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.cli import build_parser, main
 from calendar_data.filters import ReleaseFilter
 from calendar_data.refresh import refresh_catalog
 from calendar_data.refresh import run as refresh_command
 from calendar_data.refresh_config import ConfigError, parse_config
-from calendar_data.refresh_lock import LockHeld, lock_path
+from calendar_data.refresh_lock import LockHeld, lock_path, refresh_lock
 from calendar_data.refresh_sources import SOURCE_OPTIONS, Plan
 from calendar_data.schema import SCHEMA
 
@@ -522,6 +525,48 @@ def test_an_unreadable_lock_is_respected_while_young_and_taken_over_when_old(fak
     os.utime(lock_path(catalog), (old, old))  # ... or one killed while writing it
     refresh(fake, catalog, now=NOON)
     assert ids(catalog) and not lock_path(catalog).exists()
+
+
+def test_of_two_refreshes_taking_over_a_stale_lock_exactly_one_wins(tmp_path, monkeypatch):
+    catalog = tmp_path / "catalog.parquet"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    hold_lock(catalog, dead.pid)
+    both_read = threading.Barrier(2, timeout=2)
+    won = threading.Event()
+    read_holder = refresh_lock_module._holder
+
+    def read_together(*args):
+        """Both read the stale lock; the second acts on what it read after the first won."""
+        holder = read_holder(*args)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            if both_read.wait() == 0:
+                won.wait(timeout=2)
+        return holder
+
+    monkeypatch.setattr(refresh_lock_module, "_holder", read_together)
+    both_tried = threading.Barrier(2, timeout=10)
+    outcomes = []
+
+    def take() -> None:
+        try:
+            with refresh_lock(catalog):
+                outcomes.append("won")
+                won.set()
+                both_tried.wait()  # hold the lock until the other has tried
+        except LockHeld:
+            outcomes.append("lost")
+            both_tried.wait()
+
+    racers = [threading.Thread(target=take) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+
+    assert sorted(outcomes) == ["lost", "won"]
+    assert not lock_path(catalog).exists()
+    assert {p.name for p in tmp_path.iterdir()} == set()
 
 
 def test_a_plan_fetches_new_days_whole_and_old_days_for_changed_or_new_titles():
