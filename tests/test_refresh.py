@@ -44,7 +44,7 @@ from calendar_data.refresh import refresh_catalog
 from calendar_data.refresh import run as refresh_command
 from calendar_data.refresh_config import ConfigError, parse_config
 from calendar_data.refresh_lock import LockHeld, lock_path, refresh_lock
-from calendar_data.refresh_sources import SOURCE_OPTIONS, Plan
+from calendar_data.refresh_sources import SOURCE_OPTIONS, Plan, tvmaze_changed_titles
 from calendar_data.schema import SCHEMA
 
 
@@ -342,6 +342,17 @@ def test_a_missing_config_or_catalog_is_one_line(tmp_path, capsys):
     assert "none.toml" in capsys.readouterr().err
 
 
+def test_a_catalog_given_as_a_uri_is_refused_in_one_line(fake, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config_file = write_config(tmp_path, fake)
+    assert main(["refresh", "s3://bucket/catalog.parquet", "--config", config_file]) == 1
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "s3://bucket/catalog.parquet" in err and "URI" in err
+    assert {p.name for p in tmp_path.iterdir()} == {"refresh.toml"}  # no folder "s3:"
+    assert fake.requests == []
+
+
 # --------------------------------------------------------------------------- one at a time
 
 
@@ -567,6 +578,15 @@ def test_of_two_refreshes_taking_over_a_stale_lock_exactly_one_wins(tmp_path, mo
     assert sorted(outcomes) == ["lost", "won"]
     assert not lock_path(catalog).exists()
     assert {p.name for p in tmp_path.iterdir()} == set()
+
+
+def test_updated_shows_take_only_ascii_digit_ids():
+    class Api:
+        def get_json(self, path, params, what):
+            return {"82": NOON.timestamp(), "²": NOON.timestamp(), "x1": NOON.timestamp()}
+
+    since = NOON - dt.timedelta(hours=1)
+    assert tvmaze_changed_titles(Api(), since, NOON) == {"tvmaze-82"}
 
 
 def test_a_plan_fetches_new_days_whole_and_old_days_for_changed_or_new_titles():

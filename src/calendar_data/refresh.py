@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,9 @@ from .schema import SCHEMA
 
 #: The change log's ``source`` of what a refresh changed.
 CHANGE_SOURCE = "refresh"
+
+#: A catalog given as a URI (``s3://...``): a refresh locks and writes local files only.
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class RefreshFailed(Exception):
@@ -103,6 +107,11 @@ def refresh_catalog(
     as the refresh's. Raises :class:`LockHeld`, :class:`RefreshFailed`, :class:`CatalogError`
     or a source's own error with a message naming the problem; the catalog is then untouched.
     """
+    if URI.match(os.fspath(catalog)):
+        raise RefreshFailed(
+            f"{os.fspath(catalog)}: refresh keeps a local Parquet file current; give a path, "
+            "not a URI"
+        )
     catalog = Path(catalog)
     if catalog.is_dir():
         raise RefreshFailed(f"{catalog} is a folder; refresh keeps a single Parquet file current")
