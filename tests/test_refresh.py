@@ -40,6 +40,7 @@ from calendar_data import refresh_lock as refresh_lock_module
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.cli import build_parser, main
 from calendar_data.filters import ReleaseFilter
+from calendar_data.importers.merge import EDITORIAL, unify_titles
 from calendar_data.refresh import refresh_catalog
 from calendar_data.refresh import run as refresh_command
 from calendar_data.refresh_config import ConfigError, parse_config
@@ -169,6 +170,32 @@ def test_other_settings_or_a_long_gap_mean_a_full_refresh(fake, tmp_path):
 
     refresh(fake, catalog, now=NOON + dt.timedelta(days=40), extra='services = ["Netflix"]')
     assert UPDATES not in fake.requests and len(fake.requests) == 2 + 2 * 3
+
+
+def test_a_release_a_source_dropped_of_a_title_merged_with_the_editorial_sample_is_removed(
+    fake, tmp_path
+):
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON, days_ahead=3)
+    loaded = load_catalog(catalog)
+    night_desk = next(r for r in loaded.table.to_pylist() if r["release_id"] == NIGHT_DESK)
+    editorial = {**night_desk, "release_id": "ed-night-desk-s4", "title_id": "ed-night-desk"}
+    editorial["source"] = EDITORIAL
+    table = pa.concat_tables([loaded.table, pa.Table.from_pylist([editorial], schema=SCHEMA)])
+    merged = unify_titles(table)  # as an import of the editorial sample leaves it
+    infos = [*loaded.sources, SourceInfo(EDITORIAL)]
+    write_catalog(merged, catalog, infos, refresh=loaded.refresh)
+    rows = load_catalog(catalog).table.to_pylist()
+    assert next(r for r in rows if r["release_id"] == NIGHT_DESK)["title_id"] == "ed-night-desk"
+
+    thursday = json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text())
+    fake.serve(THU_WEB, [e for e in thursday if not (isinstance(e, dict) and e["id"] == 4005)])
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))  # TVmaze dropped the episode
+
+    report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10), days_ahead=3)
+
+    assert NIGHT_DESK not in ids(catalog) and "ed-night-desk-s4" in ids(catalog)
+    assert report.removed == 1 and ("removed", NIGHT_DESK) in log(catalog)
 
 
 # --------------------------------------------------------------------------- arrivals
