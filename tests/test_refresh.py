@@ -7,6 +7,7 @@ for two schedules and three details of each of the four shows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -15,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -34,14 +36,16 @@ from test_tvmaze import (  # noqa: F401 (server is a fixture)
 )
 
 from calendar_data import changes, feeds
+from calendar_data import refresh_lock as refresh_lock_module
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.cli import build_parser, main
 from calendar_data.filters import ReleaseFilter
+from calendar_data.importers.merge import EDITORIAL, unify_titles
 from calendar_data.refresh import refresh_catalog
 from calendar_data.refresh import run as refresh_command
 from calendar_data.refresh_config import ConfigError, parse_config
-from calendar_data.refresh_lock import LockHeld, lock_path
-from calendar_data.refresh_sources import SOURCE_OPTIONS, Plan
+from calendar_data.refresh_lock import LockHeld, lock_path, refresh_lock
+from calendar_data.refresh_sources import SOURCE_OPTIONS, Plan, tvmaze_changed_titles
 from calendar_data.schema import SCHEMA
 
 
@@ -166,6 +170,32 @@ def test_other_settings_or_a_long_gap_mean_a_full_refresh(fake, tmp_path):
 
     refresh(fake, catalog, now=NOON + dt.timedelta(days=40), extra='services = ["Netflix"]')
     assert UPDATES not in fake.requests and len(fake.requests) == 2 + 2 * 3
+
+
+def test_a_release_a_source_dropped_of_a_title_merged_with_the_editorial_sample_is_removed(
+    fake, tmp_path
+):
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON, days_ahead=3)
+    loaded = load_catalog(catalog)
+    night_desk = next(r for r in loaded.table.to_pylist() if r["release_id"] == NIGHT_DESK)
+    editorial = {**night_desk, "release_id": "ed-night-desk-s4", "title_id": "ed-night-desk"}
+    editorial["source"] = EDITORIAL
+    table = pa.concat_tables([loaded.table, pa.Table.from_pylist([editorial], schema=SCHEMA)])
+    merged = unify_titles(table)  # as an import of the editorial sample leaves it
+    infos = [*loaded.sources, SourceInfo(EDITORIAL)]
+    write_catalog(merged, catalog, infos, refresh=loaded.refresh)
+    rows = load_catalog(catalog).table.to_pylist()
+    assert next(r for r in rows if r["release_id"] == NIGHT_DESK)["title_id"] == "ed-night-desk"
+
+    thursday = json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text())
+    fake.serve(THU_WEB, [e for e in thursday if not (isinstance(e, dict) and e["id"] == 4005)])
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))  # TVmaze dropped the episode
+
+    report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10), days_ahead=3)
+
+    assert NIGHT_DESK not in ids(catalog) and "ed-night-desk-s4" in ids(catalog)
+    assert report.removed == 1 and ("removed", NIGHT_DESK) in log(catalog)
 
 
 # --------------------------------------------------------------------------- arrivals
@@ -337,6 +367,17 @@ def test_a_missing_config_or_catalog_is_one_line(tmp_path, capsys):
     assert "give CATALOG and --config FILE" in capsys.readouterr().err
     assert main(["refresh", "c.parquet", "--config", str(tmp_path / "none.toml")]) == 1
     assert "none.toml" in capsys.readouterr().err
+
+
+def test_a_catalog_given_as_a_uri_is_refused_in_one_line(fake, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config_file = write_config(tmp_path, fake)
+    assert main(["refresh", "s3://bucket/catalog.parquet", "--config", config_file]) == 1
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "s3://bucket/catalog.parquet" in err and "URI" in err
+    assert {p.name for p in tmp_path.iterdir()} == {"refresh.toml"}  # no folder "s3:"
+    assert fake.requests == []
 
 
 # --------------------------------------------------------------------------- one at a time
@@ -522,6 +563,57 @@ def test_an_unreadable_lock_is_respected_while_young_and_taken_over_when_old(fak
     os.utime(lock_path(catalog), (old, old))  # ... or one killed while writing it
     refresh(fake, catalog, now=NOON)
     assert ids(catalog) and not lock_path(catalog).exists()
+
+
+def test_of_two_refreshes_taking_over_a_stale_lock_exactly_one_wins(tmp_path, monkeypatch):
+    catalog = tmp_path / "catalog.parquet"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    hold_lock(catalog, dead.pid)
+    both_read = threading.Barrier(2, timeout=2)
+    won = threading.Event()
+    read_holder = refresh_lock_module._holder
+
+    def read_together(*args):
+        """Both read the stale lock; the second acts on what it read after the first won."""
+        holder = read_holder(*args)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            if both_read.wait() == 0:
+                won.wait(timeout=2)
+        return holder
+
+    monkeypatch.setattr(refresh_lock_module, "_holder", read_together)
+    both_tried = threading.Barrier(2, timeout=10)
+    outcomes = []
+
+    def take() -> None:
+        try:
+            with refresh_lock(catalog):
+                outcomes.append("won")
+                won.set()
+                both_tried.wait()  # hold the lock until the other has tried
+        except LockHeld:
+            outcomes.append("lost")
+            both_tried.wait()
+
+    racers = [threading.Thread(target=take) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+
+    assert sorted(outcomes) == ["lost", "won"]
+    assert not lock_path(catalog).exists()
+    assert {p.name for p in tmp_path.iterdir()} == set()
+
+
+def test_updated_shows_take_only_ascii_digit_ids():
+    class Api:
+        def get_json(self, path, params, what):
+            return {"82": NOON.timestamp(), "²": NOON.timestamp(), "x1": NOON.timestamp()}
+
+    since = NOON - dt.timedelta(hours=1)
+    assert tvmaze_changed_titles(Api(), since, NOON) == {"tvmaze-82"}
 
 
 def test_a_plan_fetches_new_days_whole_and_old_days_for_changed_or_new_titles():

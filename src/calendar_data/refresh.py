@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,12 @@ from .schema import SCHEMA
 
 #: The change log's ``source`` of what a refresh changed.
 CHANGE_SOURCE = "refresh"
+
+#: A catalog given as a URI (``s3://...``): a refresh locks and writes local files only.
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+#: The source's own title id a release id starts with: its words up to the first number.
+OWN_TITLE_ID = re.compile(r"[a-z-]*?\d+(?=-|$)")
 
 
 class RefreshFailed(Exception):
@@ -103,6 +110,11 @@ def refresh_catalog(
     as the refresh's. Raises :class:`LockHeld`, :class:`RefreshFailed`, :class:`CatalogError`
     or a source's own error with a message naming the problem; the catalog is then untouched.
     """
+    if URI.match(os.fspath(catalog)):
+        raise RefreshFailed(
+            f"{os.fspath(catalog)}: refresh keeps a local Parquet file current; give a path, "
+            "not a URI"
+        )
     catalog = Path(catalog)
     if catalog.is_dir():
         raise RefreshFailed(f"{catalog} is a folder; refresh keeps a single Parquet file current")
@@ -154,7 +166,7 @@ def _refresh_source(
     """``table`` with ``source`` refreshed over ``window``, and the state to record."""
     settings = _settings(config)
     ours = table.filter(pc.equal(table["source"].cast(pa.string()), source.name))
-    known = set(ours["title_id"].to_pylist())
+    known = {_own_title_id(release) for release in ours["release_id"].to_pylist()}
     with source.open_client(config) as client:
         requests_before = client.requests
         changed = None
@@ -236,11 +248,20 @@ def _merge(
         row["source"] == source
         and row["release_id"] not in fresh
         and row["release_date"] in days
-        and plan.wants(row["title_id"], row["release_date"])
+        and plan.wants(_own_title_id(row["release_id"]), row["release_date"])
         for row in rows
     ]
     report.removed += sum(gone)
     return merged.table.filter(pc.invert(pa.array(gone, pa.bool_())))
+
+
+def _own_title_id(release_id: str) -> str:
+    """The title id a source gave a release of its own, which the source's changed titles
+    name: a merged title's rows carry the winning ``title_id`` (the editorial sample's, or
+    TVmaze's for TMDB), but a source's release ids start with its own title id
+    (``tvmaze-303-s4e5-crave-ca``, ``tmdb-tv-93405-s1e1-9-netflix-us``)."""
+    own = OWN_TITLE_ID.match(release_id)
+    return own.group() if own else release_id
 
 
 def _drop_before(

@@ -79,8 +79,8 @@ class RefreshSource:
     info: SourceInfo
     #: A client (a :class:`~.importers.http.JsonClient`, which counts its ``requests``).
     open_client: Callable[[SourceConfig], contextlib.AbstractContextManager[JsonClient]]
-    #: ``changed_titles(client, since)``: the title ids changed since then, or None when the
-    #: source cannot tell that far back (the refresh then fetches everything).
+    #: ``changed_titles(client, since, now)``: the title ids changed since then, or None when
+    #: the source cannot tell that far back from now (the refresh then fetches everything).
     changed_titles: Callable[[Any, dt.datetime, dt.datetime], set[str] | None]
     #: ``fetch(client, config, plan, quiet)``: the releases the plan wants on its days.
     fetch: Callable[[Any, SourceConfig, Plan, bool], Fetched]
@@ -127,7 +127,10 @@ def tvmaze_changed_titles(
     return {
         title_id(int(show))
         for show, updated in body.items()
-        if show.isdigit() and isinstance(updated, int | float) and updated >= cutoff
+        if show.isascii()
+        and show.isdigit()
+        and isinstance(updated, int | float)
+        and updated >= cutoff
     }
 
 
