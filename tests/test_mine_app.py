@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from calendar_data import routes
 from calendar_data.mine import STORAGE_KEY, MySettings, storage_entry
-from calendar_data.params import OPEN_DAY
+from calendar_data.params import MY_CALENDAR_OPEN, OPEN_DAY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REFERENCE_ID = "all-the-light-we-cannot-see"
@@ -216,6 +216,9 @@ def get(url: str):
 def test_my_calendar_gives_the_followed_titles_on_my_services(catalog, monkeypatch):
     monkeypatch.setattr(routes, "_mounted", False)
     at = run_app(follow=f"{REFERENCE_ID},test-title-3,test-title-4", my_service=["Netflix", "Max"])
+    assert not at.sidebar.code, "drawn only once My calendar is opened"
+    at.session_state[MY_CALENDAR_OPEN] = True
+    at.run()
     ics, atom = (c.value for c in at.sidebar.code)
     assert urlsplit(ics).path == "/export.ics" and urlsplit(atom).path == "/feed.atom"
     assert parse_qs(urlsplit(ics).query)["follow"] == [f"{REFERENCE_ID},test-title-3,test-title-4"]

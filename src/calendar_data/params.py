@@ -73,3 +73,9 @@ URL_NOTICES = "_url_notices"
 #: Whether this session's filters have read the URL: the first run writes it back as read,
 #: if need be, before the filters' widgets bind to it (a bound parameter cannot be written).
 URL_FILTERS_READ = "_url_filters_read"
+
+# ---------------------------------------------------------------------- widget keys
+# Widgets whose state is the session's own, never in the URL.
+
+#: Whether the sidebar's "My calendar" is open (its links and QR code are drawn only then).
+MY_CALENDAR_OPEN = "my_calendar_open"

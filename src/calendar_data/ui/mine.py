@@ -34,7 +34,15 @@ from ..mine import (
     storage_entry,
     toggled,
 )
-from ..params import FOLLOW, FOLLOWED, MINE, MINE_PARAMS, MY_REGION, MY_SERVICE
+from ..params import (
+    FOLLOW,
+    FOLLOWED,
+    MINE,
+    MINE_PARAMS,
+    MY_CALENDAR_OPEN,
+    MY_REGION,
+    MY_SERVICE,
+)
 from ..regions import COUNTRIES, country_from_locale
 from ..text import escape_markdown, escape_message, one_line, quoted
 
@@ -193,8 +201,14 @@ def draw_followed_links() -> None:
 
 
 def _my_calendar(settings: MySettings, tz: str) -> None:
+    """The My calendar links, their code blocks and QR code, drawn only once the viewer opens
+    the expander: drawn closed, they still cost every new session's first paint (about 0.8 s,
+    benchmarks/RESULTS.md)."""
+    calendar = st.expander("My calendar", key=MY_CALENDAR_OPEN, on_change="rerun")
+    if not calendar.open:
+        return
     links = calendar_links(_base_url(), settings, tz)
-    with st.expander("My calendar"):
+    with calendar:
         st.caption(
             "The titles I follow, on my services in my region: subscribe from a calendar app "
             "or a feed reader. The links follow the catalog as it changes."
