@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -38,6 +39,34 @@ STARTUP_SECONDS = 60
 IDLE = "[data-testid='stApp'][data-test-connection-state='CONNECTED']" + (
     "[data-test-script-state='notRunning']"
 )
+
+
+def chromium_missing() -> str | None:
+    """Why the browser tests cannot run here, if they cannot."""
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"Chromium is not installed at {CHROMIUM} (make test installs it)"
+    return None
+
+
+#: Every browser test module's marks: ``pytestmark = BROWSER_TESTS``.
+BROWSER_TESTS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_missing() is not None, reason=str(chromium_missing())),
+]
+SERIOUS = {"serious", "critical"}
+AXE = Axe()
+
+
+def expect_no_serious_violations(page: Page) -> None:
+    """axe-core finds nothing serious or critical on the page as it stands."""
+    violations = AXE.run(page).response["violations"]
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"  {node['target']}: {node['html'][:200]}" for node in v["nodes"])
+        for v in violations
+        if v["impact"] in SERIOUS
+    ]
+    assert not found, f"{page.url}:\n" + "\n".join(found)
 
 
 def free_port() -> int:
@@ -125,13 +154,6 @@ def _wait_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
         time.sleep(0.2)
     output = log.read_text(errors="replace")[-2000:]
     raise RuntimeError(f"streamlit did not come up at {url} (exit code {server.poll()}):\n{output}")
-
-
-def chromium_missing() -> str | None:
-    """Why the browser tests cannot run here, if they cannot."""
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"Chromium is not installed at {CHROMIUM} (make test installs it)"
-    return None
 
 
 @contextmanager

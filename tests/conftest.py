@@ -6,6 +6,7 @@ import bad_corpus
 import pyarrow as pa
 import pytest
 from apptest_routing import routed_by_navigation
+from browser import chromium, new_page
 from sample import write_sample
 
 # ------------------------------------------------------------------ catalog loader and writer
@@ -40,3 +41,20 @@ def _apptest_routes_by_navigation():
     """Every AppTest routes as a server does (see apptest_routing.py)."""
     with routed_by_navigation():
         yield
+
+
+# ------------------------------------------------------------------ browser tests
+# One Chromium per module and a new session (browser context) per test, for every browser
+# test module; a module whose pages need another size defines its own ``page``.
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser):
+    with new_page(browser) as fresh:
+        yield fresh

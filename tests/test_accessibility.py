@@ -20,9 +20,9 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser import (
+    BROWSER_TESTS,
     SCREENSHOTS,
-    chromium,
-    chromium_missing,
+    expect_no_serious_violations,
     new_page,
     open_app,
     rerun,
@@ -32,8 +32,7 @@ from browser import (
 from playwright.sync_api import Locator, Page, expect
 from sample import REFERENCE, log_sample_changes, sample_changes, sample_rows, write_sample
 
-NO_CHROMIUM = chromium_missing()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+pytestmark = BROWSER_TESTS
 
 PHONE = {"width": 390, "height": 844}
 TITLE, TITLE_ID = REFERENCE["title"], REFERENCE["title_id"]
@@ -47,7 +46,6 @@ PAGES = {
     "planner": ("/planner", ".js-plotly-plot"),
     "changes": ("/changes", "[data-testid='stDataFrame']"),
 }
-SERIOUS = {"serious", "critical"}
 AXE = Axe()
 #: The focused element, looked for inside shadow roots (the calendar draws in one).
 FOCUSED = """() => {
@@ -90,18 +88,6 @@ def record_a_moved_date(catalog: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser):
-    with new_page(browser) as fresh:
-        yield fresh
-
-
 @pytest.fixture
 def phone(browser):
     """A page at a phone's size, in a session of its own."""
@@ -129,18 +115,6 @@ def expect_headings_in_order(page: Page) -> None:
     results = AXE.run(page, options={"runOnly": ["heading-order"]}).response
     found = [node["html"][:200] for v in results["violations"] for node in v["nodes"]]
     assert not found, f"{page.url}: headings skip a level:\n" + "\n".join(found)
-
-
-def expect_no_serious_violations(page: Page) -> None:
-    """axe-core finds nothing serious or critical on the page as it stands."""
-    violations = AXE.run(page).response["violations"]
-    found = [
-        f"{v['id']} ({v['impact']}): {v['help']}\n"
-        + "\n".join(f"  {node['target']}: {node['html'][:200]}" for node in v["nodes"])
-        for v in violations
-        if v["impact"] in SERIOUS
-    ]
-    assert not found, f"{page.url}:\n" + "\n".join(found)
 
 
 def focused(page: Page) -> dict:

@@ -20,10 +20,9 @@ from xml.etree import ElementTree
 
 import pytest
 from browser import (
+    BROWSER_TESTS,
     SCREENSHOTS,
     VIEWPORT,
-    chromium,
-    chromium_missing,
     new_page,
     open_app,
     rerun,
@@ -46,8 +45,7 @@ from sample import (
 from calendar_data import feeds
 from calendar_data.schema import COLUMN_NAMES
 
-NO_CHROMIUM = chromium_missing()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+pytestmark = BROWSER_TESTS
 
 NOVEMBER = "from=2023-11-01&to=2023-11-30"
 NETFLIX_NOVEMBER = f"service=Netflix&{NOVEMBER}"
@@ -65,18 +63,6 @@ def app_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app")
     with streamlit_app(write_sample(folder / "catalog.parquet"), folder / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser):
-    with new_page(browser) as fresh:
-        yield fresh
 
 
 # ------------------------------------------------------------------ locators and readings

@@ -6,24 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import REPO, chromium, chromium_missing, new_page, open_app, streamlit_app
+from browser import BROWSER_TESTS, REPO, open_app, streamlit_app
 from playwright.sync_api import Page, expect
 from sample import write_sample
 
-NO_CHROMIUM = chromium_missing()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser):
-    with new_page(browser) as fresh:
-        yield fresh
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,11 @@
 from __future__ import annotations
 
 import pytest
-from browser import chromium, chromium_missing, new_page, open_app, rerun, streamlit_app
+from browser import BROWSER_TESTS, new_page, open_app, rerun, streamlit_app
 from playwright.sync_api import Locator, Page, expect
 from sample import write_sample
 
-NO_CHROMIUM = chromium_missing()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+pytestmark = BROWSER_TESTS
 
 PHONE = {"width": 390, "height": 844}
 SIZES = {"desktop": None, "phone": PHONE}
@@ -38,12 +37,6 @@ def app_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app")
     with streamlit_app(write_sample(folder / "catalog.parquet"), folder / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(params=SIZES)

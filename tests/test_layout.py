@@ -17,11 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from browser import VIEWPORT, chromium, chromium_missing, new_page, open_app, streamlit_app
+from browser import BROWSER_TESTS, VIEWPORT, new_page, open_app, streamlit_app
 from playwright.sync_api import Browser, Page, expect
 
-NO_CHROMIUM = chromium_missing()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+pytestmark = BROWSER_TESTS
 
 EMBEDDED = Path(__file__).resolve().parents[1] / "data" / "catalog.parquet"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": VIEWPORT}
@@ -38,12 +37,6 @@ def app_url(tmp_path_factory):
     catalog = shutil.copy(EMBEDDED, folder / "catalog.parquet")
     with streamlit_app(catalog, folder / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @contextmanager

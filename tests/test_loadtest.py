@@ -10,12 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from browser import chromium_missing
+from browser import BROWSER_TESTS
 
 REPO = Path(__file__).resolve().parents[1]
-NO_CHROMIUM = chromium_missing()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+pytestmark = BROWSER_TESTS
 
 
 def test_a_short_load_test_goes_through_the_journey(tmp_path):

@@ -12,11 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from browser import (
+    BROWSER_TESTS,
     SCREENSHOTS,
-    chromium,
-    chromium_missing,
+    expect_no_serious_violations,
     new_page,
     open_app,
     rerun,
@@ -30,15 +29,12 @@ from sample import REFERENCE, write_sample
 
 from calendar_data.mine import STORAGE_KEY
 
-NO_CHROMIUM = chromium_missing()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+pytestmark = BROWSER_TESTS
 
 PHONE = {"width": 390, "height": 844}
 REF_ID, REF_TITLE = REFERENCE["title_id"], REFERENCE["title"]
 OTHER_ID, OTHER_TITLE = "test-title-3", "Test Show 3"  # on Disney+
 NOVEMBER = "date=2023-11-01"
-SERIOUS = {"serious", "critical"}
-AXE = Axe()
 
 
 @pytest.fixture(scope="module")
@@ -47,18 +43,6 @@ def app_url(tmp_path_factory):
     catalog = write_sample(folder / "catalog.parquet")
     with streamlit_app(catalog, folder / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser):
-    with new_page(browser) as fresh:
-        yield fresh
 
 
 @pytest.fixture
@@ -107,17 +91,6 @@ def open_expander(page: Page, label: str) -> None:
 
 def stored(page: Page) -> str | None:
     return page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')")
-
-
-def expect_no_serious_violations(page: Page) -> None:
-    violations = AXE.run(page).response["violations"]
-    found = [
-        f"{v['id']} ({v['impact']}): {v['help']}\n"
-        + "\n".join(f"  {node['target']}: {node['html'][:200]}" for node in v["nodes"])
-        for v in violations
-        if v["impact"] in SERIOUS
-    ]
-    assert not found, f"{page.url}:\n" + "\n".join(found)
 
 
 def follow_in_drawer(page: Page) -> None:

@@ -17,23 +17,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyarrow as pa
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from browser import chromium, chromium_missing, new_page, open_app, streamlit_app
+from browser import (
+    BROWSER_TESTS,
+    expect_no_serious_violations,
+    new_page,
+    open_app,
+    streamlit_app,
+)
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from sample import REFERENCE, sample_rows
 
 from calendar_data.catalog import SourceInfo, write_catalog
 
-NO_CHROMIUM = chromium_missing()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=str(NO_CHROMIUM))]
+pytestmark = BROWSER_TESTS
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1400, "height": 1000}}
 AGENDA = "/?view=agenda&date=2023-11-01"
 TITLE, TITLE_ID = REFERENCE["title"], REFERENCE["title_id"]
 #: Which (synthetic) title gets which picture; the others have none.
 PICTURES = {TITLE_ID: "/poster.png", "test-title-1": "/missing.png", "test-title-3": "/slow.png"}
-SERIOUS = {"serious", "critical"}
 
 
 def png(width: int = 20, height: int = 30) -> bytes:
@@ -112,12 +115,6 @@ def app_url(tmp_path_factory, pictures):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
 @pytest.fixture(params=list(WIDTHS))
 def page(request, browser):
     with new_page(browser) as fresh:
@@ -153,16 +150,6 @@ def expect_a_lazy_named_picture(box: Locator, title: str) -> Locator:
     )
     assert all(abs(offset) < 0.5 for offset in offsets), offsets  # the picture fills the box
     return picture
-
-
-def expect_no_serious_violations(page: Page) -> None:
-    violations = Axe().run(page).response["violations"]
-    found = [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in violations
-        if v["impact"] in SERIOUS
-    ]
-    assert not found, f"{page.url}:\n" + "\n".join(found)
 
 
 # ------------------------------------------------------------------ the agenda

@@ -63,14 +63,15 @@ _CALENDAR = st.components.v2.component(
 )
 
 
+#: The page's own style sheet, read once: a packaged file, never catalog or URL text.
+_PAGE_STYLE = "<style>" + _assets("calendar_page.css") + "</style>"
+
+
 def style_the_page() -> None:
     """The page's frame styled for the calendar (assets/calendar_page.css), from a hidden
-    container: a constant style sheet, and st.markdown's code is on every page already,
-    where st.html's would slow every first paint."""
-    css = (_ASSETS / "calendar_page.css").read_text(encoding="utf-8")
-    st.container(key="calendar_page_style").markdown(
-        f"<style>{css}</style>", unsafe_allow_html=True
-    )
+    container. The only raw HTML the app renders is this constant style sheet: st.markdown's
+    code is on every page already, where st.html's would slow every first paint."""
+    st.container(key="calendar_page_style").markdown(_PAGE_STYLE, unsafe_allow_html=True)
 
 
 def may_follow_width() -> bool:
