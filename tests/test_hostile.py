@@ -335,3 +335,14 @@ def assert_no_formulas(body: bytes) -> None:
     for row in read_csv(body):
         for column, cell in row.items():
             assert not cell.startswith(triggers), f"{column} starts a formula: {cell[:40]!r}"
+
+
+def test_the_app_renders_no_raw_html():
+    """No markdown with ``unsafe_allow_html``: raw HTML is where a catalog's text could turn
+    into markup, and rendering it loads a 190 KB parser (rehype-raw) into every first paint.
+    The calendar page's own style sheet comes from a component instead."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [root / "app.py", root / "server.py", *(root / "pages").glob("*.py")]
+    sources += (root / "src").rglob("*.py")
+    raw = [path for path in sources if "unsafe_allow_html" in path.read_text(encoding="utf-8")]
+    assert raw == []

@@ -63,15 +63,16 @@ _CALENDAR = st.components.v2.component(
 )
 
 
-#: The page's own style sheet, read once: a packaged file, never catalog or URL text.
-_PAGE_STYLE = "<style>" + _assets("calendar_page.css") + "</style>"
+#: The page's own style sheet (assets/calendar_page.css), from a component that draws nothing:
+#: its styles are not isolated, so they apply to the page.
+_PAGE_STYLE = st.components.v2.component(
+    "calendar_data.page_style", css=_assets("calendar_page.css"), isolate_styles=False
+)
 
 
 def style_the_page() -> None:
-    """The page's frame styled for the calendar (assets/calendar_page.css), from a hidden
-    container. The only raw HTML the app renders is this constant style sheet: st.markdown's
-    code is on every page already, where st.html's would slow every first paint."""
-    st.container(key="calendar_page_style").markdown(_PAGE_STYLE, unsafe_allow_html=True)
+    """The page's frame styled for the calendar."""
+    _PAGE_STYLE(key="calendar_page_style")
 
 
 def may_follow_width() -> bool:
