@@ -114,32 +114,46 @@ def open_calendar(browser: Browser, url: str) -> tuple[Page, float]:
 
 
 def hello_first_paint(browser: Browser, logs: Path) -> float:
-    """Seconds from navigation to drawn of a hello page's first visit to a fresh server. A
-    first server and visit warm the browser up: the measured visit, like the calendar's, is
-    not the browser's first (each server is a new origin, so nothing is cached for it)."""
+    """Seconds from navigation to drawn of a hello page's first visit to a fresh server (each
+    server is a new origin, so nothing is cached for it)."""
     script = logs / "hello.py"
     script.write_text(HELLO, encoding="utf-8")
-    for _ in range(2):
-        with served(script, logs / "hello.log", str(script)) as (url, _):
-            page = _new_page(browser)
-            started = time.perf_counter()
-            page.goto(url)
-            page.wait_for_function(HELLO_READY, polling=POLL_MS, timeout=TIMEOUT_MS)
-            seconds = time.perf_counter() - started
-            page.context.close()
+    with served(script, logs / "hello.log", str(script)) as (url, _):
+        page = _new_page(browser)
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(HELLO_READY, polling=POLL_MS, timeout=TIMEOUT_MS)
+        seconds = time.perf_counter() - started
+        page.context.close()
     return seconds
 
 
-def first_paints(browser: Browser, url: str, sessions: int) -> tuple[float, list[float]]:
-    """The very first visit (on a fresh server), then ``sessions`` new ones."""
-    page, cold = open_calendar(browser, url)
-    page.context.close()
-    warm = []
+def fresh_first_paints(
+    browser: Browser, catalog: Path, query: str, logs: Path, times: int
+) -> tuple[list[float], list[float]]:
+    """``times`` pairs of first paints on fresh servers: a hello page's, then the calendar's
+    over ``catalog``. Each is one server start, so the two are measured moments apart and
+    compared pair by pair; a first hello page warms the browser up, so no measured visit is
+    the browser's first."""
+    hello_first_paint(browser, logs)
+    hellos, calendars = [], []
+    for _ in range(times):
+        hellos.append(hello_first_paint(browser, logs))
+        with served(catalog, logs / "fresh.log") as (url, _):
+            page, seconds = open_calendar(browser, url + query)
+            page.context.close()
+        calendars.append(seconds)
+    return hellos, calendars
+
+
+def new_sessions(browser: Browser, url: str, sessions: int) -> list[float]:
+    """The first paints of ``sessions`` new sessions, one after the other."""
+    paints = []
     for _ in range(sessions):
         page, seconds = open_calendar(browser, url)
         page.context.close()
-        warm.append(seconds)
-    return cold, warm
+        paints.append(seconds)
+    return paints
 
 
 def filter_repaints(page: Page, runs: ScriptRuns, services: list[str]) -> tuple[list, list]:
@@ -167,7 +181,9 @@ def filter_repaints(page: Page, runs: ScriptRuns, services: list[str]) -> tuple[
 
 def embedded_figures(catalog: Path, rows: int, sessions: int, logs: Path) -> list[Figure]:
     with served(catalog, logs / "embedded.log") as (url, _), chromium() as browser:
-        cold, warm = first_paints(browser, url, sessions)
+        page, cold = open_calendar(browser, url)  # the very first visit, on a fresh server
+        page.context.close()
+        warm = new_sessions(browser, url, sessions)
     limit = FIRST_PAINT_LIMITS["embedded"]
     return [
         Figure("Browser", "first paint, first visit (embedded)", cold, "s", rows),
@@ -186,11 +202,12 @@ def large_figures(
 ) -> list[Figure]:
     """First paints (a fresh server's first and a new session's, beside a hello page's),
     filter repaints and memory, with the large catalog."""
+    query = f"/?date={date}"
     with chromium() as browser:
-        hello = hello_first_paint(browser, logs)
+        hellos, colds = fresh_first_paints(browser, catalog, query, logs, sessions)
         with served(catalog, logs / "large.log") as (url, pid):
-            url = f"{url}/?date={date}"
-            cold, warm = first_paints(browser, url, sessions)
+            url += query
+            warm = new_sessions(browser, url, sessions)
             page = _new_page(browser)
             runs = ScriptRuns(page)
             page.goto(url)
@@ -205,18 +222,18 @@ def large_figures(
             crowded_anonymous = memory_mb(pid)["anonymous"]
             for page in pages:
                 page.context.close()
-    new_session = _median(warm)
+    hello, new_session = _median(hellos), _median(warm)
     return [
         Figure("Browser", "first paint, Streamlit hello page (fresh server)", hello, "s"),
-        Figure("Browser", "first paint, first visit to a fresh server", cold, "s", rows),
+        Figure("Browser", "first paint, first visit to a fresh server", _median(colds), "s", rows),
         Figure(
             "Browser",
             "fresh server's first paint / hello page's",
-            cold / hello,
+            _median([cold / hi for cold, hi in zip(colds, hellos, strict=True)]),
             "x",
             rows,
             targets.fresh_vs_hello,
-            note="the catalog's snapshot is mapped as the server starts",
+            note="the snapshot is mapped as the server starts; a median of pairs",
         ),
         Figure("Browser", "first paint, new session", new_session, "s", rows, targets.new_session),
         Figure(

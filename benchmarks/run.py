@@ -63,8 +63,9 @@ NOTES = [
     "target applies to a new session on a running server. The first visit to a fresh server "
     "(started once its health check answers, the catalog's snapshot already written) is "
     "compared with a Streamlit hello page's first visit to its own fresh server, in the same "
-    "run. A filter change adds a service in the sidebar and ends when the match count changed "
-    "and the calendar is redrawn.",
+    "run: as many pairs as runs per median, the ratio a median of the pairs'. A filter change "
+    "adds a service in the sidebar and ends when the match count changed and the calendar is "
+    "redrawn.",
     "**Memory**: *two processes* each open the largest catalog from its snapshot (as two "
     "servers on one host would) and report RSS, PSS (a page both map counts half) and USS "
     "(pages only it holds) from /proc/PID/smaps_rollup, averaged. "
