@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import httpx
 import pyarrow.parquet as pq
@@ -146,3 +147,22 @@ def test_the_dashboard_and_its_export_links_serve_a_catalog_in_the_bucket(store,
         assert march.status_code == 200
         assert 1 < march.text.count("\n") < 3_000
         assert store.objects_read() == set(), "the loaded catalog answers; no object is fetched"
+
+
+def test_a_one_month_export_reads_only_the_months_it_can_touch(store, tmp_path):
+    """`calendar-data export --from --to` of March reads March's objects and those of the
+    months a day either side (a release's local day may differ from its date), no others;
+    its rows are those of an export from the whole catalog."""
+    dates = ["--from", "2026-03-01", "--to", "2026-03-31", "--tz", "America/New_York"]
+    dates += ["--format", "csv", "-q"]
+    assert main(["export", CATALOG, "-o", str(tmp_path / "march.csv"), *dates]) == 0
+    read = store.objects_read()
+    near = {k for k in read if re.search(r"release_month=2026-0[234]/", k)}
+    assert march_objects(store) <= near
+    assert len(read - near) <= 1, read - near  # the footer that gives the dataset its schema
+    whole = tmp_path / "whole.parquet"
+    pq.write_table(load_catalog(CATALOG).table, whole)
+    assert main(["export", str(whole), "-o", str(tmp_path / "all.csv"), *dates]) == 0
+    march = (tmp_path / "march.csv").read_text()
+    assert march == (tmp_path / "all.csv").read_text()
+    assert march.count("\n") > 100

@@ -177,3 +177,22 @@ def test_a_range_with_no_partition_gives_an_empty_catalog(folder, table):
     empty = load_catalog(folder, row_filter=month_filter(dt.date(2031, 1, 1), dt.date(2031, 1, 31)))
     assert empty.num_rows == 0
     assert empty.table.schema.equals(table.schema)
+
+
+@pytest.mark.parametrize("dated", [MARCH, (MARCH[0], None), (None, MARCH[1])])
+def test_dated_keeps_the_same_rows_from_a_file_or_a_partitioned_folder(
+    tmp_path, folder, table, dated
+):
+    """``dated`` (either end open) reads the rows dated in it, whether the catalog is one
+    file (no month key to prune on) or a folder partitioned by month."""
+    single = tmp_path / "one.parquet"
+    catalog.write_catalog(table, single)
+    start, end = dated[0] or dt.date.min, dated[1] or dt.date.max
+    expected = sorted(
+        r["release_id"]
+        for r in table.to_pylist()
+        if r["release_date"] and start <= r["release_date"] <= end
+    )
+    for location in (single, folder):
+        rows = load_catalog(location, dated=dated).table["release_id"].to_pylist()
+        assert sorted(rows) == expected

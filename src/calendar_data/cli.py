@@ -259,7 +259,7 @@ def export_command(args: argparse.Namespace) -> int:
     from . import exports  # imported here: only the exports need icalendar, slow to import
 
     release_filter = _release_filter(args)
-    table = load_catalog(args.path).table
+    table = load_catalog(args.path, dated=_release_dates(release_filter)).table
     table = release_filter.apply(table, local_days(table, args.tz))
     log = _change_log(args.path) if args.format == "ics" else None
     data = exports.export_bytes(
@@ -271,6 +271,16 @@ def export_command(args: argparse.Namespace) -> int:
     releases = counted(table.num_rows, "release")
     _say(args, f"wrote {releases} ({release_filter.short_name()}) to {args.output}")
     return EXIT_OK
+
+
+def _release_dates(release_filter: ReleaseFilter) -> tuple | None:
+    """The release dates that can fall on the filter's days in any time zone (a day either
+    side), for reading only those; of a catalog partitioned by month, only those months."""
+    if not (release_filter.start or release_filter.end):
+        return None
+    day = dt.timedelta(days=1)
+    start, end = release_filter.start, release_filter.end
+    return (start and start - day, end and end + day)
 
 
 def changes_command(args: argparse.Namespace) -> int:

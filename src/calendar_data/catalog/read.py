@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import operator
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,20 +49,29 @@ def load_catalog(
     location: str | os.PathLike,
     columns: Sequence[str] | None = None,
     row_filter: pc.Expression | None = None,
+    dated: tuple[dt.date | None, dt.date | None] | None = None,
 ) -> Catalog:
     """Read, normalise and validate a catalog.
 
     ``columns`` limits what is decoded (required columns are always read); ``row_filter`` is
     pushed down to the Parquet reader, so partitions and row groups that cannot match are
-    skipped. A filter that matches nothing gives an empty catalog, not an error.
+    skipped. ``dated`` (first day, last day; either may be open) keeps the rows whose
+    ``release_date`` is in it: of a catalog partitioned by month, only those months' files are
+    read. A filter that matches nothing gives an empty catalog, not an error.
     """
     origin = str(location)
     wanted = _columns_to_read(columns)
     with contextlib.ExitStack() as open_files, _arrow_errors(origin):
         dataset, in_folder = _open(origin, open_files)
+        scan_filter = row_filter  # with the month keys, which only the reader knows
+        if dated is not None:
+            days = _day_filter(*dated)
+            row_filter = scan_filter = days if row_filter is None else row_filter & days
+            if MONTH_KEY in dataset.schema.names:
+                scan_filter = row_filter & _month_key_filter(*dated)
         if in_folder:
             # Partitions the filter rules out are never opened (see write_partitioned).
-            fragments = list(dataset.get_fragments(filter=row_filter))
+            fragments = list(dataset.get_fragments(filter=scan_filter))
             if not fragments:
                 return Catalog(SCHEMA.empty_table().select(wanted), origin)
             _check_files(fragments)
@@ -68,7 +79,8 @@ def load_catalog(
             fragments = list(dataset.get_fragments())
         _check_total_rows(fragments, origin)
         names = [f.path if in_folder else origin for f in fragments]
-        table, warnings = _scan(dataset, fragments, names, origin, wanted, row_filter)
+        filters = (row_filter, scan_filter)
+        table, warnings = _scan(dataset, fragments, names, origin, wanted, *filters)
         metadata = fragments[0].physical_schema.metadata
     check_values(table, origin)
     generated_at, sources = decode_metadata(metadata)
@@ -244,12 +256,14 @@ def _scan(
     origin: str,
     wanted: list[str],
     row_filter,
+    scan_filter,
 ) -> tuple[pa.Table, list[str]]:
     """Read ``wanted`` in the canonical schema, filtered by ``row_filter``.
 
-    The filter is pushed down when the files share one schema holding every column in its
-    canonical type. Otherwise (foreign types, missing columns, files that disagree) every file
-    is conformed on its own and the filter applies afterwards, where it means what it says.
+    The filter (as ``scan_filter``, which may name partition keys too) is pushed down when the
+    files share one schema holding every column in its canonical type. Otherwise (foreign
+    types, missing columns, files that disagree) every file is conformed on its own and the
+    filter applies afterwards, where it means what it says.
     """
     present = dataset.schema.names
     _require(present, wanted, origin)
@@ -260,7 +274,7 @@ def _scan(
         for c in schema.COLUMNS
     )
     if uniform and (row_filter is None or native):
-        table = dataset.to_table(columns=[c for c in wanted if c in present], filter=row_filter)
+        table = dataset.to_table(columns=[c for c in wanted if c in present], filter=scan_filter)
         table, link_warnings = conform(table, origin, wanted)
         return table, warnings + link_warnings
     parts = [_conformed_fragment(f, name) for f, name in zip(fragments, names, strict=True)]
@@ -280,11 +294,23 @@ def _conformed_fragment(fragment: ds.ParquetFileFragment, origin: str) -> tuple[
 def month_filter(start: dt.date, end: dt.date) -> pc.Expression:
     """Rows dated ``start`` to ``end`` of a catalog partitioned by :data:`MONTH_KEY`: the
     month partitions outside the range are not even opened."""
-    months = (pc.field(MONTH_KEY) >= f"{start:%Y-%m}") & (pc.field(MONTH_KEY) <= f"{end:%Y-%m}")
-    days = (pc.field("release_date") >= pa.scalar(start, pa.date32())) & (
-        pc.field("release_date") <= pa.scalar(end, pa.date32())
-    )
-    return months & days
+    return _month_key_filter(start, end) & _day_filter(start, end)
+
+
+def _month_key_filter(start: dt.date | None, end: dt.date | None) -> pc.Expression:
+    return _between(pc.field(MONTH_KEY), *(f"{day:%Y-%m}" if day else None for day in (start, end)))
+
+
+def _day_filter(start: dt.date | None, end: dt.date | None) -> pc.Expression:
+    days = (pa.scalar(day, pa.date32()) if day else None for day in (start, end))
+    return _between(pc.field("release_date"), *days)
+
+
+def _between(field: pc.Expression, low, high) -> pc.Expression:
+    """``low <= field <= high``; an end that is None is open."""
+    parts = [field >= low] if low is not None else []
+    parts += [field <= high] if high is not None else []
+    return functools.reduce(operator.and_, parts, pc.scalar(True))
 
 
 def file_signature(location: str | os.PathLike) -> tuple:
