@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -11,6 +12,7 @@ import sys
 import threading
 import time
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sample import (
@@ -27,7 +29,7 @@ from calendar_data.catalog import file_signature, load_catalog
 from calendar_data.demo import demo_table
 from calendar_data.filters import ReleaseFilter, search_text
 from calendar_data.live import LiveCatalog
-from calendar_data.recent import Recent
+from calendar_data.recent import Recent, held_rows
 from calendar_data.summary import value_counts
 
 
@@ -45,6 +47,23 @@ def test_is_bounded_by_rows_but_keeps_the_newest():
     recent.get("big", lambda: list(range(8)))  # over the bound alone: kept, "small" goes
     assert recent.get("big", lambda: "never") == list(range(8))
     assert recent.get("small", lambda: "recomputed") == "recomputed"
+
+
+def test_derived_values_count_the_rows_of_their_parts():
+    """A planner's slate is a tuple of two frames and a count: its rows, not its length 3."""
+    weeks, seasons = pd.DataFrame({"week": range(40)}), pa.table({"title_id": ["a"] * 25})
+
+    @dataclasses.dataclass
+    class Cards:
+        shown: pd.DataFrame
+        total: int
+
+    assert held_rows((weeks, seasons, 7)) == 65
+    assert held_rows(Cards(weeks, 900)) == 40
+    recent = Recent(entries=10, rows=100, size=held_rows)
+    recent.get("slate", lambda: (weeks, seasons, 7))
+    recent.get("other", lambda: (weeks, seasons, 7))  # 130 rows in all: the first goes
+    assert recent.get("slate", lambda: "recomputed") == "recomputed"
 
 
 def test_sessions_asking_at_once_share_one_computation():

@@ -29,7 +29,7 @@ from .catalog import Catalog, CatalogError, file_signature, load_catalog
 from .days import local_days
 from .encoding import SHARED_COLUMNS, SharedColumn, search_index
 from .filters import TYPE_GROUPS, ReleaseFilter
-from .recent import Recent
+from .recent import Recent, held_rows
 from .summary import value_counts
 
 CATALOG_ENV = "CALENDAR_CATALOG"
@@ -64,7 +64,7 @@ class LiveCatalog:
         default_factory=lambda: Recent(SELECTIONS_KEPT, SELECTED_ROWS_KEPT)
     )
     _derived: Recent = dataclasses.field(
-        default_factory=lambda: Recent(DERIVED_KEPT, DERIVED_ROWS_KEPT)
+        default_factory=lambda: Recent(DERIVED_KEPT, DERIVED_ROWS_KEPT, size=held_rows)
     )
 
     @classmethod

@@ -6,6 +6,7 @@ frames in one each.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,7 +25,8 @@ class _Computation:
 
 class Recent:
     """A thread-safe cache of the most recently used values, at most ``entries`` of them and,
-    when ``rows`` is given, at most that many in all by ``len`` (the newest is always kept).
+    when ``rows`` is given, at most that many in all as ``size`` counts them (the newest is
+    always kept).
 
     Sessions asking for the same missing key at once wait for one computation: under load,
     many sessions open the same month together, and each computing it would multiply both
@@ -32,9 +34,11 @@ class Recent:
     caller in line computes it again, alone.
     """
 
-    def __init__(self, entries: int, rows: int | None = None):
+    def __init__(
+        self, entries: int, rows: int | None = None, size: Callable[[Any], int] = len
+    ) -> None:
         self._values: OrderedDict = OrderedDict()
-        self._entries, self._rows = entries, rows
+        self._entries, self._rows, self._size = entries, rows, size
         self._lock = threading.Lock()
         self._computing: dict[Any, _Computation] = {}
 
@@ -71,4 +75,14 @@ class Recent:
     def _too_many_rows(self) -> bool:
         if self._rows is None or len(self._values) < 2:
             return False
-        return sum(len(value) for value in self._values.values()) > self._rows
+        return sum(self._size(value) for value in self._values.values()) > self._rows
+
+
+def held_rows(value: Any) -> int:
+    """The rows ``value`` holds: a frame's, table's or array's length, summed over the parts
+    of a tuple or a dataclass (a number or a flag among them holds none)."""
+    if dataclasses.is_dataclass(value):
+        value = tuple(getattr(value, part.name) for part in dataclasses.fields(value))
+    if isinstance(value, tuple):
+        return sum(held_rows(part) for part in value)
+    return len(value) if hasattr(value, "__len__") and not isinstance(value, str) else 0
