@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from route_client import get, get_raw
 from sample import REFERENCE
-from starlette.requests import Request
 from starlette.responses import Response
 
 from calendar_data import feeds, routes
@@ -32,20 +32,6 @@ NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"
 def _routes_unmounted(monkeypatch):
     """Mounting marks the routes as served for the process: undo it after each test."""
     monkeypatch.setattr(routes, "_mounted", False)
-
-
-def get(url: str) -> Response:
-    """What the route mounted at ``url``'s path answers to a GET of ``url``."""
-    path, _, query = url.partition("?")
-    return get_raw(path, query.encode())
-
-
-def get_raw(path: str, query: bytes) -> Response:
-    """What the route at ``path`` answers to a query string of any bytes (a route that raised
-    would answer 500)."""
-    route = next(route for route in routes.export_routes() if route.path == path)
-    scope = {"type": "http", "method": "GET", "path": path, "query_string": query}
-    return route.endpoint(Request({**scope, "headers": []}))
 
 
 def text(response: Response) -> str:

@@ -11,9 +11,8 @@ from urllib.parse import parse_qs
 
 import pyarrow as pa
 import pytest
+from route_client import get
 from sample import REFERENCE, sample_rows
-from starlette.requests import Request
-from starlette.responses import Response
 
 from calendar_data import changes, exports, feeds, routes
 from calendar_data.catalog import load_catalog
@@ -32,15 +31,6 @@ GENERATED = dt.datetime(2023, 10, 1, tzinfo=dt.UTC)
 def _routes_unmounted(monkeypatch):
     """Mounting marks the routes as served for the process: undo it after each test."""
     monkeypatch.setattr(routes, "_mounted", False)
-
-
-def get(url: str) -> Response:
-    """What the route mounted at ``url``'s path answers to a GET of ``url``."""
-    path, _, query = url.partition("?")
-    route = next(route for route in routes.export_routes() if route.path == path)
-    scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode()}
-    headers = [(b"host", b"calendar.test")]
-    return route.endpoint(Request({**scope, "scheme": "http", "headers": headers}))
 
 
 def sample() -> pa.Table:

@@ -16,9 +16,8 @@ import pyarrow as pa
 import pytest
 import vobject
 from icalendar import Calendar
+from route_client import get
 from sample import REFERENCE, edited_sample_rows, log_sample_changes, sample_changes, sample_rows
-from starlette.requests import Request
-from starlette.responses import Response
 
 from calendar_data import changes, exports, feeds, routes
 from calendar_data.cli import main
@@ -40,15 +39,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def _routes_unmounted(monkeypatch):
     """Mounting marks the routes as served for the process: undo it after each test."""
     monkeypatch.setattr(routes, "_mounted", False)
-
-
-def get(url: str) -> Response:
-    """What the export route mounted at ``url``'s path answers to a GET of ``url``."""
-    path, _, query = url.partition("?")
-    route = next(route for route in routes.export_routes() if route.path == path)
-    scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode()}
-    headers = [(b"host", b"calendar.test")]
-    return route.endpoint(Request({**scope, "scheme": "http", "headers": headers}))
 
 
 def cli(*argv) -> None:
