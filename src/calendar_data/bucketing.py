@@ -67,6 +67,7 @@ PLACING_COLUMNS = ["title_id", "service", "release_type"]
 _TIE_KEYS = [("title", "ascending"), ("release_id", "ascending")]
 #: Ranks run from 0 (premieres and full drops) to 3 (the rest), see :func:`_rank`.
 _RANKS = 4
+_NO_DAY = np.iinfo(np.int32).max
 
 #: ``rows(columns, positions)``: those columns of the releases at ``positions``.
 Rows = Callable[[list[str], pa.Array], pa.Table]
@@ -100,14 +101,14 @@ def day_cards(days: pa.ChunkedArray | pa.Array, rows: Rows, per_day: int) -> Day
     the rest only for the cards shown.
     """
     days = chunked_days(days)
-    dated = pc.indices_nonzero(pc.is_valid(days)).to_numpy()
-    numbers = days.take(dated).cast(pa.int32()).to_numpy()
-    by_day = dated[np.argsort(numbers, kind="stable")]  # catalogs come sorted by date: fast
-    numbers = np.sort(numbers)
+    numbers = pc.fill_null(days.cast(pa.int32()), _NO_DAY).to_numpy()
+    # Catalogs come sorted by date, so this is fast; rows without a day sort last, and go.
+    by_day = np.argsort(numbers, kind="stable")[: len(days) - days.null_count]
+    numbers = numbers[by_day]
     placing = rows(PLACING_COLUMNS, pa.array(by_day))
     title_id = placing["title_id"].combine_chunks()
     service = _codes(placing["service"])
-    rank = _rank(_flags(placing["release_type"])).to_numpy()
+    rank = _ranks(placing["release_type"])
     changes = np.flatnonzero(np.diff(numbers, prepend=numbers[:1] - 1))  # each day's first
     bounds = np.append(changes, len(numbers))
     services = service.max(initial=0) + 1
@@ -143,18 +144,24 @@ def _first_places(ranks: np.ndarray, first_rows: np.ndarray, places: int, rows: 
 
 def _codes(column: pa.ChunkedArray) -> np.ndarray:
     """Each value's number: equal values, equal numbers."""
+    return _encoded(column).indices.to_numpy()
+
+
+def _encoded(column: pa.ChunkedArray) -> pa.DictionaryArray:
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column)
-    return column.unify_dictionaries().combine_chunks().indices.to_numpy()
+    return column.unify_dictionaries().combine_chunks()
 
 
-def _flags(release_type: pa.ChunkedArray) -> dict[str, pa.ChunkedArray]:
-    """Which of the :data:`FLAGS` each release has (looked up once per type of a dictionary
-    column)."""
-    if pa.types.is_dictionary(release_type.type):
-        types = release_type.unify_dictionaries().combine_chunks()
-        of_type = _flags(pa.chunked_array([types.dictionary.cast(pa.string())]))
-        return {flag: pc.fill_null(has.take(types.indices), False) for flag, has in of_type.items()}
+def _ranks(release_type: pa.ChunkedArray) -> np.ndarray:
+    """Each release's :func:`_rank`, worked out once per type."""
+    types = _encoded(release_type)
+    of_type = _rank(_flags(types.dictionary.cast(pa.string()))).to_numpy()
+    none = len(of_type)  # a release without a type ranks last
+    return np.append(of_type, _RANKS - 1)[pc.fill_null(types.indices, none).to_numpy()]
+
+
+def _flags(release_type: pa.ChunkedArray | pa.Array) -> dict[str, pa.ChunkedArray]:
     return {flag: pc.is_in(release_type, pa.array(kinds)) for flag, kinds in FLAGS.items()}
 
 
