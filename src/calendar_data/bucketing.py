@@ -3,9 +3,9 @@
 Same-day releases of one title on one service collapse into one card, so a binge drop of
 eight episodes is one card, not eight. Which days a view shows is ``grid``'s.
 
-A view draws only each day's first few cards (a month cell three, then "+N more"), and a busy
-month of a ten-million-row catalog holds over a million rows: :func:`first_cards` ranks the
-cards on a few compact columns, so :func:`cards` builds only the ones drawn (:func:`day_cards`).
+A view draws only each day's first few cards (a month cell three, then "+N more"), and a six-
+week month of a ten-million-row catalog holds over a million releases: :func:`day_cards` places
+the cards on a few columns and counts them, and :func:`cards` builds only the ones drawn.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The calendar in the page: its cards for the visible range, the month, week or agenda
 drawn by one browser component, its TBA list and its "+N more" day drawer.
 
-Only the visible range is filtered into cards; the catalog never goes to the browser. Cards
-are kept on the shared catalog (``LiveCatalog.derived``), so sessions looking at the same
-month and filters, and every rerun that changes neither, reuse them.
+Only the visible range is filtered into cards, and only the cards a view draws are built
+(``bucketing.day_cards``; the "+N more" drawer builds its day's); the catalog never goes to
+the browser. Cards are kept on the shared catalog (``LiveCatalog.derived``), so sessions
+looking at the same month and filters, and every rerun that changes neither, reuse them.
 
 A month drawn with Streamlit elements was about 300 of them (a container, a heading and
 buttons per day), each turned into a React component on every filter change. The component
