@@ -74,14 +74,14 @@ if chosen is None and anchor == opening != today:
     )
 
 start, end = grid.view_range(view, anchor)
-cards = calendar_view.visible_cards(live, release_filter, tz, start, end)
+cards = calendar_view.visible_cards(live, release_filter, tz, start, end, grid.CARDS_PER_DAY[view])
 st.header(grid.period_heading(view, anchor), anchor=False)
-shown = f"{counted(len(cards), 'release')} shown"
+shown = f"{counted(cards.total, 'release')} shown"
 st.caption(f"{shown} · days in {escape_markdown(tz)}")
 
-if cards.empty:
+if not cards.total:
     calendar_view.empty_period(live, release_filter, tz, (start, end), (first, last))
-if view != "agenda" or not cards.empty:
+if view != "agenda" or cards.total:
     calendar_view.draw_calendar(
         mark_followed(grid.calendar_payload(cards, view, anchor, today), set(followed_ids())),
         follow_width=follow_width,
@@ -94,4 +94,4 @@ with st.expander(f"Undated / TBA ({len(tba)})", key="tba", on_change="rerun") as
         calendar_view.draw_undated(tba)
 
 if not show_open_panel(live, tz) and st.session_state.get(DAY_KEY):
-    calendar_view.show_day(cards, st.session_state[DAY_KEY])
+    calendar_view.show_day(live, release_filter, tz, st.session_state[DAY_KEY])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -217,3 +218,104 @@ def test_days_may_be_a_plain_array_and_the_table_chunked():
     cards = bucketing.cards(table, local_days(table, "UTC").combine_chunks())
     assert list(cards["title"]) == ["Other", "Show"]
     assert cards.iloc[1].badge == "S1 E1-E2 · 2 episodes"
+
+
+# --------------------------------------------------------------------------- first cards
+
+RANKS = {"series_premiere": 0, "season_premiere": 0, "full_season": 0, "movie": 1}
+RANKS |= {"season_finale": 2, "series_finale": 2}
+
+
+def reference_order(rows: list[dict]) -> list[tuple]:
+    """Cards as (day, title_id, service), ordered the plain way: a card's rank is its releases'
+    best, its title and release are its first release's."""
+    found: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["release_date"], row["title_id"], row["service"])
+        rank = RANKS.get(row["release_type"], 3)
+        card = found.setdefault(key, {"rank": rank, "title": row["title"], "id": row["release_id"]})
+        card["rank"] = min(card["rank"], rank)
+    return sorted(found, key=lambda k: (k[0], found[k]["rank"], found[k]["title"], found[k]["id"]))
+
+
+def crowded_days() -> list[dict]:
+    """Two days of ties: same titles, same ranks, binge drops whose premiere is not their first
+    release, and a film on two services."""
+    rows = [
+        episode("z-e2", 2, title_id="show", title="Show"),
+        episode("z-e1", 1, title_id="show", title="Show", release_type="series_premiere"),
+        episode("a-e1", 1, title_id="other-show", title="Show"),  # same title, other id
+        episode("m-e5", 5, title_id="twin", title="Show"),
+        episode("b-e3", 3, title_id="twin", title="Show", service="Max"),
+        release("film", kind="movie", release_type="movie", title="Film"),
+        release(
+            "film-max",
+            title_id="film",
+            kind="movie",
+            release_type="movie",
+            title="Film",
+            service="Max",
+        ),
+        release("finale", release_type="season_finale", title="Ending"),
+        release("aardvark", title="Aardvark"),
+        release("aardvark-2", title="Aardvark"),
+        release("drop", release_type="full_season", title="Zed", episode_count=8),
+    ]
+    later = [
+        {**row, "release_id": row["release_id"] + "-later", "release_date": D(2023, 11, 3)}
+        for row in rows[::2]
+    ]
+    return rows + later + [release("tba", release_date=None, status="tba")]
+
+
+def day_cards(table: pa.Table, per_day: int, tz: str = "UTC") -> bucketing.DayCards:
+    def rows(columns: list[str], positions: pa.Array) -> pa.Table:
+        return table.select(columns).take(positions)
+
+    return bucketing.day_cards(local_days(table, tz), rows, per_day)
+
+
+@pytest.mark.parametrize("per_day", [1, 3, 5, 100])
+def test_the_cards_shown_are_each_days_first_cards_of_the_full_order(per_day):
+    rows = crowded_days()
+    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    days = local_days(table, "UTC")
+    shown = day_cards(table, per_day)
+    order = reference_order([row for row in rows if row["release_date"]])
+    expected = [key for key in order if order.index(key) - first_of_day(order, key) < per_day]
+    keys = list(zip(shown.shown.day, shown.shown.title_id, shown.shown.service, strict=True))
+    assert keys == expected
+    everything = bucketing.cards(table, days)
+    first = everything.groupby("day", sort=False).head(per_day).reset_index(drop=True)
+    pd.testing.assert_frame_equal(shown.shown.reset_index(drop=True), first)
+
+
+def first_of_day(order: list[tuple], key: tuple) -> int:
+    return next(i for i, other in enumerate(order) if other[0] == key[0])
+
+
+def test_every_day_counts_all_its_cards():
+    rows = crowded_days()
+    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    shown = day_cards(table, 2)
+    order = reference_order([row for row in rows if row["release_date"]])
+    assert shown.totals == {NOV_2: 10, D(2023, 11, 3): 6}
+    assert shown.total == len(order) == 16
+    assert list(shown.totals) == [NOV_2, D(2023, 11, 3)]
+
+
+def test_a_binge_drop_is_one_card_ranked_by_its_best_release():
+    rows = crowded_days()
+    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    card = day_cards(table, 1).shown.iloc[0]
+    assert (card.title_id, card.release_id, card.releases) == ("show", "z-e2", 2)
+    assert card.badge.startswith("Premiere")
+
+
+def test_a_day_asked_for_whole_gives_all_its_cards():
+    rows = crowded_days()
+    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    of_day = pc.equal(table["release_date"], pa.scalar(NOV_2, pa.date32()))
+    whole = day_cards(table.filter(of_day), 200)
+    assert len(whole.shown) == whole.totals[NOV_2] == 10
+    assert day_cards(table.slice(0, 0), 3).totals == {}

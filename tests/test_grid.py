@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from calendar_data import grid
+from calendar_data.bucketing import DayCards
 from calendar_data.grid import CARDS_PER_DAY, calendar_payload, view_days
 from calendar_data.palette import colour_index
 
@@ -131,8 +132,9 @@ def test_span():
 # --------------------------------------------------------------------------- payload
 
 
-def cards(*rows: tuple[dt.date, str, str, str]) -> pd.DataFrame:
-    return pd.DataFrame(
+def cards(*rows: tuple[dt.date, str, str, str]) -> DayCards:
+    """Cards in the order given, every one of them shown."""
+    frame = pd.DataFrame(
         [
             {
                 "day": day,
@@ -144,8 +146,10 @@ def cards(*rows: tuple[dt.date, str, str, str]) -> pd.DataFrame:
                 "image_url": None,
             }
             for i, (day, title, service, badge) in enumerate(rows)
-        ]
+        ],
+        columns=["day", "title", "service", "badge", "title_id", "release_id", "image_url"],
     )
+    return DayCards(frame, frame.groupby("day", sort=False).size().to_dict())
 
 
 def test_a_month_lays_out_whole_weeks_from_monday():
@@ -211,7 +215,7 @@ def test_an_agenda_day_shows_fifty_cards_and_counts_the_rest():
 
 def test_the_drawer_lays_out_every_card_it_is_given_in_one_unlabelled_day():
     busy = cards(*[(NOV_2, f"Show {i}", "Max", "") for i in range(60)])
-    payload = grid.drawer_payload(busy, NOV_2)
+    payload = grid.drawer_payload(busy.shown, NOV_2)
     assert payload["view"] == "drawer" and payload["weekdays"] == []
     (day,) = payload["days"]
     assert len(day["cards"]) == 60 and day["more"] == 0

@@ -111,7 +111,13 @@ def test_merged_episodes_keep_the_picture_one_of_them_has():
 
 
 def payload_cards(view: str, *rows: dict) -> list[dict]:
-    payload = grid.calendar_payload(cards_of(*rows), view, NOV_2, NOV_2)
+    table = pa.Table.from_pylist(list(rows), schema=SCHEMA)
+    shown = bucketing.day_cards(
+        local_days(table, "UTC"),
+        lambda columns, positions: table.select(columns).take(positions),
+        grid.CARDS_PER_DAY[view],
+    )
+    payload = grid.calendar_payload(shown, view, NOV_2, NOV_2)
     return [card for day in payload["days"] for card in day["cards"]]
 
 

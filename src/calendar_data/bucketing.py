@@ -2,9 +2,17 @@
 
 Same-day releases of one title on one service collapse into one card, so a binge drop of
 eight episodes is one card, not eight. Which days a view shows is ``grid``'s.
+
+A view draws only each day's first few cards (a month cell three, then "+N more"), and a six-
+week month of a ten-million-row catalog holds over a million releases: :func:`day_cards` places
+the cards on a few columns and counts them, and :func:`cards` builds only the ones drawn.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -35,14 +43,8 @@ def cards(table: pa.Table, days: pa.ChunkedArray | pa.Array) -> pd.DataFrame:
     columns = {name: merged[name] for name in [*CARD_KEYS, *MERGED] if name not in FLAGS}
     columns["kind"] = _as_categories(columns["kind"], table["kind"])
     columns["badge"] = _badge_texts(columns, flags)
-    first = pc.or_(flags["premiere"], flags["full_drop"])
-    rank = pc.case_when(pc.make_struct(first, flags["movie"], flags["finale"]), 0, 1, 2)
-    columns["rank"] = pc.fill_null(rank, 3)
-    keys = ("day", "rank", "title", "release_id")  # the last one settles ties for good
-    order = pc.sort_indices(
-        pa.table({name: columns[name] for name in keys}),
-        sort_keys=[(name, "ascending") for name in keys],
-    )
+    columns["rank"] = _rank(flags)
+    order = pc.sort_indices(pa.table({name: columns[name] for name in ORDER}), sort_keys=_ORDER)
     ordered = pa.table(columns).take(order).drop_columns(["rank"])
     frame = ordered.to_pandas(types_mapper=_nullable)
     releases = merged["releases"].take(order)
@@ -54,7 +56,121 @@ def cards(table: pa.Table, days: pa.ChunkedArray | pa.Array) -> pd.DataFrame:
 
 #: The release types behind each flag that decides a card's label and rank.
 FLAGS = {group: TYPE_GROUPS[group] for group in ("movie", "full_drop", "premiere", "finale")}
+#: The cards' order: by day, then rank (:func:`_rank`), title and release (which settles ties).
+ORDER = ("day", "rank", "title", "release_id")
+_ORDER = [(name, "ascending") for name in ORDER]
 _NO_TEXT = pa.scalar(None, pa.string())
+
+#: What placing the cards needs of every row (see :func:`day_cards`).
+PLACING_COLUMNS = ["title_id", "service", "release_type"]
+#: A card's title and release decide its place among cards of the same rank.
+_TIE_KEYS = [("title", "ascending"), ("release_id", "ascending")]
+#: Ranks run from 0 (premieres and full drops) to 3 (the rest), see :func:`_rank`.
+_RANKS = 4
+_NO_DAY = np.iinfo(np.int32).max
+
+#: ``rows(columns, positions)``: those columns of the releases at ``positions``.
+Rows = Callable[[list[str], pa.Array], pa.Table]
+
+
+@dataclass(frozen=True)
+class DayCards:
+    """Each day's first cards, in card order (see :func:`cards`), and how many cards each day
+    has (days in order)."""
+
+    shown: pd.DataFrame
+    totals: dict[dt.date, int]
+
+    @property
+    def total(self) -> int:
+        """How many cards in all."""
+        return sum(self.totals.values())
+
+    def __len__(self) -> int:
+        """The rows it holds: what the shared cache bounds (``LiveCatalog.derived``)."""
+        return len(self.shown) + len(self.totals)
+
+
+def day_cards(days: pa.ChunkedArray | pa.Array, rows: Rows, per_day: int) -> DayCards:
+    """The first ``per_day`` cards of each day, built, and every day's number of cards, of
+    the releases whose local days are ``days`` (``rows`` gives their columns).
+
+    A six-week month of a ten-million-row catalog holds over a million releases and its grid
+    shows three cards a day. So every release is read only for what places it (title id,
+    service and type), the titles only of the cards that compete for the last places, and
+    the rest only for the cards shown.
+    """
+    days = chunked_days(days)
+    numbers = pc.fill_null(days.cast(pa.int32()), _NO_DAY).to_numpy()
+    # Catalogs come sorted by date, so this is fast; rows without a day sort last, and go.
+    by_day = np.argsort(numbers, kind="stable")[: len(days) - days.null_count]
+    numbers = numbers[by_day]
+    placing = rows(PLACING_COLUMNS, pa.array(by_day))
+    title_id = placing["title_id"].combine_chunks()
+    service = _codes(placing["service"])
+    rank = _ranks(placing["release_type"])
+    changes = np.flatnonzero(np.diff(numbers, prepend=numbers[:1] - 1))  # each day's first
+    bounds = np.append(changes, len(numbers))
+    services = service.max(initial=0) + 1
+    shown, totals = [], {}
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        day = slice(start, end)
+        titles = pc.dictionary_encode(title_id[start:end]).indices.to_numpy()
+        pairs = titles.astype(np.int64) * services + service[day]
+        _, first, card = np.unique(pairs, return_index=True, return_inverse=True)
+        card_rank = np.full(len(first), _RANKS - 1)
+        np.minimum.at(card_rank, card, rank[day])
+        chosen = _first_places(card_rank, by_day[start + first], per_day, rows)
+        shown.append(by_day[day][chosen[card]])
+        totals[days[int(by_day[start])].as_py()] = len(first)
+    positions = pa.array(np.sort(np.concatenate(shown)) if shown else [], pa.int64())
+    chosen_rows = rows(CARD_COLUMNS, positions)
+    return DayCards(cards(chosen_rows, days.take(positions)), totals)
+
+
+def _first_places(ranks: np.ndarray, first_rows: np.ndarray, places: int, rows: Rows) -> np.ndarray:
+    """Which of a day's cards take its first ``places``: by rank, then by the title and
+    release of their first rows (at ``first_rows``)."""
+    reaching = np.cumsum(np.bincount(ranks, minlength=_RANKS))
+    last_rank = int(np.searchsorted(reaching, places))  # the rank the last place goes to
+    chosen = ranks < last_rank
+    if last_rank < _RANKS:
+        tied = np.flatnonzero(ranks == last_rank)
+        left = places - int(chosen.sum())
+        ties = rows(["title", "release_id"], pa.array(first_rows[tied]))
+        chosen[tied[pc.select_k_unstable(ties, left, _TIE_KEYS).to_numpy()]] = True
+    return chosen
+
+
+def _codes(column: pa.ChunkedArray) -> np.ndarray:
+    """Each value's number: equal values, equal numbers."""
+    return _encoded(column).indices.to_numpy()
+
+
+def _encoded(column: pa.ChunkedArray) -> pa.DictionaryArray:
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    return column.unify_dictionaries().combine_chunks()
+
+
+def _ranks(release_type: pa.ChunkedArray) -> np.ndarray:
+    """Each release's :func:`_rank`, worked out once per type."""
+    types = _encoded(release_type)
+    of_type = _rank(_flags(types.dictionary.cast(pa.string()))).to_numpy()
+    none = len(of_type)  # a release without a type ranks last
+    return np.append(of_type, _RANKS - 1)[pc.fill_null(types.indices, none).to_numpy()]
+
+
+def _flags(release_type: pa.ChunkedArray | pa.Array) -> dict[str, pa.ChunkedArray]:
+    return {flag: pc.is_in(release_type, pa.array(kinds)) for flag, kinds in FLAGS.items()}
+
+
+def _rank(flags: dict) -> pa.ChunkedArray:
+    """Premieres and full drops first (0), then movies, then finales, then the rest (3). Of
+    merged flags (any of a card's releases), a card's rank: its releases' best."""
+    first = pc.or_(flags["premiere"], flags["full_drop"])
+    rank = pc.case_when(pc.make_struct(first, flags["movie"], flags["finale"]), 0, 1, 2)
+    return pc.fill_null(rank, _RANKS - 1)
 
 
 CARD_KEYS = ("day", "title_id", "service")
@@ -108,8 +224,7 @@ def _card_rows(table: pa.Table, days) -> pa.Table:
         columns[name] = rows[name].cast(pa.int64())
     columns["tentative"] = pc.not_equal(rows["status"].cast(pa.string()), "confirmed")
     columns["image_url"] = rows["image_url"].cast(pa.string())
-    for flag, kinds in FLAGS.items():
-        columns[flag] = pc.is_in(release_type, pa.array(kinds))
+    columns |= _flags(release_type)
     columns["release_type"] = release_type
     return pa.table(columns)
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .bucketing import DayCards
 from .days import week_start
 from .palette import colour_index
 from .posters import poster
@@ -93,21 +94,21 @@ def span(days: pa.ChunkedArray) -> tuple[dt.date | None, dt.date | None]:
     return pc.min(days).as_py(), pc.max(days).as_py()
 
 
-def view_days(view: str, anchor: dt.date, cards: pd.DataFrame) -> list[dt.date]:
+def view_days(view: str, anchor: dt.date, cards: DayCards) -> list[dt.date]:
     """The days a view lays out: the month's weeks, one week, or the agenda's days with cards."""
     if view == "week":
         first = week_start(anchor)
         return [first + dt.timedelta(days=offset) for offset in range(7)]
     if view == "agenda":
-        return sorted(set(cards["day"])) if not cards.empty else []
+        return sorted(cards.totals)
     return [day for week in month_grid(anchor) for day in week]
 
 
-def calendar_payload(cards: pd.DataFrame, view: str, anchor: dt.date, today: dt.date) -> dict:
+def calendar_payload(cards: DayCards, view: str, anchor: dt.date, today: dt.date) -> dict:
     """Everything the calendar element needs to draw ``view`` around ``anchor``. Pictures
-    (in :data:`WITH_POSTERS` views) only when a card has one: a view of placeholders alone,
-    as a catalog without pictures would give, says nothing."""
-    posters = view in WITH_POSTERS and bool(cards["image_url"].notna().any())
+    (in :data:`WITH_POSTERS` views) only when a card shown has one: a view of placeholders
+    alone, as a catalog without pictures would give, says nothing."""
+    posters = view in WITH_POSTERS and bool(cards.shown["image_url"].notna().any())
     shown = shown_cards(cards, CARDS_PER_DAY[view], posters=posters)
     return {
         "view": view,
@@ -128,21 +129,14 @@ def drawer_payload(cards: pd.DataFrame, day: dt.date) -> dict:
 
 
 def shown_cards(
-    cards: pd.DataFrame, per_day: int, posters: bool = False
+    cards: DayCards, per_day: int, posters: bool = False
 ) -> dict[dt.date, tuple[list[dict], int]]:
     """Each day's first ``per_day`` cards (with their pictures if ``posters``) and its number
-    of cards in all.
-
-    A busy month of a large catalog holds 100,000+ cards and a month cell shows three, so
-    only the shown ones become Python objects.
-    """
-    if cards.empty:
-        return {}
-    totals = cards.groupby("day", sort=False).size()
-    shown: dict[dt.date, list[dict]] = {day: [] for day in totals.index}
-    for card in cards.groupby("day", sort=False).head(per_day).itertuples():
+    of cards in all."""
+    shown: dict[dt.date, list[dict]] = {day: [] for day in cards.totals}
+    for card in cards.shown.groupby("day", sort=False).head(per_day).itertuples():
         shown[card.day].append(card_data(card, posters))
-    return {day: (shown[day], int(total)) for day, total in totals.items()}
+    return {day: (shown[day], total) for day, total in cards.totals.items()}
 
 
 def card_data(card, with_poster: bool = False) -> dict:

@@ -1,9 +1,10 @@
 """The calendar in the page: its cards for the visible range, the month, week or agenda
 drawn by one browser component, its TBA list and its "+N more" day drawer.
 
-Only the visible range is filtered into cards; the catalog never goes to the browser. Cards
-are kept on the shared catalog (``LiveCatalog.derived``), so sessions looking at the same
-month and filters, and every rerun that changes neither, reuse them.
+Only the visible range is filtered into cards, and only the cards a view draws are built
+(``bucketing.day_cards``; the "+N more" drawer builds its day's); the catalog never goes to
+the browser. Cards are kept on the shared catalog (``LiveCatalog.derived``), so sessions
+looking at the same month and filters, and every rerun that changes neither, reuse them.
 
 A month drawn with Streamlit elements was about 300 of them (a container, a heading and
 buttons per day), each turned into a React component on every filter change. The component
@@ -121,20 +122,32 @@ def _more_clicked() -> None:
 
 
 def visible_cards(
-    live: LiveCatalog, release_filter: ReleaseFilter, tz: str, start: dt.date, end: dt.date
-) -> pd.DataFrame:
-    """The cards between ``start`` and ``end`` that match the filter."""
+    live: LiveCatalog,
+    release_filter: ReleaseFilter,
+    tz: str,
+    start: dt.date,
+    end: dt.date,
+    per_day: int,
+) -> bucketing.DayCards:
+    """The first ``per_day`` cards of each day between ``start`` and ``end`` that match the
+    filter, and every day's number of them."""
     first = max(start, release_filter.start or start)
     last = min(end, release_filter.end or end)
     if first > last:
-        none = pa.array([], pa.int64())
-        return bucketing.cards(live.rows(none, bucketing.CARD_COLUMNS), live.days(tz).take(none))
+        return _day_cards(live, pa.array([], pa.uint64()), tz, per_day)
     window = replace(release_filter, start=first, end=last)
-    return live.derived(("cards", window, tz), lambda: _cards(live, window, tz))
+    return live.derived(
+        ("cards", window, tz, per_day),
+        lambda: _day_cards(live, live.select(window, tz), tz, per_day),
+    )
 
 
-def _cards(live: LiveCatalog, window: ReleaseFilter, tz: str) -> pd.DataFrame:
-    return bucketing.cards(*live.selected_rows(window, tz, bucketing.CARD_COLUMNS))
+def _day_cards(live: LiveCatalog, positions: pa.Array, tz: str, per_day: int) -> bucketing.DayCards:
+    return bucketing.day_cards(
+        live.days(tz).take(positions),
+        lambda columns, which: live.rows(positions.take(which), columns),
+        per_day,
+    )
 
 
 def empty_period(
@@ -205,17 +218,17 @@ def _close_day() -> None:
 
 
 @st.dialog("All releases of the day", position="right", on_dismiss=_close_day)
-def show_day(cards: pd.DataFrame, day: dt.date) -> None:
-    """The cards of one day, the first :data:`DRAWER_CARDS` of them: the "+N more" drawer,
-    drawn by the calendar's component, so its cards are the calendar's."""
+def show_day(live: LiveCatalog, release_filter: ReleaseFilter, tz: str, day: dt.date) -> None:
+    """The cards of one day that match the filter, the first :data:`DRAWER_CARDS` of them:
+    the "+N more" drawer, drawn by the calendar's component, so its cards are the calendar's."""
     st.subheader(f"{day:%A %-d %B %Y}", anchor=False)
-    of_day = cards[cards["day"] == day]
-    if len(of_day) > DRAWER_CARDS:
+    of_day = visible_cards(live, release_filter, tz, day, day, DRAWER_CARDS)
+    if of_day.total > DRAWER_CARDS:
         st.caption(
-            f"The first {DRAWER_CARDS} of {len(of_day):,} releases. Narrow the filters, or "
+            f"The first {DRAWER_CARDS} of {of_day.total:,} releases. Narrow the filters, or "
             "list them all on Browse."
         )
-    payload = grid.drawer_payload(of_day.head(DRAWER_CARDS), day)
+    payload = grid.drawer_payload(of_day.shown, day)
     clicked = _CALENDAR(
         key=DRAWER_KEY,
         data={**mark_followed(payload, set(followed_ids())), "fit": False},
