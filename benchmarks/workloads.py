@@ -334,17 +334,22 @@ def query_figures(live: LiveCatalog, rows: int, repeats: int) -> list[Figure]:
 
 
 def aggregation_figures(live: LiveCatalog, rows: int, repeats: int) -> list[Figure]:
-    """The month grid's cards (filtered and unfiltered month) and the planner's weekly load."""
+    """The month grid's cards (filtered and unfiltered month: each day's counted, the first
+    three built, as the calendar does) and the planner's weekly load."""
     query = CalendarQuery.for_catalog(live)
     days = live.days(TZ)
     figures = []
     month = ReleaseFilter(start=query.start, end=query.end)
+    per_day = grid.CARDS_PER_DAY["month"]
     for label, release_filter in (("query", query.release_filter), ("no filter", month)):
         positions = live.match(release_filter, TZ)
-        table = live.rows(positions, bucketing.CARD_COLUMNS)
         month_days = days.take(positions)
-        seconds = median_seconds(lambda t=table, d=month_days: bucketing.cards(t, d), repeats)
-        note = f"{len(positions):,} rows in"
+
+        def month_cards(p=positions, d=month_days):
+            return bucketing.day_cards(d, lambda c, at: live.rows(p.take(at), c), per_day)
+
+        seconds = median_seconds(month_cards, repeats)
+        note = f"{len(positions):,} rows in, {per_day} cards a day built"
         figures.append(Figure("Aggregate", f"month cards, {label}", seconds, "s", rows, note=note))
     positions = live.match(query.without_dates(), TZ)
     table = live.rows(positions, ["service", "runtime_minutes", "episode_count"])
