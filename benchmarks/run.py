@@ -51,8 +51,9 @@ NOTES = [
     "can fall in the range, with precomputed days and search text. polars and DuckDB run the "
     "same query on the same Arrow columns and days, loaded once into a DataFrame and a DuckDB "
     "table; all three must return the same rows.",
-    "**Aggregate**: `bucketing.cards` on the month's rows (with the query, and with no filter: "
-    "the default view) and `planner.weekly_load` on the query's rows without its dates.",
+    "**Aggregate**: `bucketing.day_cards` on the month's rows (with the query, and with no "
+    "filter: the default view), counting every day's cards and building the three a month cell "
+    "shows, and `planner.weekly_load` on the query's rows without its dates.",
     "**Export**: `exports.to_csv` / `to_ics` of the first 100,000 / 10,000 dated series rows of "
     "the largest catalog, including taking the rows, as the Browse page's downloads do.",
     "**Server**: AppTest on app.py with the largest catalog loaded and the calendar on March "
