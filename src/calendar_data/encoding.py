@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -40,6 +40,8 @@ SHARED_COLUMNS = (
 #: distinct values, fewer than the rows where a title's releases are close in date order, are
 #: then encoded together (:func:`_merged`).
 ENCODED_ROWS = 131_072
+#: The columns a row's search text is made of (:func:`~calendar_data.filters.search_text`).
+SEARCHED = ("title", "original_title", "cast", "crew")
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -77,19 +79,60 @@ class SharedColumn:
         return self.values.take(self.index.take(positions))
 
 
-def search_index(table: pa.Table) -> pa.ChunkedArray:
-    """Every row's search text, dictionary-encoded a piece of :data:`ENCODED_ROWS` at a time,
-    then as one: one chunk, each distinct text once in its dictionary."""
-    encoded = on_every_core(
-        lambda start: pc.dictionary_encode(search_text(table.slice(start, ENCODED_ROWS))),
-        range(0, table.num_rows, ENCODED_ROWS),
+def search_index(
+    table: pa.Table, shared: Mapping[str, SharedColumn] | None = None
+) -> pa.ChunkedArray:
+    """Every row's search text, dictionary-encoded in one chunk.
+
+    The text is made once per distinct combination of the columns it is made of
+    (:data:`SEARCHED`), found from their codes (``shared`` gives those it holds) rather than by
+    hashing the texts: at ten million rows there are five million distinct texts, and a hash
+    table of them no longer fits in the CPU's caches. (Two combinations may make the same text,
+    say the same names playing other characters: a search then reads that text twice.)
+    """
+    parts = [
+        _column_codes(table[name], (shared or {}).get(name))
+        for name in SEARCHED
+        if name in table.column_names
+    ]
+    codes = _combined(parts, table.num_rows)
+    first = _first_rows(codes)
+    starts = range(0, table.num_rows, ENCODED_ROWS)
+    cuts = np.searchsorted(first, [*starts, table.num_rows])
+
+    def texts(piece: int) -> pa.ChunkedArray:
+        rows = first[cuts[piece] : cuts[piece + 1]] - starts[piece]
+        return search_text(table.slice(starts[piece], ENCODED_ROWS).take(rows))
+
+    made = on_every_core(texts, range(len(starts)))
+    dictionary = pa.chunked_array([c for text in made for c in text.chunks], pa.string())
+    whole = pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(np.int32)), dictionary.combine_chunks()
     )
-    chunks = [chunk for piece in encoded for chunk in piece.chunks]
-    codes, dictionary, _ = _merged([(c.dictionary, c.indices.to_numpy()) for c in chunks])
-    if dictionary is None:
-        dictionary = pa.array([], pa.string())
-    whole = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), dictionary)
     return pa.chunked_array([whole], pa.dictionary(pa.int32(), pa.string()))
+
+
+def _column_codes(column: pa.ChunkedArray, shared: SharedColumn | None) -> np.ndarray:
+    """A code per row, equal for equal values."""
+    if shared is not None:
+        return shared.index.to_numpy().astype(np.uint32)
+    if not len(column):
+        return np.zeros(0, np.uint32)
+    encoded = pc.dictionary_encode(_identity(column), null_encoding="encode").chunks
+    return np.concatenate([c.indices.to_numpy() for c in encoded]).astype(np.uint32)
+
+
+def _combined(parts: list[np.ndarray], rows: int) -> np.ndarray:
+    """A code per row for its codes in all ``parts`` together, numbered in order of
+    appearance: the codes side by side as one fixed-width key, encoded in one pass."""
+    keys = np.ascontiguousarray(
+        np.stack(parts, axis=1) if parts else np.zeros((rows, 1), np.uint32)
+    )
+    width = keys.shape[1] * keys.itemsize
+    joined = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), rows, [None, pa.py_buffer(keys)]
+    )
+    return pc.dictionary_encode(joined).indices.to_numpy()
 
 
 def on_every_core(work: Callable[[Any], Any], items) -> list:
