@@ -62,7 +62,7 @@ class SharedColumn:
         encoded = on_every_core(_encoded, _pieces(_identity(column)))
         if not encoded:
             return cls(column.combine_chunks(), pa.array([], pa.uint8()))
-        index, _, first = _merged([(distinct, codes) for distinct, _, codes in encoded])
+        index, first = _merged([(distinct, codes) for distinct, _, codes in encoded])
         # ``first`` counts through the pieces' distinct values: each piece gives its share.
         bounds = np.cumsum([0] + [len(distinct) for distinct, _, _ in encoded])
         cuts = np.searchsorted(first, bounds)
@@ -153,19 +153,15 @@ def _encoded(piece: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     return encoded.dictionary, _first_rows(codes), codes
 
 
-def _merged(
-    pieces: list[tuple[pa.Array, np.ndarray]],
-) -> tuple[np.ndarray, pa.Array | None, np.ndarray]:
+def _merged(pieces: list[tuple[pa.Array, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """Pieces encoded each on its own (its distinct values, its rows' codes into them) as one:
-    every row's code into the distinct values of all the pieces, those values (none without
-    pieces), and where each first appears among the pieces' distinct values, one after another.
+    every row's code into the distinct values of all the pieces, and where each first appears
+    among the pieces' distinct values, one piece's after another.
 
     The pieces' distinct values are encoded once more (a value a title repeats in every piece,
     as a weekly series does over the weeks, is held once): one hash table over the values,
     which at ten million rows no longer fits in the CPU's caches.
     """
-    if not pieces:
-        return np.zeros(0, np.int64), None, np.zeros(0, np.int64)
     merged = pc.dictionary_encode(
         pa.chunked_array([distinct for distinct, _ in pieces]), null_encoding="encode"
     )
@@ -174,8 +170,7 @@ def _merged(
     codes = np.concatenate(
         [renumbered[codes + start] for (_, codes), start in zip(pieces, starts[:-1], strict=True)]
     )
-    dictionary = merged.chunks[0].dictionary if merged.num_chunks else None
-    return codes, dictionary, _first_rows(renumbered)
+    return codes, _first_rows(renumbered)
 
 
 def _pieces(column: pa.ChunkedArray) -> list[pa.Array]:
@@ -218,10 +213,11 @@ def _identity(column: pa.ChunkedArray) -> pa.ChunkedArray:
     identities, start = [], 0
     for chunk, ends in zip(column.chunks, offsets, strict=True):
         ends = ends - ends[0]
+        mine = codes[start : start + ends[-1]]
         spans = pa.LargeBinaryArray.from_buffers(
             pa.large_binary(),
             len(chunk),
-            [None, pa.py_buffer(ends * codes.itemsize), pa.py_buffer(codes[start:][: ends[-1]])],
+            [None, pa.py_buffer(ends * codes.itemsize), pa.py_buffer(mine)],
         )
         identities.append(pc.if_else(chunk.is_valid(), spans, pa.scalar(None, pa.large_binary())))
         start += ends[-1]
