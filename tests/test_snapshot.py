@@ -16,11 +16,11 @@ import pytest
 from browser import REPO, served
 from sample import edited_sample_rows, sample_rows, write_sample
 
+from calendar_data import encoding, snapshot
 from calendar_data import live as live_module
-from calendar_data import snapshot
 from calendar_data.catalog import file_signature, write_catalog
 from calendar_data.cli import main
-from calendar_data.filters import ReleaseFilter
+from calendar_data.filters import ReleaseFilter, search_text
 from calendar_data.live import LiveCatalog
 from calendar_data.schema import SCHEMA
 
@@ -106,6 +106,25 @@ def test_checking_a_snapshot_does_not_make_it_all_resident(tmp_path):
     assert prepared is not None
     # only the pages the reader touched (and the kernel maps up to 64 kB around each)
     assert resident_kb(snapshot_of(str(catalog))) * 1024 < size / 2
+
+
+def test_a_catalog_in_many_pieces_has_each_value_once_in_its_snapshot(tmp_path, monkeypatch):
+    """Encoded in pieces, a value repeated across them (a weekly series' cast over the weeks)
+    is written once: the snapshot grows with the distinct values, not with the pieces."""
+    monkeypatch.setattr(encoding, "ENCODED_ROWS", 300)
+    catalog = tmp_path / "demo.parquet"
+    assert main(["--quiet", "demo", "--rows", "3000", "-o", str(catalog)]) == 0
+    written = pq.read_table(catalog)
+    LiveCatalog.open(str(catalog))  # writes the snapshot
+
+    never_loaded(monkeypatch)
+    prepared = snapshot.read(snapshot_of(str(catalog)), str(catalog), file_signature(catalog))
+
+    for name in ("cast", "crew", "synopsis", "updated_at"):
+        distinct = {repr(value) for value in written[name].to_pylist()}
+        assert len(prepared.shared[name].values) == len(distinct)
+    texts = set(search_text(written).to_pylist())
+    assert [len(chunk.dictionary) for chunk in prepared.search.chunks] == [len(texts)]
 
 
 def test_a_snapshot_written_by_a_relative_path_serves_the_absolute_one(catalog, monkeypatch):

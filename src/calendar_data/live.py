@@ -101,8 +101,8 @@ class LiveCatalog:
         """
         catalog = load_catalog(location)
         table = catalog.table
-        search = search_index(table)
         shared = {n: SharedColumn.of(table[n]) for n in SHARED_COLUMNS if n in table.column_names}
+        search = search_index(table, shared)
         catalog = dataclasses.replace(catalog, table=_whole(table.drop_columns(list(shared))))
         del table
         live = cls(catalog, signature, search, _options(catalog.table), shared)

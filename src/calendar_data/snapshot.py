@@ -4,7 +4,7 @@ later start, instead of reading, normalising, validating and encoding the catalo
 
 ``<catalog>.snapshot.arrow`` holds one record batch of one row: each column a list holding one
 whole array (the catalog's own columns, each shared column's distinct values and index, the
-search text's dictionaries and codes), since these differ in length. Reading it copies nothing:
+search text's dictionary and codes), since these differ in length. Reading it copies nothing:
 the arrays point into the mapped file, whose pages every process serving it shares.
 
 A snapshot is never trusted: it must end with the checksum of its bytes, be written by this
@@ -113,7 +113,8 @@ def _prepared(data: pa.Buffer, path: Path, location: str, signature: tuple) -> P
         name: SharedColumn(arrays[f"shared/{name}/values"], arrays[f"shared/{name}/index"])
         for name in _shared_columns(batch.schema)
     }
-    search = _search(arrays["search/codes"], arrays["search/dictionary"], facts["search"])
+    codes, dictionary = arrays["search/codes"], arrays["search/dictionary"]
+    search = pa.chunked_array([pa.DictionaryArray.from_arrays(codes, dictionary, safe=False)])
     lengths = [table.num_rows, len(search), *(len(column.index) for column in shared.values())]
     if set(lengths) != {rows}:
         return None
@@ -135,8 +136,9 @@ def _batch(prepared: Prepared, signature: tuple) -> pa.RecordBatch:
     for name, column in prepared.shared.items():
         arrays[f"shared/{name}/values"] = column.values
         arrays[f"shared/{name}/index"] = column.index
-    arrays["search/codes"] = pa.concat_arrays([chunk.indices for chunk in search.chunks])
-    arrays["search/dictionary"] = pa.concat_arrays([chunk.dictionary for chunk in search.chunks])
+    (whole,) = search.chunks  # one dictionary for every row (encoding.search_index)
+    arrays["search/codes"] = whole.indices
+    arrays["search/dictionary"] = whole.dictionary
     catalog = prepared.catalog
     facts = {
         "code": code_version(),
@@ -147,7 +149,6 @@ def _batch(prepared: Prepared, signature: tuple) -> pa.RecordBatch:
         "warnings": list(catalog.warnings),
         "refresh": catalog.refresh,
         "options": prepared.options,
-        "search": [[len(chunk), len(chunk.dictionary)] for chunk in search.chunks],
     }
     batch = pa.RecordBatch.from_pydict({name: _one_row(a) for name, a in arrays.items()})
     return batch.replace_schema_metadata({METADATA_KEY: json.dumps(facts)})
@@ -158,21 +159,6 @@ def _one_row(array: pa.Array | pa.ChunkedArray) -> pa.LargeListArray:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return pa.LargeListArray.from_arrays(pa.array([0, len(array)], pa.int64()), array)
-
-
-def _search(codes: pa.Array, dictionary: pa.Array, pieces: list) -> pa.ChunkedArray:
-    """The search text's pieces again, each with its own dictionary (as encoded)."""
-    chunks, row, word = [], 0, 0
-    for rows, words in pieces:
-        chunks.append(
-            pa.DictionaryArray.from_arrays(
-                codes.slice(row, rows), dictionary.slice(word, words), safe=False
-            )
-        )
-        row, word = row + rows, word + words
-    if row != len(codes) or word != len(dictionary):
-        raise ValueError("the search text's pieces do not add up")
-    return pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.string()))
 
 
 def _in_shape(written: pa.Schema) -> bool:
