@@ -52,10 +52,14 @@ def device_data(at: AppTest) -> dict:
 def send_stored(at: AppTest, raw: str) -> AppTest:
     """What the device component sends once a page load: the stored entry (Streamlit's
     private API, as tests/test_app.py's click_in_calendar)."""
+    return send_event(at, "stored", raw)
+
+
+def send_event(at: AppTest, event: str, value) -> AppTest:
     states = at._tree.get_widget_states()
     trigger = states.widgets.add()
     trigger.id = _make_trigger_id(components(at)["calendar_data.device"].proto.id, "events")
-    trigger.json_trigger_value = json.dumps([{"event": "stored", "value": raw}])
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
     return at._run(states)
 
 
@@ -188,6 +192,20 @@ def test_a_change_made_before_the_stored_entry_arrives_stays_over_it(catalog):
     data = device_data(at)
     assert data["write"] is True
     assert json.loads(data["entry"]) == json.loads(storage_entry(replace(stored, mine=True)))
+
+
+def test_old_values_sent_before_the_restored_ones_are_drawn_are_undone(catalog):
+    at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
+    assert device_data(at)["restored"] is True
+    # A click before the browser drew the restored values sends the old ones along.
+    at.multiselect(key="my_service").set_value([])
+    at.toggle(key="mine").set_value(True).run()
+    assert at.multiselect(key="my_service").value == ["Max"]
+    assert at.toggle(key="mine").value is True
+    send_event(at, "drawn", True)  # the device drew them: from now on a change is a change
+    assert device_data(at)["restored"] is False
+    at.multiselect(key="my_service").set_value([]).run()
+    assert at.multiselect(key="my_service").value == []
 
 
 def test_titles_followed_before_the_stored_entry_arrives_join_it(catalog):

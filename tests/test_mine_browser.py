@@ -85,9 +85,16 @@ def go_to(page: Page, name: str) -> None:
 
 
 def open_expander(page: Page, label: str) -> None:
+    """Open a sidebar expander and wait for its opening animation to end: a widget clicked
+    during it is drawn again at its end, and loses what was typed or picked in it."""
     summary = sidebar(page).locator("summary", has_text=label)
-    if summary.locator("xpath=..").get_attribute("open") is None:
+    details = summary.locator("xpath=..")
+    if details.get_attribute("open") is None:
         summary.click()
+        expect(details.locator("> :not(summary)").first).to_be_visible()
+        page.wait_for_function(
+            "d => d.getAnimations({subtree: true}).length === 0", arg=details.element_handle()
+        )
 
 
 def stored(page: Page) -> str | None:
@@ -110,8 +117,7 @@ def follow_on_browse(page: Page, title: str) -> None:
 
 
 def choose_my_service(page: Page, service: str) -> None:
-    """Pick a service in My services. Its option is clicked once listed: an Enter typed
-    before the list has highlighted it selects nothing."""
+    """Pick a service in My services (its expander open)."""
     page.locator(".st-key-my_service").click()
     page.keyboard.type(service)
     page.get_by_role("option", name=service, exact=True).click()

@@ -388,4 +388,5 @@ def _reset() -> None:
     st.session_state[FOLLOWED_KEY] = False
     st.session_state[FOLLOW_KEY] = ()
     st.session_state[_IGNORE_STORED] = True  # an entry arriving after this is forgotten too
+    st.session_state.pop(_RESTORED, None)  # old values sent with this click are not undone
     _changed()
