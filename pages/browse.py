@@ -9,7 +9,7 @@ from calendar_data.text import escape_markdown
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import open_release, show_open_panel
 from calendar_data.ui.downloads import export_buttons
-from calendar_data.ui.mine import follow_picker
+from calendar_data.ui.mine import follow_picker, followed_ids
 
 PAGE_SIZE = 100
 
@@ -48,7 +48,7 @@ shown = ordered.slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
 rows = live.rows(shown, browse_table.COLUMNS)
 follow_picker(menus, rows)
 event = st.dataframe(
-    browse_table.display_frame(rows, days.take(shown)),
+    browse_table.display_frame(rows, days.take(shown), followed_ids()),
     key="browse_table",
     hide_index=True,
     width="stretch",
@@ -56,6 +56,9 @@ event = st.dataframe(
     selection_mode="single-row",
     placeholder="",
     column_config={
+        browse_table.FOLLOWED: st.column_config.TextColumn(
+            "★", width=40, help="★: a title I follow"
+        ),
         "Date": st.column_config.DateColumn(format="ddd D MMM YYYY"),
         "Genres": st.column_config.ListColumn(),
     },

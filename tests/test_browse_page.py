@@ -27,3 +27,14 @@ def test_missing_values_leave_their_cells_empty(catalog):
     assert table.value["Date"].isna().any()
     assert table.proto.HasField("placeholder")  # unset, Streamlit draws "None"
     assert table.proto.placeholder == ""
+
+
+def test_followed_titles_rows_are_marked_and_a_follow_marks_them_at_once(catalog):
+    at = browse_page(follow="test-title-3")
+    frame = at.dataframe[0].value
+    assert list(frame.columns)[0] == "Followed"
+    assert set(frame.loc[frame["Followed"] == "★", "Title"]) == {"Test Show 3"}
+    at.selectbox(key="follow_pick").select("test-title-5").run()
+    at.button(key="follow_picked").click().run()
+    frame = at.dataframe[0].value
+    assert set(frame.loc[frame["Followed"] == "★", "Title"]) == {"Test Show 3", "Test Show 5"}

@@ -111,6 +111,7 @@ def test_display_frame_columns_and_values():
     rows = pa.Table.from_pylist([DROP, ROWS[2]], schema=SCHEMA)
     frame = browse_table.display_frame(rows, local_days(rows))
     assert list(frame.columns) == [
+        "Followed",
         "Date",
         "Title",
         "Service",
@@ -123,6 +124,7 @@ def test_display_frame_columns_and_values():
         "Status",
     ]
     assert frame.iloc[0].to_dict() == {
+        "Followed": "",
         "Date": dt.date(2023, 11, 2),
         "Title": "All the Light We Cannot See",
         "Service": "Netflix",
@@ -138,6 +140,12 @@ def test_display_frame_columns_and_values():
     assert pd.isna(undated["Date"])
     assert (undated["Region"], undated["Genres"], undated["Status"]) == ("Worldwide", [], "tba")
     assert str(frame["Runtime (min)"].dtype) == "Int64"
+
+
+def test_display_frame_marks_the_followed_titles_rows():
+    rows = pa.Table.from_pylist([DROP, ROWS[2], DROP], schema=SCHEMA)
+    frame = browse_table.display_frame(rows, local_days(rows), (DROP["title_id"], "gone"))
+    assert list(frame["Followed"]) == ["★", "", "★"]
 
 
 def test_display_frame_accepts_chunked_days():

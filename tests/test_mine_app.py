@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -51,10 +52,14 @@ def device_data(at: AppTest) -> dict:
 def send_stored(at: AppTest, raw: str) -> AppTest:
     """What the device component sends once a page load: the stored entry (Streamlit's
     private API, as tests/test_app.py's click_in_calendar)."""
+    return send_event(at, "stored", raw)
+
+
+def send_event(at: AppTest, event: str, value) -> AppTest:
     states = at._tree.get_widget_states()
     trigger = states.widgets.add()
     trigger.id = _make_trigger_id(components(at)["calendar_data.device"].proto.id, "events")
-    trigger.json_trigger_value = json.dumps([{"event": "stored", "value": raw}])
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
     return at._run(states)
 
 
@@ -165,7 +170,7 @@ def test_a_followed_title_that_left_can_be_unfollowed_on_its_page(catalog):
 
 def test_a_stored_entry_restores_a_url_without_settings(catalog):
     at = run_app(date=NOVEMBER)
-    assert device_data(at) == {"key": STORAGE_KEY, "write": False, "entry": None}
+    assert device_data(at) == {"key": STORAGE_KEY, "write": False, "entry": None, "restored": False}
     stored = MySettings(("Max",), "GB", True, ("test-title-3", REFERENCE_ID), False)
     send_stored(at, storage_entry(stored))
     assert not at.exception
@@ -173,6 +178,49 @@ def test_a_stored_entry_restores_a_url_without_settings(catalog):
     assert at.toggle(key="mine").value is True
     assert follow_list(at) == ["test-title-3", REFERENCE_ID]
     assert device_data(at)["write"] is False  # nothing changed here: nothing written
+
+
+def test_a_change_made_before_the_stored_entry_arrives_stays_over_it(catalog):
+    at = run_app(date=NOVEMBER)
+    at.toggle(key="mine").set_value(True).run()
+    stored = MySettings(("Max",), "GB", False, ("test-title-3",), True)
+    send_stored(at, storage_entry(stored))
+    assert at.toggle(key="mine").value is True  # the viewer's
+    assert at.multiselect(key="my_service").value == ["Max"]  # the rest: the device's
+    assert at.toggle(key="followed").value is True
+    assert follow_list(at) == ["test-title-3"]
+    data = device_data(at)
+    assert data["write"] is True
+    assert json.loads(data["entry"]) == json.loads(storage_entry(replace(stored, mine=True)))
+
+
+def test_old_values_sent_before_the_restored_ones_are_drawn_are_undone(catalog):
+    at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
+    assert device_data(at)["restored"] is True
+    # A click before the browser drew the restored values sends the old ones along.
+    at.multiselect(key="my_service").set_value([])
+    at.toggle(key="mine").set_value(True).run()
+    assert at.multiselect(key="my_service").value == ["Max"]
+    assert at.toggle(key="mine").value is True
+    send_event(at, "drawn", True)  # the device drew them: from now on a change is a change
+    assert device_data(at)["restored"] is False
+    at.multiselect(key="my_service").set_value([]).run()
+    assert at.multiselect(key="my_service").value == []
+
+
+def test_titles_followed_before_the_stored_entry_arrives_join_it(catalog):
+    at = run_app("pages/title.py", id=REFERENCE_ID)
+    at.button(key="follow_title").click().run()
+    send_stored(at, storage_entry(MySettings(follow=("test-title-3",))))
+    assert follow_list(at) == ["test-title-3", REFERENCE_ID]
+
+
+def test_a_stored_entry_arriving_after_a_reset_is_forgotten(catalog):
+    at = run_app(date=NOVEMBER)
+    at.button(key="mine_reset").click().run()
+    send_stored(at, storage_entry(MySettings(("Max",), follow=("test-title-3",))))
+    assert follow_list(at) == [] and at.multiselect(key="my_service").value == []
+    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None, "restored": False}
 
 
 def test_a_url_with_settings_wins_over_the_stored_entry(catalog):
@@ -187,7 +235,8 @@ def test_a_corrupt_or_older_entry_gives_a_notice_and_is_ignored(catalog):
     at = send_stored(run_app(), json.dumps({"version": 0, "follow": ["x"]}))
     assert "from another version of the app" in infos(at)
     assert follow_list(at) == []
-    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None}  # removed
+    removed = {"key": STORAGE_KEY, "write": True, "entry": None, "restored": False}
+    assert device_data(at) == removed
 
 
 def test_a_change_is_remembered_and_reset_forgets_everything(catalog):
@@ -197,7 +246,7 @@ def test_a_change_is_remembered_and_reset_forgets_everything(catalog):
     assert data["write"] is True
     assert json.loads(data["entry"])["follow"] == [REFERENCE_ID]
     at.button(key="mine_reset").click().run()
-    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None}
+    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None, "restored": False}
     assert follow_list(at) == []
     assert at.multiselect(key="my_service").value == []
     assert at.toggle(key="mine").value is False

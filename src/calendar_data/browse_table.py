@@ -6,11 +6,14 @@ the visible page becomes a DataFrame.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import describe
+from .mine import FOLLOWED_MARK
 from .schema import KIND_NAMES
 from .text import one_line
 
@@ -29,6 +32,8 @@ COLUMNS = [
     "region",
     "status",
 ]
+#: The first column: ★ on the rows of followed titles.
+FOLLOWED = "Followed"
 
 
 def sorted_positions(
@@ -49,11 +54,17 @@ def sorted_positions(
     return positions.take(indices)
 
 
-def display_frame(rows: pa.Table, days: pa.Array | pa.ChunkedArray) -> pd.DataFrame:
-    """One page of rows as the table shows them: readable, bounded text."""
+def display_frame(
+    rows: pa.Table, days: pa.Array | pa.ChunkedArray, followed: Collection[str] = ()
+) -> pd.DataFrame:
+    """One page of rows as the table shows them: readable, bounded text; the rows of the
+    ``followed`` title ids marked ★."""
     records = rows.to_pylist()
+    followed = set(followed)
+    mark = FOLLOWED_MARK.strip()
     return pd.DataFrame(
         {
+            FOLLOWED: [mark if r["title_id"] in followed else "" for r in records],
             "Date": pa.chunked_array([days]).to_pandas() if len(records) else [],
             "Title": [one_line(r["title"], 120) for r in records],
             "Service": [one_line(r["service"], 40) for r in records],

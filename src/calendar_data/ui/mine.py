@@ -6,7 +6,11 @@ followed titles are this session's list, mirrored in ``follow`` on every run (a 
 parameter would be dropped by a page change). The browser remembers them in its own storage
 through a small component (assets/device.js): read once a session, and written only after the
 viewer changed something here, so a link someone shared never overwrites one's own settings.
-A stored entry is applied only to a URL that names none of them.
+A stored entry is applied only to a session whose first URL named none of them. It arrives a
+moment after the first run (once the component is drawn): a setting the viewer changed before
+it keeps the viewer's value, and titles followed before it join the stored ones. Until the
+browser has drawn the restored values, a click sends the widgets' old values along with it:
+those echoes are undone (see :func:`_setting_changed`).
 """
 
 from __future__ import annotations
@@ -51,6 +55,9 @@ FOLLOW_KEY = "_follow"  # this session's followed title ids
 DEVICE_KEY = "mine_device"
 _STORED = "_mine_stored"  # the entry the browser sent, until a run reads it
 _DIRTY = "_mine_dirty"  # the viewer changed a setting: the device remembers them
+_TOUCHED = "_mine_touched"  # the settings the viewer changed in this session, by key
+_IGNORE_STORED = "_mine_ignore_stored"  # the first URL named a setting, or the viewer reset
+_RESTORED = "_mine_restored"  # {key: (old, restored)}, until the browser has drawn them
 _DEFAULT_REGION = "_mine_default_region"
 _FOLLOWED_MEMO = "_mine_followed"
 _LIST_SLOT = "_mine_list"  # the followed titles' expander and entries, until their links
@@ -139,7 +146,8 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
         "My services",
         key=SWITCH_KEY,
         bind="query-params",
-        on_change=_changed,
+        on_change=_setting_changed,
+        args=(SWITCH_KEY,),
         help="On: only my services, in my region (worldwide releases count in every region). "
         "Off: all services.",
     )
@@ -147,7 +155,8 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
         "Followed only",
         key=FOLLOWED_KEY,
         bind="query-params",
-        on_change=_changed,
+        on_change=_setting_changed,
+        args=(FOLLOWED_KEY,),
         disabled=not follow,
         help="Only the titles I follow." if follow else "Follow a title to use this.",
     )
@@ -157,7 +166,8 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
             [value for value, _ in live.options.get("service", ())],
             key=SERVICES_KEY,
             bind="query-params",
-            on_change=_changed,
+            on_change=_setting_changed,
+            args=(SERVICES_KEY,),
             placeholder="Choose services",
         )
         countries = list(COUNTRIES)
@@ -167,7 +177,8 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
             index=countries.index(default_region) if default_region else None,
             key=REGION_KEY,
             bind="query-params",
-            on_change=_changed,
+            on_change=_setting_changed,
+            args=(REGION_KEY,),
             placeholder="Choose a country",
             help="A country code (ISO 3166-1), at first the one your browser's language names. "
             + "; ".join(f"{code}: {COUNTRIES[code]}" for code in ("GB", "US", "DE", "FR")),
@@ -243,25 +254,41 @@ def _base_url() -> str:
 
 def _restore(live: LiveCatalog, known: set[str]) -> list[str]:
     """Start the session's follow list from the URL, or apply the device's entry once it
-    arrives (to a URL naming none of the settings); notices for what could not be used."""
+    arrives (to a session whose first URL named none of the settings), under what the viewer
+    changed meanwhile; notices for what could not be used."""
     notices: list[str] = []
     if FOLLOW_KEY not in st.session_state:
         ids, _ = parse_title_ids(st.query_params.get_all(FOLLOW))  # read_view tells
         st.session_state[FOLLOW_KEY] = ids
+        st.session_state[_IGNORE_STORED] = any(
+            p in st.query_params for p in (*MINE_PARAMS, FOLLOW)
+        )
         notices += _gone(live, ids)
     raw = st.session_state.pop(_STORED, None)
-    if raw is None or any(p in st.query_params for p in (*MINE_PARAMS, FOLLOW)):
+    if raw is None or st.session_state.get(_IGNORE_STORED):
         return notices
     try:
         settings, more = read_storage_entry(raw, known)
     except StorageError as error:
         _changed()  # the settings are at their defaults: the unusable entry is removed
         return [*notices, str(error)]
-    st.session_state[SERVICES_KEY] = list(settings.services)
-    st.session_state[REGION_KEY] = settings.region
-    st.session_state[SWITCH_KEY] = settings.mine
-    st.session_state[FOLLOWED_KEY] = settings.followed_only
-    st.session_state[FOLLOW_KEY] = settings.follow
+    touched = st.session_state.get(_TOUCHED, set())
+    stored = {
+        SERVICES_KEY: list(settings.services),
+        REGION_KEY: settings.region,
+        SWITCH_KEY: settings.mine,
+        FOLLOWED_KEY: settings.followed_only,
+    }
+    restored = {
+        key: (st.session_state.get(key), value)
+        for key, value in stored.items()
+        if key not in touched and st.session_state.get(key) != value
+    }
+    for key, (_, value) in restored.items():
+        st.session_state[key] = value
+    if restored:
+        st.session_state[_RESTORED] = restored
+    st.session_state[FOLLOW_KEY] = tuple(dict.fromkeys((*settings.follow, *followed_ids())))
     return notices + more + _gone(live, settings.follow)
 
 
@@ -310,8 +337,10 @@ def _remember(settings: MySettings, default_region: str | None) -> None:
             "key": STORAGE_KEY,
             "write": bool(st.session_state.get(_DIRTY)),
             "entry": None if untouched else storage_entry(settings),
+            "restored": _RESTORED in st.session_state,
         },
         on_stored_change=_stored_arrived,
+        on_drawn_change=_restored_drawn,
     )
 
 
@@ -321,8 +350,29 @@ def _stored_arrived() -> None:
         st.session_state[_STORED] = value
 
 
-def _changed() -> None:
+def _restored_drawn() -> None:
+    st.session_state.pop(_RESTORED, None)
+
+
+def _setting_changed(key: str) -> None:
+    """A setting's widget changed: the viewer's change, or its old value sent along with a
+    click before the browser drew the value restored from the device (then undone).
+
+    Either way the value is set again here, which writes it into the URL: the browser wrote
+    the viewer's change there, but a run that began before the click (the one applying the
+    device's entry) may have put its own URL back since."""
+    echo = st.session_state.get(_RESTORED, {}).get(key)
+    if echo and st.session_state.get(key) == echo[0]:
+        st.session_state[key] = echo[1]
+    else:
+        st.session_state[key] = st.session_state[key]
+        _changed(key)
+
+
+def _changed(*keys: str) -> None:
+    """The viewer changed the settings ``keys`` (none: the device's entry must be rewritten)."""
     st.session_state[_DIRTY] = True
+    st.session_state[_TOUCHED] = st.session_state.get(_TOUCHED, set()) | set(keys)
 
 
 def _toggle_follow(title_id: str | None) -> None:
@@ -337,4 +387,6 @@ def _reset() -> None:
     st.session_state[SWITCH_KEY] = False
     st.session_state[FOLLOWED_KEY] = False
     st.session_state[FOLLOW_KEY] = ()
+    st.session_state[_IGNORE_STORED] = True  # an entry arriving after this is forgotten too
+    st.session_state.pop(_RESTORED, None)  # old values sent with this click are not undone
     _changed()
