@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from app_components import component
 from sample import write_sample
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.elements.lib import policies
@@ -47,8 +48,8 @@ class Card(NamedTuple):
 
 def calendar_payload(at: AppTest) -> dict:
     """The days the calendar component was given to draw."""
-    grids = at.get("bidi_component")
-    return json.loads(grids[0].proto.json) if grids else {"days": []}
+    grid = component(at)
+    return json.loads(grid.proto.json) if grid else {"days": []}
 
 
 def calendar_cards(at: AppTest) -> list[Card]:
@@ -61,7 +62,7 @@ def calendar_cards(at: AppTest) -> list[Card]:
 
 def drawer_cards(at: AppTest) -> list[dict]:
     """The cards the "+N more" drawer gave its copy of the calendar component to draw."""
-    drawn = at.get("dialog")[0].get("bidi_component")[0]
+    drawn = component(at.get("dialog")[0])
     return json.loads(drawn.proto.json)["days"][0]["cards"]
 
 
@@ -74,7 +75,7 @@ def click_in_calendar(at: AppTest, event: str, value) -> AppTest:
     and runs the script with them (``_run``)."""
     states = at._tree.get_widget_states()
     trigger = states.widgets.add()
-    trigger.id = _make_trigger_id(at.get("bidi_component")[0].proto.id, "events")
+    trigger.id = _make_trigger_id(component(at).proto.id, "events")
     trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
     return at._run(states)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from app_components import component, components_named
 from sample import REFERENCE, sample_rows
 from streamlit.testing.v1 import AppTest
 
@@ -187,8 +188,7 @@ def run_app(page: str | None = None, **params) -> AppTest:
 
 def drawn_posters(scope) -> list[dict]:
     """What each poster element (not the calendar) was given to draw."""
-    drawn = [json.loads(element.proto.json) for element in scope.get("bidi_component")]
-    return [data for data in drawn if "src" in data]
+    return [json.loads(p.proto.json) for p in components_named(scope, "calendar_data.poster")]
 
 
 def test_the_title_page_shows_the_picture(pictured):
@@ -220,10 +220,10 @@ def test_the_drawer_of_a_title_without_one_shows_the_placeholder(pictured):
 
 def test_the_agendas_cards_show_pictures_and_the_months_do_not(pictured):
     agenda = run_app(date="2023-11-01", view="agenda")
-    payload = json.loads(agenda.get("bidi_component")[0].proto.json)
+    payload = json.loads(component(agenda).proto.json)
     posters = {c["title"]: c["poster"] for d in payload["days"] for c in d["cards"]}
     assert posters[REFERENCE["title"]]["src"] == PICTURE
     assert posters["Test Show 3"]["src"] is None
     month = run_app(date="2023-11-01", view="month")
-    payload = json.loads(month.get("bidi_component")[0].proto.json)
+    payload = json.loads(component(month).proto.json)
     assert not any("poster" in c for d in payload["days"] for c in d["cards"])
