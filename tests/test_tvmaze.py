@@ -1,7 +1,8 @@
 """The TVmaze importer, run for real against a local HTTP server serving recorded-shape fixtures.
 
-Fixtures in tests/fixtures/tvmaze follow TVmaze's documented shapes. Schedule days without a
-fixture are empty lists (as TVmaze answers for a quiet day); shows without one are 404s.
+Fixtures in tests/fixtures/tvmaze follow TVmaze's documented shapes; their shows are synthetic
+(see its README). Schedule days without a fixture are empty lists (as TVmaze answers for a
+quiet day); shows without one are 404s.
 """
 
 from __future__ import annotations
