@@ -40,6 +40,7 @@ def store(s3, monkeypatch, tmp_path):
     for name, value in s3.environment().items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(remote, "RECHECK_SECONDS", 0)
+    monkeypatch.setattr(remote, "_listed", {})  # no listing error of an earlier test's store
     monkeypatch.setenv("CALENDAR_CATALOG", CATALOG)
     local = tmp_path / "demo.parquet"
     pq.write_table(demo_table(3_000, start=START, seed=7), local)
