@@ -48,26 +48,39 @@ REFERENCE = {
 }
 
 
-def _synthetic(index: int, service: str, day: dt.date, **extra) -> dict:
+def synthetic_release(release_id: str, **values) -> dict:
+    """One synthetic release row, overridden by ``values``: an episode of a series named after
+    ``release_id`` (its title id too), on Netflix, on 2 November 2023."""
     row = {
-        "release_id": f"test-{index}",
-        "title_id": f"test-title-{index}",
-        "title": f"Test Show {index}",
+        "release_id": release_id,
+        "title_id": release_id,
+        "title": release_id.title(),
         "kind": "series",
         "release_type": "episode",
+        "service": "Netflix",
         "season": 1,
+        "episode_start": 1,
+        "episode_end": 1,
+        "episode_count": 1,
+        "release_date": dt.date(2023, 11, 2),
+        "status": "confirmed",
+        "source": "synthetic test data",
+    }
+    return row | values
+
+
+def _synthetic(index: int, service: str, day: dt.date, **extra) -> dict:
+    values = {
+        "title_id": f"test-title-{index}",
+        "title": f"Test Show {index}",
         "episode_start": index,
         "episode_end": index,
-        "episode_count": 1,
         "runtime_minutes": 30,
         "genres": ["Comedy"],
         "service": service,
         "release_date": day,
-        "status": "confirmed",
-        "source": "synthetic test data",
     }
-    row.update(extra)
-    return row
+    return synthetic_release(f"test-{index}", **(values | extra))
 
 
 def sample_rows() -> list[dict]:

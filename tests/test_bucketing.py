@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from sample import synthetic_release as release
 
 from calendar_data import bucketing, grid
 from calendar_data.catalog import load_catalog
@@ -20,25 +21,6 @@ NOV_1, NOV_2 = D(2023, 11, 1), D(2023, 11, 2)
 
 
 # --------------------------------------------------------------------------- cards
-
-
-def release(release_id: str, **values) -> dict:
-    row = {
-        "release_id": release_id,
-        "title_id": release_id,
-        "title": release_id.title(),
-        "kind": "series",
-        "release_type": "episode",
-        "service": "Netflix",
-        "season": 1,
-        "episode_start": 1,
-        "episode_end": 1,
-        "episode_count": 1,
-        "release_date": NOV_2,
-        "status": "confirmed",
-        "source": "test",
-    }
-    return row | values
 
 
 def episode(release_id: str, number: int, **values) -> dict:

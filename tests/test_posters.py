@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from app_components import component, components_named
-from sample import REFERENCE, sample_rows
+from sample import REFERENCE, sample_rows, synthetic_release
 from streamlit.testing.v1 import AppTest
 
 from calendar_data import bucketing, grid
@@ -75,22 +75,8 @@ def test_the_text_is_one_bounded_line():
 
 
 def release(release_id: str, **values) -> dict:
-    row = {
-        "release_id": release_id,
-        "title_id": "show",
-        "title": "Show",
-        "kind": "series",
-        "release_type": "episode",
-        "service": "Netflix",
-        "season": 1,
-        "episode_start": 1,
-        "episode_end": 1,
-        "episode_count": 1,
-        "release_date": NOV_2,
-        "status": "confirmed",
-        "source": "test",
-    }
-    return row | values
+    """A release of the series "Show", unless ``values`` say otherwise."""
+    return synthetic_release(release_id, **({"title_id": "show", "title": "Show"} | values))
 
 
 def cards_of(*rows: dict) -> pd.DataFrame:
