@@ -85,6 +85,21 @@ def updated(fake, **shows: dt.datetime) -> None:
     fake.serve(UPDATES, body)
 
 
+def thursday() -> list:
+    """TVmaze's recorded web schedule of Thursday 2025-03-06."""
+    return json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text())
+
+
+def refreshed_as_the_glass_archive_arrives(fake, catalog, after: dt.timedelta) -> None:
+    """Refresh at noon with Thursday empty, then ``after`` noon once TVmaze's Thursday holds
+    The Glass Archive (show 101, on Netflix), updated four minutes before."""
+    fake.serve(THU_WEB, [])
+    refresh(fake, catalog, now=NOON)
+    fake.serve(THU_WEB, thursday())
+    updated(fake, show_101=NOON + after - dt.timedelta(minutes=4))
+    refresh(fake, catalog, now=NOON + after)
+
+
 def ids(catalog) -> set[str]:
     return set(load_catalog(catalog).table["release_id"].to_pylist())
 
@@ -188,8 +203,7 @@ def test_a_release_a_source_dropped_of_a_title_merged_with_the_editorial_sample_
     rows = load_catalog(catalog).table.to_pylist()
     assert next(r for r in rows if r["release_id"] == NIGHT_DESK)["title_id"] == "ed-night-desk"
 
-    thursday = json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text())
-    fake.serve(THU_WEB, [e for e in thursday if not (isinstance(e, dict) and e["id"] == 4005)])
+    fake.serve(THU_WEB, [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)])
     updated(fake, show_303=NOON + dt.timedelta(minutes=5))  # TVmaze dropped the episode
 
     report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10), days_ahead=3)
@@ -203,14 +217,13 @@ def test_a_release_a_source_dropped_of_a_title_merged_with_the_editorial_sample_
 
 def test_arrivals_and_departures_are_recorded_per_title_region_and_service(fake, tmp_path):
     catalog = tmp_path / "catalog.parquet"
-    thursday = json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text())
-    without_night_desk = [e for e in thursday if not (isinstance(e, dict) and e["id"] == 4005)]
+    without_night_desk = [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)]
     fake.serve(THU_WEB, without_night_desk)
     refresh(fake, catalog, now=NOON)
     assert NIGHT_DESK not in ids(catalog)
 
     arrival = NOON + dt.timedelta(hours=1)
-    fake.serve(THU_WEB, thursday)
+    fake.serve(THU_WEB, thursday())
     updated(fake, show_303=arrival - dt.timedelta(minutes=1))
     refresh(fake, catalog, now=arrival)
 
@@ -238,11 +251,7 @@ def test_arrivals_and_departures_are_recorded_per_title_region_and_service(fake,
 
 def test_the_feed_shows_arrivals(fake, tmp_path):
     catalog = tmp_path / "catalog.parquet"
-    fake.serve(THU_WEB, [])
-    refresh(fake, catalog, now=NOON)
-    fake.serve(THU_WEB, json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text()))
-    updated(fake, show_101=NOON + dt.timedelta(minutes=1))
-    refresh(fake, catalog, now=NOON + dt.timedelta(minutes=5))
+    refreshed_as_the_glass_archive_arrives(fake, catalog, after=dt.timedelta(minutes=5))
 
     history = changes.read_changes(changes.change_log_path(catalog))
     xml = feeds.to_atom(
@@ -254,11 +263,7 @@ def test_the_feed_shows_arrivals(fake, tmp_path):
 
 def test_browse_can_filter_what_arrived_since_a_day(fake, tmp_path):
     catalog = tmp_path / "catalog.parquet"
-    fake.serve(THU_WEB, [])
-    refresh(fake, catalog, now=NOON)
-    fake.serve(THU_WEB, json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text()))
-    updated(fake, show_101=NOON + dt.timedelta(hours=22))
-    refresh(fake, catalog, now=NOON + dt.timedelta(hours=23))
+    refreshed_as_the_glass_archive_arrives(fake, catalog, after=dt.timedelta(hours=23))
 
     release_filter, notices = ReleaseFilter.from_query_params({"arrived_since": "2025-03-06"})
     assert notices == [] and release_filter.to_query_params() == {"arrived_since": ["2025-03-06"]}
@@ -501,11 +506,7 @@ def test_the_stand_in_serves_a_refresh_of_the_fixtures(tmp_path, capsys):
 
 def test_exports_take_arrived_since_too(fake, tmp_path):
     catalog = tmp_path / "catalog.parquet"
-    fake.serve(THU_WEB, [])
-    refresh(fake, catalog, now=NOON)
-    fake.serve(THU_WEB, json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_text()))
-    updated(fake, show_101=NOON + dt.timedelta(hours=22))
-    refresh(fake, catalog, now=NOON + dt.timedelta(hours=23))
+    refreshed_as_the_glass_archive_arrives(fake, catalog, after=dt.timedelta(hours=23))
     out = tmp_path / "arrivals.json"
 
     export = ["-q", "export", str(catalog), "--format", "json", "-o", str(out)]
