@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -124,14 +124,31 @@ def served(catalog: str | Path, log: Path, script: str = "server.py") -> Iterato
         "--server.fileWatcherType=none",
     ]
     env = {**os.environ, "CALENDAR_CATALOG": str(catalog)}
+    url = f"http://127.0.0.1:{port}"
+    with running(
+        command, log, f"streamlit at {url}", answers(f"{url}/_stcore/health"), REPO, env
+    ) as server:
+        yield url, server.pid
+
+
+@contextmanager
+def running(
+    command: list[str],
+    log: Path,
+    name: str,
+    ready: Callable[[], bool],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[subprocess.Popen]:
+    """Run a server (``command``, its output to ``log``) for the block, once ``ready()``;
+    stop it after. ``name`` and the log's end make the error when it does not come up."""
     with open(log, "wb") as output:
         server = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT
+            command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(server, url, log)
-        yield url, server.pid
+        _wait_ready(server, ready, log, name)
+        yield server
     finally:
         server.terminate()
         try:
@@ -141,19 +158,22 @@ def served(catalog: str | Path, log: Path, script: str = "server.py") -> Iterato
             server.wait()
 
 
-def _wait_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
+def answers(url: str) -> Callable[[], bool]:
+    """Whether ``url`` answers a GET with 200."""
+    return lambda: httpx.get(url, timeout=2).status_code == 200
+
+
+def _wait_ready(server: subprocess.Popen, ready: Callable[[], bool], log: Path, name: str) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+            if ready():
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
     output = log.read_text(errors="replace")[-2000:]
-    raise RuntimeError(f"streamlit did not come up at {url} (exit code {server.poll()}):\n{output}")
+    raise RuntimeError(f"{name} did not come up (exit code {server.poll()}):\n{output}")
 
 
 @contextmanager

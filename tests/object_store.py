@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,9 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import httpx
-from browser import free_port
+from browser import answers, free_port, running
 
-STARTUP_SECONDS = 30
 #: One werkzeug log line: ``127.0.0.1 - - [date] "GET /bucket/key?x HTTP/1.1" 200 -``.
 _REQUEST = re.compile(r'"(?P<method>[A-Z]+) (?P<target>\S+) HTTP/[\d.]+"\s+(?P<status>\d{3})')
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -82,37 +79,14 @@ def s3_server(log: Path, deny_everything: bool = False) -> Iterator[S3Server]:
     with no credentials known to it, so every request is refused as a denied one."""
     port = free_port()
     env = {"INITIAL_NO_AUTH_ACTION_COUNT": "0"} if deny_everything else {}
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env={**_plain_environment(), **env},
-        )
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
     endpoint = f"http://127.0.0.1:{port}"
-    try:
-        _wait_up(server, endpoint, log)
+    up = answers(f"{endpoint}/moto-api/")
+    with running(
+        command, log, f"moto's S3 server at {endpoint}", up, env=_plain_environment() | env
+    ):
         yield S3Server(endpoint, log)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _plain_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
-
-
-def _wait_up(server: subprocess.Popen, endpoint: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            httpx.get(f"{endpoint}/moto-api/", timeout=2)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    output = log.read_text(errors="replace")[-2000:]
-    raise RuntimeError(f"moto's S3 server did not come up at {endpoint}:\n{output}")
