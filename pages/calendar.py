@@ -10,6 +10,7 @@ from calendar_data.params import DATE, VIEW
 from calendar_data.text import counted, escape_markdown
 from calendar_data.ui import calendar_view
 from calendar_data.ui.context import current
+from calendar_data.ui.date_picker import date_picker
 from calendar_data.ui.detail import DAY_KEY, show_open_panel
 from calendar_data.ui.mine import followed_ids
 
@@ -54,14 +55,10 @@ steps = controls[1].container(horizontal=True, vertical_alignment="bottom")
 steps.button("Previous", key="previous", on_click=_step, args=(-1,), icon=":material/chevron_left:")
 steps.button("Today", key="today", on_click=_today)
 steps.button("Next", key="next", on_click=_step, args=(1,), icon=":material/chevron_right:")
-chosen = steps.date_input(
+chosen = date_picker(
     "Date",
-    value=None,
-    key=DATE,
-    bind="query-params",
-    format="YYYY-MM-DD",
-    min_value=EARLIEST,  # every date a catalog can hold, not the picker's ten years around today
-    max_value=LATEST,
+    DATE,
+    steps,
     help="Any day of the period to show. Empty: this month, or the catalog's first.",
 )
 # A date in the URL holds; else the filters' range, when the opening period is outside it.

@@ -2,25 +2,17 @@
 
 import streamlit as st
 
-from calendar_data.catalog import EARLIEST, LATEST
 from calendar_data.params import SINCE
 from calendar_data.text import counted, escape_markdown
 from calendar_data.ui.context import current
+from calendar_data.ui.date_picker import date_picker
 from calendar_data.ui.history import read_history, show_history
 
 context = current()
 live, release_filter, tz = context.live, context.release_filter, context.tz
 
 st.title("Changes", anchor=False)
-since = st.date_input(
-    "Recorded since",
-    value=None,
-    key=SINCE,
-    bind="query-params",
-    format="YYYY-MM-DD",
-    min_value=EARLIEST,  # every date a catalog can hold, not the picker's ten years around today
-    max_value=LATEST,
-)
+since = date_picker("Recorded since", SINCE)
 history = read_history(live, tz, since=since, release_filter=release_filter)
 if history is None:
     st.stop()

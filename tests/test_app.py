@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -396,3 +397,12 @@ def test_a_forged_calendar_click_is_ignored(catalog, event, value):
     click_in_calendar(at, event, value)
     assert not at.exception, at.exception
     assert not at.get("dialog") and param(at, "id") == []
+
+
+@pytest.mark.parametrize("key", ["from", "to"])
+def test_a_date_range_far_from_today_is_kept(catalog, key):
+    """The range's pickers take every date a catalog can hold, not the ten years around today
+    (a date outside them was dropped from the URL, and the range with it)."""
+    at = run_app(**{key: "2001-05-04"})
+    assert param(at, key) == ["2001-05-04"]
+    assert at.date_input(key=key).value == dt.date(2001, 5, 4)

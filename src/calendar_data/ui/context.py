@@ -59,9 +59,7 @@ def pages() -> list[st.Page]:
         st.Page(
             "pages/planner.py", title="Planner", icon=":material/insights:", url_path="planner"
         ),
-        st.Page(
-            "pages/changes.py", title="Changes", icon=":material/history:", url_path="changes"
-        ),
+        st.Page("pages/changes.py", title="Changes", icon=":material/history:", url_path="changes"),
     ]
 
 

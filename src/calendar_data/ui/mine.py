@@ -260,9 +260,7 @@ def _restore(live: LiveCatalog, known: set[str]) -> list[str]:
     if FOLLOW_KEY not in st.session_state:
         ids, _ = parse_title_ids(st.query_params.get_all(FOLLOW))  # read_view tells
         st.session_state[FOLLOW_KEY] = ids
-        st.session_state[_IGNORE_STORED] = any(
-            p in st.query_params for p in (*MINE_PARAMS, FOLLOW)
-        )
+        st.session_state[_IGNORE_STORED] = any(p in st.query_params for p in (*MINE_PARAMS, FOLLOW))
         notices += _gone(live, ids)
     raw = st.session_state.pop(_STORED, None)
     if raw is None or st.session_state.get(_IGNORE_STORED):

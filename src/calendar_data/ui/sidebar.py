@@ -39,6 +39,7 @@ from ..params import (
 )
 from ..schema import KIND_NAMES, KINDS
 from ..text import escape_markdown, one_line, quoted
+from .date_picker import date_picker
 
 LABELS = {
     SERVICE: "Service",
@@ -128,10 +129,7 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
         dates = [(FROM, "From"), (TO, "To")]
         if live.table["first_seen"].null_count < live.table.num_rows:  # a refreshed catalog
             dates.append((ARRIVED_SINCE, "Arrived since"))
-        start, end, *arrived = (
-            st.date_input(label, value=None, key=param, bind="query-params", format="YYYY-MM-DD")
-            for param, label in dates
-        )
+        start, end, *arrived = (date_picker(label, param) for param, label in dates)
         query = st.text_input(
             "Search",
             key=QUERY,
