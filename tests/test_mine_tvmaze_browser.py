@@ -18,7 +18,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 from test_mine_browser import choose_my_service, expect_followed, open_expander, sidebar
 from test_tvmaze import FakeTvmaze
-from tvmaze_standin import start
+from tvmaze_standin import replaying
 
 from calendar_data.catalog import load_catalog
 from calendar_data.cli import main
@@ -32,15 +32,10 @@ SERVICE = "Apple TV+"
 @pytest.fixture
 def imported(tmp_path):
     """The catalog a TVmaze import of the fixtures' week writes."""
-    fake = FakeTvmaze()
-    httpd = start(fake)
     catalog = tmp_path / "catalog.parquet"
-    try:
+    with replaying(FakeTvmaze()) as fake:
         argv = ["import", "tvmaze", "--start", "2025-03-05", "--days", "8", "-o", str(catalog)]
         assert main([*argv, "--base-url", fake.url, "--rate", "100", "--quiet"]) == 0
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     return catalog
 
 

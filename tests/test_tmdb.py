@@ -10,16 +10,15 @@ import datetime as dt
 import itertools
 import json
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pyarrow as pa
 import pytest
+from http_standin import standin
 
 from calendar_data import cli
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
@@ -55,6 +54,7 @@ class Reply:
     status: int = 200
     body: bytes = b"{}"
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
 
 
 def fixture(name: str) -> bytes:
@@ -586,27 +586,13 @@ def test_the_catalog_carries_tmdbs_notice_and_justwatchs_credit(client, tmp_path
 def server(fake):
     """A local stand-in for TMDB replaying the fixtures over real HTTP."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's naming)
-            parts = urlsplit(self.path)
-            query = dict(parse_qsl(parts.query, keep_blank_values=True))
-            reply = fake.reply(parts.path, query, self.headers.get("Authorization"))
-            self.send_response(reply.status)
-            for name, value in {"Content-Type": "application/json", **reply.headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
+    def answer(request):
+        parts = urlsplit(request.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        return fake.reply(parts.path, query, request.headers.get("Authorization"))
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/3"
-    httpd.shutdown()
-    httpd.server_close()
+    with standin(answer) as url:
+        yield f"{url}/3"
 
 
 def test_cli_imports_from_a_local_stand_in_server(server, fake, tmp_path, capsys, monkeypatch):

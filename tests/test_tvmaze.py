@@ -10,15 +10,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import threading
-import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pyarrow as pa
 import pytest
+from http_standin import standin
 
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.importers import tvmaze
@@ -116,32 +114,13 @@ class FakeTvmaze:
 def server():
     fake = FakeTvmaze()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's naming)
-            fake.user_agents.add(self.headers.get("User-Agent", ""))
-            reply = fake.reply(self.path)
-            time.sleep(reply.delay)
-            try:
-                self.send_response(reply.status)
-                for name, value in {"Content-Type": "application/json", **reply.headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client timed out and left
+    def answer(request):
+        fake.user_agents.add(request.headers.get("User-Agent", ""))
+        return fake.reply(request.path)
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    yield fake
-    httpd.shutdown()
-    httpd.server_close()
+    with standin(answer) as url:
+        fake.url = url
+        yield fake
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import threading
-from collections.abc import Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+from http_standin import standin
 from test_tvmaze import FakeTvmaze
 
 #: Fixture days: the recorded schedules are of the week of 2025-03-05.
@@ -34,26 +34,12 @@ rate = 50
 """
 
 
-def start(fake: FakeTvmaze) -> ThreadingHTTPServer:
-    """Serve ``fake`` on a free local port, in a background thread; sets ``fake.url``."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's naming)
-            reply = fake.reply(self.path)
-            self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
-    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    return httpd
+@contextmanager
+def replaying(fake: FakeTvmaze) -> Iterator[FakeTvmaze]:
+    """Serve ``fake`` on a free local port for the block; sets ``fake.url``."""
+    with standin(lambda request: fake.reply(request.path)) as url:
+        fake.url = url
+        yield fake
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,16 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", required=True, help="refresh config to write")
     parser.add_argument("command", nargs="+", help="the command to run (after --)")
     args = parser.parse_args(argv)
-    fake = FakeTvmaze()
-    httpd = start(fake)
-    try:
+    with replaying(FakeTvmaze()) as fake:
         config = Path(args.config)
         config.parent.mkdir(parents=True, exist_ok=True)
         config.write_text(CONFIG.format(url=fake.url))
         code = subprocess.call(args.command)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     print(f"the stand-in TVmaze answered {len(fake.requests)} request(s)", file=sys.stderr)
     return code
 
