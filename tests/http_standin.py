@@ -7,12 +7,22 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
-#: ``answer(request)``: a reply with ``status``, ``body`` (bytes), ``headers`` and ``delay``
-#: (seconds to wait first, as a slow API would).
-Answer = Callable[[BaseHTTPRequestHandler], Any]
+
+@dataclass
+class Reply:
+    """What the stand-in answers: by default an empty JSON object, at once."""
+
+    status: int = 200
+    body: bytes = b"{}"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait first, as a slow API would
+
+
+#: ``answer(request)``: the :class:`Reply` to a GET.
+Answer = Callable[[BaseHTTPRequestHandler], Reply]
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 import tvmaze_standin
+from http_standin import Reply
 from test_tvmaze import (  # noqa: F401 (server is a fixture)
     FIXTURES,
     GLASS,
@@ -30,7 +31,6 @@ from test_tvmaze import (  # noqa: F401 (server is a fixture)
     NIGHT_DESK,
     STANDUP,
     THU_WEB,
-    Reply,
     serve_night_desk_a_day_later,
     server,
 )

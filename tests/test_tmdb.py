@@ -11,14 +11,13 @@ import itertools
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pyarrow as pa
 import pytest
-from http_standin import standin
+from http_standin import Reply, standin
 
 from calendar_data import cli
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
@@ -47,14 +46,6 @@ GODZILLA_US, GODZILLA_JP = "tmdb-movie-940721-netflix-us", "tmdb-movie-940721-pr
 
 
 # --------------------------------------------------------------------------- fake TMDB
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b"{}"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
 
 
 def fixture(name: str) -> bytes:

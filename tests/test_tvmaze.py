@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pyarrow as pa
 import pytest
-from http_standin import standin
+from http_standin import Reply, standin
 
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.importers import tvmaze
@@ -49,14 +48,6 @@ THU_WEB = "/schedule/web?date=2025-03-06"
 
 
 # --------------------------------------------------------------------------- fake TVmaze
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b"[]"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
 
 
 def canonical(target: str) -> str:
@@ -301,7 +292,7 @@ def test_429_waits_for_retry_after_then_succeeds(client, server, sleeps, tmp_pat
 
 
 def test_500_and_timeout_are_retried_with_backoff(server, sleeps, tmp_path):
-    server.script(THU_WEB, Reply(500, b"oops"), Reply(delay=0.6))
+    server.script(THU_WEB, Reply(500, b"oops"), Reply(body=b"[]", delay=0.6))
     with TvmazeClient(server.url, rate=1000, sleep=sleeps.append, backoff=0.5, timeout=0.2) as api:
         run_import(api, THU, 1, out=tmp_path / "c.parquet")
 
