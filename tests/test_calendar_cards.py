@@ -45,3 +45,18 @@ def test_the_drawer_gets_its_whole_day_within_the_filters(live):
     later = ReleaseFilter(start=CROWDED + dt.timedelta(days=1))
     outside = calendar_view.visible_cards(live, later, "UTC", CROWDED, CROWDED, 200)
     assert outside.total == 0 and outside.shown.empty and outside.totals == {}
+
+
+def test_a_prepared_zone_serves_its_days_and_undated_releases_without_computing(
+    live, monkeypatch
+):
+    """What a fresh server computes at start (server.py) is what a first visit asks for."""
+    calendar_view.prepare(live, "UTC")
+
+    def computed_again(*_):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(calendar_view, "_undated", computed_again)
+    monkeypatch.setattr("calendar_data.live.local_days", computed_again)
+    assert not calendar_view.undated(live, EVERYTHING, "UTC").empty  # the sample has a TBA
+    assert len(live.days("UTC")) == live.table.num_rows

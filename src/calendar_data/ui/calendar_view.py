@@ -185,6 +185,13 @@ def _go_to(day: dt.date) -> None:
     st.session_state[DATE] = day
 
 
+def prepare(live: LiveCatalog, tz: str) -> None:
+    """Compute what every calendar in ``tz`` shares before any filter: its rows' days and the
+    undated releases (a fresh server does, so that its first visitor does not wait for them)."""
+    live.days(tz)
+    undated(live, ReleaseFilter(), tz)
+
+
 def undated(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pd.DataFrame:
     """TBA releases matching the filter's services, genres and kinds (dates ignored)."""
     dateless = replace(release_filter, start=None, end=None)
