@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Locator, Page, WebSocket, expect, sync_playwright
+from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 REPO = Path(__file__).resolve().parents[1]
@@ -197,21 +197,6 @@ def wait_idle(page: Page) -> None:
     """
     expect(page.locator(IDLE)).to_be_attached(timeout=TIMEOUT_MS)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
-
-
-def open_menu(page: Page, key: str) -> Locator:
-    """Open the sidebar's menu (a popover) with this key, and return its body: the browser
-    draws a menu's widgets only once it is open."""
-    button = page.locator(f".st-key-{key}").get_by_test_id("stPopoverButton")
-    body = page.get_by_test_id("stPopoverBody")
-    if button.get_attribute("aria-expanded") != "true":
-        if body.count():  # another menu is open: close it first
-            page.keyboard.press("Escape")
-            expect(body).to_have_count(0)
-        button.click()
-    expect(body).to_be_visible()
-    wait_idle(page)
-    return body
 
 
 def _ends_a_run(frame: bytes | str) -> bool:

@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import BROWSER_TESTS, REPO, open_app, open_menu, rerun, streamlit_app
+from browser import BROWSER_TESTS, REPO, open_app, streamlit_app
 from playwright.sync_api import Page, expect
 from sample import write_sample
-
-from calendar_data.params import QUERY, TYPE
 
 pytestmark = BROWSER_TESTS
 
@@ -34,33 +32,11 @@ def test_a_backwards_range_is_swapped_in_the_address_bar(page, sample_url):
     open_app(page, f"{sample_url}/?from=2023-11-30&to=2023-11-01&date=2023-11-01")
     expect(page).to_have_url(re.compile(r"[?&]from=2023-11-01&to=2023-11-30(&|$)"))
     expect(notice(page, "The date range was backwards")).to_have_count(1)
-    open_menu(page, "dates_menu")
     assert (value_of(page, "from"), value_of(page, "to")) == ("2023-11-01", "2023-11-30")
     page.reload()
     open_app(page, page.url)
-    open_menu(page, "dates_menu")
     expect(page.locator(".st-key-from input")).to_have_value("2023-11-01")
     expect(notice(page, "The date range was backwards")).to_have_count(0)
-
-
-def test_the_menus_keep_their_filters_in_the_url_while_closed(page, sample_url):
-    """The browser draws a menu's widgets only when it opens; the script draws them on every
-    run, so what they hold stays in the URL and is said under the menus."""
-    held = "from=2023-11-01&type=episode&tz=Europe%2FLondon"
-    open_app(page, f"{sample_url}/?{held}&date=2023-11-01")
-    sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_test_id("stDateInput")).to_have_count(0)  # closed: not drawn
-    expect(sidebar.get_by_text("From 2023-11-01 · Release type: Episodes")).to_have_text(
-        "From 2023-11-01 · Release type: Episodes · Time zone: Europe/London"
-    )
-    with rerun(page):
-        sidebar.locator(f".st-key-{QUERY} input").fill("the")
-        page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"[?&]q=the(&|$)"))
-    for param in held.split("&"):
-        assert re.search(rf"[?&]{re.escape(param)}(&|$)", page.url), (param, page.url)
-    menu = open_menu(page, "more_menu")
-    expect(menu.locator(f".st-key-{TYPE} [data-tag]")).to_have_text([re.compile("^episode")])
 
 
 def test_a_name_in_another_case_takes_the_catalogs_spelling(page, sample_url):

@@ -19,7 +19,6 @@ from browser import (
     expect_no_serious_violations,
     new_page,
     open_app,
-    open_menu,
     rerun,
     showcase,
     streamlit_app,
@@ -118,8 +117,8 @@ def follow_on_browse(page: Page, title: str) -> None:
 
 
 def choose_my_service(page: Page, service: str) -> None:
-    """Pick a service in My services (in the "My services and region" menu)."""
-    open_menu(page, "mine_menu").locator(".st-key-my_service").click()
+    """Pick a service in My services (its expander open)."""
+    page.locator(".st-key-my_service").click()
     page.keyboard.type(service)
     page.get_by_role("option", name=service, exact=True).click()
     page.keyboard.press("Escape")
@@ -158,6 +157,7 @@ def test_follow_two_titles_reload_remember_subscribe_and_reset(page, app_url):
     assert query(page)["followed"] == ["true"]
 
     # My services: Netflix. My calendar gives the followed titles' releases on it.
+    open_expander(page, "My services and region")
     choose_my_service(page, "Netflix")
     open_expander(page, "My calendar")
     links = sidebar(page).get_by_test_id("stCode")
@@ -205,19 +205,6 @@ def test_a_change_made_before_the_stored_entry_arrives_is_kept(page, app_url):
     page.wait_for_function(
         "([key, wanted]) => localStorage.getItem(key) === wanted", arg=[STORAGE_KEY, wanted]
     )
-
-
-def test_my_services_and_region_survive_page_changes(page, app_url):
-    """They wait in a menu the browser has not drawn, whose values it leaves out of the next
-    page's URL: the app puts them back."""
-    mine = "mine=true&my_service=Netflix&my_region=US"
-    open_app(page, f"{app_url}/?{NOVEMBER}&{mine}")
-    for name in ("Browse", "Title", "Calendar"):
-        go_to(page, name)
-        for param in mine.split("&"):
-            expect(page).to_have_url(re.compile(rf"[?&]{re.escape(param)}(&|$)"))
-    menu = open_menu(page, "mine_menu")
-    expect(menu.locator(".st-key-my_service [data-tag]")).to_have_text([re.compile("^Netflix")])
 
 
 def test_a_followed_title_opens_its_page_from_the_list(page, app_url):
@@ -277,10 +264,9 @@ def open_with_sidebar(page: Page, app_url: str, name: str) -> None:
         expect(page.get_by_role("dialog")).to_have_count(0)
     if not sidebar(page).is_visible() or sidebar(page).get_attribute("aria-expanded") == "false":
         page.get_by_test_id("stExpandSidebarButton").click()
-    for label in ("Followed titles", "My calendar"):
+    for label in ("My services and region", "Followed titles", "My calendar"):
         open_expander(page, label)
     expect(sidebar(page).locator("img[alt^='QR code']")).to_be_visible()
-    open_menu(page, "mine_menu")  # last: a click elsewhere closes it
 
 
 @pytest.mark.parametrize("name", MINE_PAGES)

@@ -56,6 +56,7 @@ def test_my_calendar_on_a_tvmaze_import(page, imported, tmp_path):
                 page.locator(".st-key-follow_title").get_by_role("button", name="Follow").click()
             expect_followed(page, follow)
 
+        open_expander(page, "My services and region")
         choose_my_service(page, SERVICE)
         open_expander(page, "My calendar")
         ics = sidebar(page).get_by_test_id("stCode").first

@@ -49,7 +49,6 @@ from ..params import (
 )
 from ..regions import COUNTRIES, country_from_locale
 from ..text import escape_markdown, escape_message, one_line, quoted
-from .menu import menu
 
 SERVICES_KEY, REGION_KEY, SWITCH_KEY, FOLLOWED_KEY = MY_SERVICE, MY_REGION, MINE, FOLLOWED
 FOLLOW_KEY = "_follow"  # this session's followed title ids
@@ -161,8 +160,7 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
         disabled=not follow,
         help="Only the titles I follow." if follow else "Follow a title to use this.",
     )
-    bound = (SERVICES_KEY, REGION_KEY)
-    with menu(st, "My services and region", "mine_menu", bound, width="stretch"):
+    with st.expander("My services and region"):
         services = st.multiselect(
             "My services",
             [value for value, _ in live.options.get("service", ())],

@@ -40,7 +40,6 @@ from ..params import (
 from ..schema import KIND_NAMES, KINDS
 from ..text import escape_markdown, one_line, quoted
 from .date_picker import date_picker
-from .menu import menu
 
 LABELS = {
     SERVICE: "Service",
@@ -57,9 +56,6 @@ TIMEZONES = sorted(
     if zone not in ("Factory", "localtime", "posixrules")
     and not zone.startswith(("posix/", "right/"))
 )
-#: The filters drawn in the sidebar itself, and those in its "More" menu.
-SHOWN_FILTERS = (SERVICE, GENRE, KIND)
-MENU_FILTERS = tuple(param for param in MULTI_PARAMS if param not in SHOWN_FILTERS)
 OPTION_CHARS = 60
 HELP_COUNTS = 12  # values whose release counts a filter's help lists
 
@@ -126,15 +122,14 @@ def _rewrite_filters(release_filter: ReleaseFilter) -> bool:
 
 
 def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
-    """Draw the filters; return the filter they describe and the viewer's time zone.
-
-    The most used filters stand in the sidebar; the dates and the rest wait in two menus
-    (:mod:`.menu`: drawn in the browser only when opened), and a line under the menus says
-    what is set in them.
-    """
+    """Draw the filters; return the filter they describe and the viewer's time zone."""
     with st.sidebar:
         st.header("Filters")
-        chosen = {MULTI_PARAMS[param]: _multiselect(live, param) for param in SHOWN_FILTERS}
+        chosen = {field: _multiselect(live, param) for param, field in MULTI_PARAMS.items()}
+        dates = [(FROM, "From"), (TO, "To")]
+        if live.table["first_seen"].null_count < live.table.num_rows:  # a refreshed catalog
+            dates.append((ARRIVED_SINCE, "Arrived since"))
+        start, end, *arrived = (date_picker(label, param) for param, label in dates)
         query = st.text_input(
             "Search",
             key=QUERY,
@@ -142,23 +137,10 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
             max_chars=200,
             placeholder="Title, cast or crew",
         )
-        menus = st.container(horizontal=True)
-        dates = [(FROM, "From"), (TO, "To")]
-        if live.table["first_seen"].null_count < live.table.num_rows:  # a refreshed catalog
-            dates.append((ARRIVED_SINCE, "Arrived since"))
-        bound = [param for param, _ in dates]
-        with menu(menus, "Dates", "dates_menu", bound, icon=":material/date_range:"):
-            start, end, *arrived = (date_picker(label, param) for param, label in dates)
-        with menu(menus, "More", "more_menu", [*MENU_FILTERS, TIMEZONE], icon=":material/tune:"):
-            for param in MENU_FILTERS:
-                chosen[MULTI_PARAMS[param]] = _multiselect(live, param)
-            tz, browser_tz = _timezone_picker()
         release_filter, _ = ReleaseFilter.from_values(
             **chosen, start=start, end=end, query=query, arrived_since=next(iter(arrived), None)
         )
-        in_menus = _set_in_menus(release_filter, tz if tz != browser_tz else None)
-        if in_menus:
-            st.caption(in_menus)
+        tz = _timezone_picker()
         matches = len(live.select(release_filter, tz))
         st.markdown(f"**{matches:,}** of {live.table.num_rows:,} releases match")
         st.button(
@@ -169,26 +151,6 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
             icon=":material/filter_alt_off:",
         )
     return release_filter, tz
-
-
-def _set_in_menus(release_filter: ReleaseFilter, tz: str | None) -> str:
-    """What the menus hold that is not their default, in a line ("" when nothing is)."""
-    start, end = release_filter.start, release_filter.end
-    parts = []
-    if start and end:
-        parts.append(f"{start} to {end}")
-    elif start or end:
-        parts.append(f"From {start}" if start else f"Until {end}")
-    if release_filter.arrived_since:
-        parts.append(f"Arrived since {release_filter.arrived_since}")
-    if release_filter.types:
-        parts.append(f"{LABELS[TYPE]}: {', '.join(map(TYPE_LABELS.get, release_filter.types))}")
-    if release_filter.regions:
-        regions = ", ".join(one_line(region, OPTION_CHARS) for region in release_filter.regions)
-        parts.append(f"{LABELS[REGION]}: {regions}")
-    if tz is not None:
-        parts.append(f"Time zone: {tz}")
-    return escape_markdown(" · ".join(parts))
 
 
 def _multiselect(live: LiveCatalog, param: str) -> list[str]:
@@ -248,8 +210,7 @@ def _counts_help(param: str, counts: dict[str, int]) -> str:
     return "  \n".join([*note, "Releases in this catalog:", *lines])
 
 
-def _timezone_picker() -> tuple[str, str]:
-    """The zone picked, and the browser's (the picker's default)."""
+def _timezone_picker() -> str:
     browser = valid_timezone(st.context.timezone) or DEFAULT_TIMEZONE
     chosen = st.selectbox(
         "Time zone",
@@ -259,7 +220,7 @@ def _timezone_picker() -> tuple[str, str]:
         bind="query-params",
         help="Timed releases land on this zone's day. Date-only releases keep their date.",
     )
-    return valid_timezone(chosen) or DEFAULT_TIMEZONE, browser
+    return valid_timezone(chosen) or DEFAULT_TIMEZONE
 
 
 def _clear() -> None:
