@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import statistics
 import time
@@ -35,6 +36,20 @@ def test_listening_sockets_send_without_delay_and_stay_open():
             accepted, _ = listener.accept()  # the listener still works
             with accepted:
                 assert nodelay(accepted)  # and its connections inherit the option
+
+
+def test_other_descriptors_are_left_open():
+    """Files and pipes are looked at through duplicates, and each duplicate is closed."""
+    before = len(os.listdir("/dev/fd"))
+    reading, writing = os.pipe()
+    try:
+        send_without_delay()
+        assert len(os.listdir("/dev/fd")) == before + 2
+        os.write(writing, b"still open")
+        assert os.read(reading, 10) == b"still open"
+    finally:
+        os.close(reading)
+        os.close(writing)
 
 
 def test_a_kept_alive_connection_is_answered_at_once(tmp_path):

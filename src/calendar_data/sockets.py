@@ -39,8 +39,13 @@ def _send_without_delay(fd: int) -> bool:
     """Set TCP_NODELAY on ``fd`` if it is a listening TCP socket, through a duplicate (closing
     the duplicate leaves the server's descriptor open)."""
     try:
-        listener = socket.socket(fileno=os.dup(fd))
-    except OSError:  # closed meanwhile, or not a socket
+        duplicate = os.dup(fd)
+    except OSError:  # closed meanwhile
+        return False
+    try:
+        listener = socket.socket(fileno=duplicate)
+    except OSError:  # not a socket
+        os.close(duplicate)
         return False
     with listener:
         if listener.family not in (socket.AF_INET, socket.AF_INET6):
