@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
@@ -113,37 +113,55 @@ def open_calendar(browser: Browser, url: str) -> tuple[Page, float]:
     return page, time.perf_counter() - started
 
 
-def hello_first_paint(browser: Browser, logs: Path) -> float:
+def hello_first_paint(browser: Browser, logs: Path) -> tuple[float, float]:
     """Seconds from navigation to drawn of a hello page's first visit to a fresh server (each
-    server is a new origin, so nothing is cached for it)."""
+    server is a new origin, so nothing is cached for it), and from the server's launch until
+    it answered."""
     script = logs / "hello.py"
     script.write_text(HELLO, encoding="utf-8")
+    launched = time.perf_counter()
     with served(script, logs / "hello.log", str(script)) as (url, _):
+        answered = time.perf_counter() - launched
         page = _new_page(browser)
         started = time.perf_counter()
         page.goto(url)
         page.wait_for_function(HELLO_READY, polling=POLL_MS, timeout=TIMEOUT_MS)
         seconds = time.perf_counter() - started
         page.context.close()
-    return seconds
+    return seconds, answered
+
+
+@dataclass
+class FreshStarts:
+    """First paints on fresh servers, a hello page's and the calendar's, pair by pair, and how
+    long each server took from its launch until it answered."""
+
+    hellos: list[float] = field(default_factory=list)
+    calendars: list[float] = field(default_factory=list)
+    hello_starts: list[float] = field(default_factory=list)
+    calendar_starts: list[float] = field(default_factory=list)
 
 
 def fresh_first_paints(
     browser: Browser, catalog: Path, query: str, logs: Path, times: int
-) -> tuple[list[float], list[float]]:
+) -> FreshStarts:
     """``times`` pairs of first paints on fresh servers: a hello page's, then the calendar's
     over ``catalog``. Each is one server start, so the two are measured moments apart and
     compared pair by pair; a first hello page warms the browser up, so no measured visit is
     the browser's first."""
     hello_first_paint(browser, logs)
-    hellos, calendars = [], []
+    fresh = FreshStarts()
     for _ in range(times):
-        hellos.append(hello_first_paint(browser, logs))
+        hello, answered = hello_first_paint(browser, logs)
+        fresh.hellos.append(hello)
+        fresh.hello_starts.append(answered)
+        launched = time.perf_counter()
         with served(catalog, logs / "fresh.log") as (url, _):
+            fresh.calendar_starts.append(time.perf_counter() - launched)
             page, seconds = open_calendar(browser, url + query)
             page.context.close()
-        calendars.append(seconds)
-    return hellos, calendars
+        fresh.calendars.append(seconds)
+    return fresh
 
 
 def new_sessions(browser: Browser, url: str, sessions: int) -> list[float]:
@@ -204,7 +222,7 @@ def large_figures(
     filter repaints and memory, with the large catalog."""
     query = f"/?date={date}"
     with chromium() as browser:
-        hellos, colds = fresh_first_paints(browser, catalog, query, logs, sessions)
+        fresh = fresh_first_paints(browser, catalog, query, logs, sessions)
         with served(catalog, logs / "large.log") as (url, pid):
             url += query
             warm = new_sessions(browser, url, sessions)
@@ -222,18 +240,33 @@ def large_figures(
             crowded_anonymous = memory_mb(pid)["anonymous"]
             for page in pages:
                 page.context.close()
-    hello, new_session = _median(hellos), _median(warm)
+    hello, new_session = _median(fresh.hellos), _median(warm)
+    pairs = zip(fresh.calendars, fresh.hellos, strict=True)
     return [
         Figure("Browser", "first paint, Streamlit hello page (fresh server)", hello, "s"),
-        Figure("Browser", "first paint, first visit to a fresh server", _median(colds), "s", rows),
+        Figure(
+            "Browser",
+            "first paint, first visit to a fresh server",
+            _median(fresh.calendars),
+            "s",
+            rows,
+        ),
         Figure(
             "Browser",
             "fresh server's first paint / hello page's",
-            _median([cold / hi for cold, hi in zip(colds, hellos, strict=True)]),
+            _median([cold / hi for cold, hi in pairs]),
             "x",
             rows,
             targets.fresh_vs_hello,
             note="the snapshot is mapped as the server starts; a median of pairs",
+        ),
+        Figure(
+            "Browser",
+            "fresh server: launch until it answers",
+            _median(fresh.calendar_starts),
+            "s",
+            rows,
+            note=f"once warm; the hello page's server: {_median(fresh.hello_starts):.2f} s",
         ),
         Figure("Browser", "first paint, new session", new_session, "s", rows, targets.new_session),
         Figure(
