@@ -23,12 +23,12 @@ from calendar_data.routes import export_routes
 from calendar_data.sockets import send_without_delay
 
 #: What a fresh process would otherwise import during its first visit: the app's modules, and
-#: Streamlit's emoji table, whose pattern compiles on the first emoji page icon (81 ms in a
-#: server's first run here; 32 ms imported alone).
+#: Streamlit's emoji table, whose pattern compiles on the first emoji page icon (the figures
+#: are in benchmarks/RESULTS.md).
 FIRST_VISIT_IMPORTS = ("calendar_data.ui.context", "streamlit.emojis")
 #: The longest a starting server waits for its warm start before it takes visitors. A catalog
-#: mapped from its snapshot is warm well within it (a million releases: about 0.2 s); one
-#: loaded from scratch goes on loading after it, behind the page's spinner.
+#: mapped from its snapshot is warm well within it; one loaded from scratch goes on loading
+#: after it, behind the page's spinner.
 WARM_START_LIMIT_SECONDS = 5
 
 
@@ -49,7 +49,7 @@ def _prepare_the_first_visit(loading: threading.Thread) -> None:
 def _check_for_a_repl() -> None:
     """The check Streamlit makes on the first element a process draws, for whether it runs
     in a Python REPL (to warn that an app needs `streamlit run`): it reads the source of every
-    frame on the stack, scanning every loaded module's path (110 ms here). Made once."""
+    frame on the stack, scanning every loaded module's path. Made once."""
     from streamlit import delta_generator
 
     delta_generator._maybe_print_use_warning()  # Streamlit offers no public way to make it
