@@ -4,10 +4,10 @@
 `streamlit run server.py` (what `make run` does) finds the app below and serves it. The catalog
 starts loading as the server starts, not when the first visitor arrives, and what a first
 visit would wait for besides (imports, once-a-process checks, the default view's shared
-values) follows it. The server takes visitors once that is done: a visitor who comes sooner
-waits in the listening socket's queue, and a balancer polling /_stcore/health sends nobody to
-a cold server. The server's answers leave without waiting for the browser's acknowledgements
-(calendar_data.sockets).
+values) follows it. The server takes visitors once that is done (or after
+WARM_START_LIMIT_SECONDS): a visitor who comes sooner waits in the listening socket's queue,
+and a balancer polling /_stcore/health sends nobody to a cold server. The server's answers
+leave without waiting for the browser's acknowledgements (calendar_data.sockets).
 """
 
 import asyncio
