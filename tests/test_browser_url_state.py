@@ -46,6 +46,23 @@ def test_a_name_in_another_case_takes_the_catalogs_spelling(page, sample_url):
     expect(selected).to_have_text([re.compile(r"^Netflix")])
 
 
+@pytest.mark.parametrize(
+    ("path", "heading"), [("browse", "Browse releases"), ("planner", "Planner")]
+)
+def test_a_repaired_link_stays_on_its_page(page, sample_url, path, heading):
+    open_app(page, f"{sample_url}/{path}?genre=drama&from=2023-11-30&to=2023-11-01")
+    expect(page).to_have_url(re.compile(rf"/{path}\?.*genre=Drama"))
+    expect(page).to_have_url(re.compile(r"[?&]from=2023-11-01&to=2023-11-30(&|$)"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(notice(page, "The date range was backwards")).to_have_count(1)
+
+
+def test_a_repaired_link_to_a_title_stays_on_the_title(page, sample_url):
+    open_app(page, f"{sample_url}/title?id=all-the-light-we-cannot-see&service=netflix")
+    expect(page).to_have_url(re.compile(r"/title\?.*service=Netflix"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("All the Light We Cannot See")
+
+
 def test_a_reload_reopens_the_release_that_was_open(page, tmp_path):
     catalog = REPO / "data" / "catalog.parquet"
     with streamlit_app(catalog, tmp_path / "streamlit.log") as url:

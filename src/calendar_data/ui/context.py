@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import NoReturn
 
 import streamlit as st
 
@@ -71,7 +72,7 @@ def frame() -> None:
     if live is None:
         st.navigation(pages())  # the sidebar's pages, to go on with once a catalog is there
         st.stop()
-    for notice in url_notices(live):
+    for notice in url_notices(live, _rerun_on_this_page):
         st.info(escape_message(notice), icon=":material/info:")
     release_filter, tz = filter_sidebar(live)
     release_filter = mine_sidebar(live, release_filter, tz)  # my services, followed only
@@ -88,11 +89,18 @@ def current() -> ViewContext:
     return context
 
 
-def _route_by_navigation() -> None:
+def _route_by_navigation() -> NoReturn:
     """Declare the pages, so this process routes by st.navigation from now on, and rerun."""
     global _routed
-    st.navigation(pages(), position="hidden")
     _routed = True
+    _rerun_on_this_page()
+
+
+def _rerun_on_this_page() -> NoReturn:
+    """Rerun the script on the page this run shows. Asked for before ``st.navigation``, a
+    rerun would open the default page: the pages are declared (hidden) first, which resolves
+    the URL's page."""
+    st.navigation(pages(), position="hidden")
     st.rerun()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import zoneinfo
+from collections.abc import Callable
+from typing import NoReturn
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -60,14 +62,14 @@ OPTION_CHARS = 60
 HELP_COUNTS = 12  # values whose release counts a filter's help lists
 
 
-def url_notices(live: LiveCatalog) -> list[str]:
+def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     """A notice for each part of the URL this catalog cannot honour, each given once.
 
     Bound widgets drop the values they do not offer from the URL themselves; parameters the
     dashboard does not know, and bad values of the pages' own parameters, are removed here.
     Filters the URL spells otherwise than they are read (a service in another case, a
     backwards range) are written back as read before the filters first bind to the URL; the
-    widgets read them in a rerun, which shows this run's notices.
+    widgets read them in a ``rerun`` (of this run's page), which shows this run's notices.
     """
     said = st.session_state.pop(URL_NOTICES, [])
     release_filter, notices = read_view(st.query_params, live.known_values())
@@ -81,7 +83,7 @@ def url_notices(live: LiveCatalog) -> list[str]:
         st.session_state[URL_FILTERS_READ] = True
         if _rewrite_filters(release_filter):
             st.session_state[URL_NOTICES] = notices
-            st.rerun()
+            rerun()
     return notices
 
 
