@@ -5,7 +5,7 @@ import math
 import streamlit as st
 
 from calendar_data import browse_table
-from calendar_data.text import escape_markdown
+from calendar_data.text import escape_markdown, releases_matching
 from calendar_data.ui.context import current
 from calendar_data.ui.detail import open_release, show_open_panel
 from calendar_data.ui.downloads import export_buttons
@@ -19,7 +19,7 @@ positions = live.select(release_filter, tz)
 days = live.days(tz)
 
 st.title("Browse releases", anchor=False)
-st.caption(f"{len(positions):,} releases match · {escape_markdown(release_filter.short_name())}")
+st.caption(f"{releases_matching(len(positions))} · {escape_markdown(release_filter.short_name())}")
 
 controls = st.columns([2, 1, 1], vertical_alignment="bottom")
 sort = controls[0].selectbox(

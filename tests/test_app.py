@@ -294,6 +294,13 @@ def test_browse_lists_exactly_the_filtered_rows(catalog):
     assert "4 releases match" in texts(at)
 
 
+def test_browse_counts_one_match_in_the_singular(catalog):
+    at = run_app(q="All the Light")
+    at.switch_page("pages/browse.py").run()
+    assert len(at.dataframe[0].value) == 1
+    assert "1 release matches" in texts(at)
+
+
 def test_with_the_export_routes_browse_links_to_its_view(catalog, monkeypatch):
     monkeypatch.setattr(routes, "_mounted", True)
     at = run_app(service="Netflix", **{"from": "2023-11-01", "to": "2023-11-30"}, tz="Asia/Tokyo")

@@ -106,6 +106,11 @@ def counted(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
+def releases_matching(count: int) -> str:
+    """``1 release matches``, ``4 releases match``."""
+    return counted(count, "release") + (" matches" if count == 1 else " match")
+
+
 def without_credentials(text: str) -> str:
     """``text`` with the user and password of every URI in it hidden
     (``s3://KEY:SECRET@bucket`` -> ``s3://***@bucket``): for messages anyone may read."""
