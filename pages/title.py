@@ -6,7 +6,7 @@ from calendar_data import describe
 from calendar_data.params import TITLE
 from calendar_data.regions import release_dates_by_region
 from calendar_data.schema import KIND_NAMES
-from calendar_data.text import escape_markdown, markdown_link, one_line, safe_url
+from calendar_data.text import escape_markdown, one_line
 from calendar_data.ui.context import current, source_credits
 from calendar_data.ui.detail import title_rows
 from calendar_data.ui.history import read_history, show_history
@@ -119,15 +119,7 @@ with makers:
         st.markdown("Not listed.")
 
 st.header("Links and provenance", anchor=False)
-links = [
-    markdown_link(label, first[column])
-    for label, column in (
-        ("Trailer", "trailer_url"),
-        ("Homepage", "homepage_url"),
-        ("Source", "source_url"),
-    )
-    if safe_url(first[column])
-]
+links = describe.links(first)
 if links:
     st.markdown(" · ".join(links))
 moved = [r for r in rows if r["previous_release_date"]]

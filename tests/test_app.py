@@ -10,14 +10,16 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
+import pyarrow as pa
 import pytest
 from app_components import component
-from sample import write_sample
+from sample import REFERENCE, write_sample
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
 from calendar_data import routes
+from calendar_data.catalog import SourceInfo, write_catalog
 from calendar_data.ui import calendar_view
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -216,6 +218,19 @@ def test_panel_shows_the_reference_title(catalog):
     assert "S1 E1-E4 · 4 episodes" in shown
     assert "60 min per episode · 4 h total" in shown
     assert "platform rule: 00:00 America/Los_Angeles" in shown
+    assert "- Directed by: Shawn Levy" in shown
+    assert "- Executive producers: Shawn Levy, Dan Levine, Josh Barry" in shown
+
+
+def test_panel_links_to_the_titles_pages(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.parquet"
+    homepage = "https://www.netflix.com/title/81083008"
+    rows = [REFERENCE | {"homepage_url": homepage, "trailer_url": "javascript:alert(1)"}]
+    write_catalog(pa.Table.from_pylist(rows), path, [SourceInfo("editorial sample")])
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    shown = texts(run_app(id=REFERENCE_ID, date="2023-11-01"))
+    assert f"[Homepage]({homepage})" in shown
+    assert "Trailer" not in shown  # not an http(s) link
 
 
 def test_panel_reopens_from_a_link(catalog):

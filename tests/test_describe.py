@@ -212,3 +212,15 @@ def test_language_names_common_codes_and_keeps_others():
     assert describe.language("KO") == "Korean"
     assert describe.language("Klingon") == "Klingon"
     assert describe.language(None) == ""
+
+
+def test_links_are_the_http_ones_in_the_pages_order():
+    row = {
+        "trailer_url": "https://trailers.example/1",
+        "homepage_url": "javascript:alert(1)",
+        "source_url": "https://source.example/shows/1",
+    }
+    assert describe.links(row) == [
+        "[Trailer](https://trailers.example/1)",
+        "[Source](https://source.example/shows/1)",
+    ]

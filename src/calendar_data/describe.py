@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from .days import valid_timezone
 from .schema import CREW_ROLES
-from .text import one_line
+from .text import markdown_link, one_line, safe_url
 
 RELEASE_TYPE_NAMES = {
     "movie": "Movie release",
@@ -27,6 +27,8 @@ RELEASE_TYPE_NAMES = {
     "series_finale": "Series finale",
     "full_season": "Full season drop",
 }
+#: A release's links, each with its label, in the order pages show them.
+LINKS = (("Trailer", "trailer_url"), ("Homepage", "homepage_url"), ("Source", "source_url"))
 LANGUAGE_NAMES = {
     "ar": "Arabic",
     "da": "Danish",
@@ -219,6 +221,11 @@ def cast_lines(cast: Iterable[Mapping | None] | None) -> list[str]:
         if name:
             lines.append(f"{name} as {character}" if character else name)
     return lines
+
+
+def links(row: Mapping) -> list[str]:
+    """The release's trailer, homepage and source as Markdown links, those that are http(s)."""
+    return [markdown_link(label, row[column]) for label, column in LINKS if safe_url(row[column])]
 
 
 def _people(members: Iterable[Mapping | None] | None) -> list[Mapping]:

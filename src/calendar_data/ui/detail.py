@@ -93,6 +93,18 @@ def _panel(row: dict | None, tz: str) -> None:
     if cast:
         st.markdown("**Cast**")
         st.markdown("\n".join(f"- {escape_markdown(line, 120)}" for line in cast))
+    crew = describe.crew_by_role(row["crew"])
+    if crew:
+        st.markdown("**Crew**")
+        st.markdown(
+            "\n".join(
+                f"- {describe.ROLE_NAMES[role]}: {escape_markdown(', '.join(names), 200)}"
+                for role, names in crew.items()
+            )
+        )
+    links = describe.links(row)
+    if links:
+        st.markdown(" · ".join(links))
     st.page_link(
         "pages/title.py",
         label="Open the title page",
