@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import BROWSER_TESTS, REPO, open_app, streamlit_app
+from browser import BROWSER_TESTS, REPO, TIMEZONE, open_app, streamlit_app
 from playwright.sync_api import Page, expect
 from sample import write_sample
 
@@ -61,6 +61,12 @@ def test_a_repaired_link_to_a_title_stays_on_the_title(page, sample_url):
     open_app(page, f"{sample_url}/title?id=all-the-light-we-cannot-see&service=netflix")
     expect(page).to_have_url(re.compile(r"/title\?.*service=Netflix"))
     expect(page.get_by_role("heading", level=1)).to_have_text("All the Light We Cannot See")
+
+
+def test_a_link_naming_the_browsers_own_zone_keeps_it(page, sample_url):
+    open_app(page, f"{sample_url}/?tz={TIMEZONE.replace('/', '%2F')}&date=2023-11-01")
+    expect(page).to_have_url(re.compile(rf"[?&]tz={re.escape(TIMEZONE.replace('/', '%2F'))}"))
+    assert value_of(page, "tz") == TIMEZONE
 
 
 def test_a_reload_reopens_the_release_that_was_open(page, tmp_path):

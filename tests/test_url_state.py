@@ -97,6 +97,20 @@ def test_a_name_the_catalog_lacks_suggests_the_closest(catalog):
     assert at.multiselect(key="service").value == []
 
 
+def test_a_link_naming_the_viewers_own_zone_keeps_naming_it(catalog):
+    """Shared on, the link must still hold the zone its view was drawn in."""
+    at = run_app(tz="UTC", date="2023-11-01")  # AppTest's browser has no zone: UTC is its own
+    assert param(at, "tz") == ["UTC"]
+    assert at.selectbox(key="tz").value == "UTC"
+
+
+def test_no_zone_in_the_url_is_the_browsers_and_the_url_stays_without_one(catalog):
+    at = run_app(date="2023-11-01")
+    assert param(at, "tz") == []
+    assert at.selectbox(key="tz").value is None
+    assert any(c.value.endswith("days in UTC") for c in at.caption)
+
+
 def test_an_export_link_matches_names_whatever_their_case(catalog, monkeypatch):
     monkeypatch.setattr(routes, "_mounted", False)
     route = next(r for r in routes.export_routes() if r.path == "/export.csv")

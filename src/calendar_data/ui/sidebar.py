@@ -213,16 +213,23 @@ def _counts_help(param: str, counts: dict[str, int]) -> str:
 
 
 def _timezone_picker() -> str:
+    """The zone the viewer or the URL picked, else the browser's.
+
+    Nothing is picked by default: a bound widget drops a value equal to its default from the
+    URL, so a link naming the viewer's own zone would lose it, and its view, once shared.
+    """
     browser = valid_timezone(st.context.timezone) or DEFAULT_TIMEZONE
     chosen = st.selectbox(
         "Time zone",
         TIMEZONES,
-        index=TIMEZONES.index(browser) if browser in TIMEZONES else None,
+        index=None,
         key=TIMEZONE,
         bind="query-params",
-        help="Timed releases land on this zone's day. Date-only releases keep their date.",
+        placeholder=browser,
+        help="Timed releases land on this zone's day. Date-only releases keep their date. "
+        "Until one is picked, the browser's zone.",
     )
-    return valid_timezone(chosen) or DEFAULT_TIMEZONE
+    return valid_timezone(chosen) or browser
 
 
 def _clear() -> None:
