@@ -112,6 +112,13 @@ def test_my_services_apply_with_the_switch_and_not_without(catalog):
     )
 
 
+def test_the_sidebar_counts_what_my_services_leave(catalog):
+    at = run_app(my_service=["Hulu"], date=NOVEMBER)
+    assert "**20** of 20 releases match" in [m.value for m in at.sidebar.markdown]
+    at.toggle(key="mine").set_value(True).run()
+    assert "**4** of 20 releases match" in [m.value for m in at.sidebar.markdown]
+
+
 def test_bad_settings_in_the_url_get_one_clear_notice_each(catalog):
     at = run_app(follow=f"{REFERENCE_ID},gone-show,<b>", my_service=["Nope+"], my_region="XX")
     shown = infos(at)

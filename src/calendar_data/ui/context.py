@@ -28,7 +28,7 @@ from ..params import VIEW_CONTEXT
 from ..text import escape_markdown, escape_message, markdown_link
 from .data import live_catalog
 from .mine import mine_sidebar
-from .sidebar import filter_sidebar, url_notices
+from .sidebar import filter_sidebar, show_matches, url_notices
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,9 @@ def frame() -> None:
         st.stop()
     for notice in url_notices(live, _rerun_on_this_page):
         st.info(escape_message(notice), icon=":material/info:")
-    release_filter, tz = filter_sidebar(live)
+    release_filter, tz, count = filter_sidebar(live)
     release_filter = mine_sidebar(live, release_filter, tz)  # my services, followed only
+    show_matches(count, live, release_filter, tz)
     _credits(live, tz)
     st.session_state[VIEW_CONTEXT] = ViewContext(live, release_filter, tz)
 

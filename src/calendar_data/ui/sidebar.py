@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
 from .. import grid
@@ -123,8 +124,9 @@ def _rewrite_filters(release_filter: ReleaseFilter) -> bool:
     return changed
 
 
-def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
-    """Draw the filters; return the filter they describe and the viewer's time zone."""
+def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerator]:
+    """Draw the filters; return the filter they describe, the viewer's time zone and the
+    place of the match count (:func:`show_matches`, once Mine has narrowed the filter)."""
     with st.sidebar:
         st.header("Filters")
         chosen = {field: _multiselect(live, param) for param, field in MULTI_PARAMS.items()}
@@ -143,8 +145,7 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
             **chosen, start=start, end=end, query=query, arrived_since=next(iter(arrived), None)
         )
         tz = _timezone_picker()
-        matches = len(live.select(release_filter, tz))
-        st.markdown(f"**{matches:,}** of {live.table.num_rows:,} releases match")
+        count = st.empty()
         st.button(
             "Clear filters",
             key="clear_filters",
@@ -152,7 +153,15 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str]:
             disabled=release_filter.is_empty,
             icon=":material/filter_alt_off:",
         )
-    return release_filter, tz
+    return release_filter, tz, count
+
+
+def show_matches(
+    count: DeltaGenerator, live: LiveCatalog, release_filter: ReleaseFilter, tz: str
+) -> None:
+    """How many releases the view shows, of all the catalog's, in the place kept for it."""
+    matches = len(live.select(release_filter, tz))
+    count.markdown(f"**{matches:,}** of {live.table.num_rows:,} releases match")
 
 
 def _multiselect(live: LiveCatalog, param: str) -> list[str]:
