@@ -20,9 +20,7 @@ shown = counted(history.num_rows, "change")
 st.caption(f"{shown} · {escape_markdown(release_filter.short_name())}")
 if not history.num_rows:
     st.info(
-        "No changes recorded for this view. Every `calendar-data build`, import and refresh "
-        "compares the new catalog with the one it replaces and records what was added, "
-        "removed, moved or changed, and what arrived on or left a service.",
+        "No changes recorded for this view: clear some filters, or pick an earlier date.",
         icon=":material/history:",
     )
     st.stop()

@@ -103,7 +103,10 @@ history = read_history(context.live, context.tz, title_id=title_id)
 if history is not None and history.num_rows:
     show_history(history, context.tz, key="title-history")
 elif history is not None:
-    st.caption("No changes recorded for this title.")
+    st.caption("No build of this catalog recorded a change to this title.")
+for r in rows:
+    if r["previous_release_date"]:  # a move its source reports, recorded by a build or not
+        st.markdown(f"{escape_markdown(describe.episodes(r) or 'Release')} {describe.move(r)}.")
 
 cast = describe.cast_lines(first["cast"])
 crew = describe.crew_by_role(first["crew"])
@@ -122,13 +125,8 @@ st.header("Links and provenance", anchor=False)
 links = describe.links(first)
 if links:
     st.markdown(" · ".join(links))
-moved = [r for r in rows if r["previous_release_date"]]
-for r in moved:
-    st.markdown(f"{escape_markdown(describe.episodes(r) or 'Release')} {describe.move(r)}.")
-sources = ", ".join(sorted({r["source"] for r in rows}))
+sources = source_credits(context.live.catalog.sources, {r["source"] for r in rows})
 st.caption(
-    f"Source: {escape_markdown(sources)}"
+    f"Source: {'; '.join(sources)}"
     + (f" · record changed {max(updates):%-d %b %Y}" if updates else "")
 )
-for credit in source_credits(context.live.catalog.sources, {r["source"] for r in rows}):
-    st.caption(credit)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pyarrow as pa
 import pytest
 from sample import (
     REFERENCE,
@@ -15,6 +16,8 @@ from streamlit.testing.v1 import AppTest
 from test_app import APP, run_app, texts
 
 from calendar_data import changes
+from calendar_data.catalog import SourceInfo, write_catalog
+from calendar_data.schema import SCHEMA
 
 RECORDED = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 
@@ -71,7 +74,10 @@ def test_changes_since_a_later_day_are_none(logged):
 
 def test_a_catalog_without_a_log_says_how_changes_are_recorded(catalog):
     at = changes_page()
-    assert "No changes recorded for this view" in texts(at)
+    shown = texts(at)
+    assert "This catalog has no change history yet." in shown
+    assert "records what it changed in catalog.changes.parquet beside the catalog" in shown
+    assert "No changes recorded for this view" not in shown
 
 
 def test_an_unreadable_log_is_one_clear_message(catalog):
@@ -99,7 +105,38 @@ def test_a_title_without_changes_says_so(catalog):
     at.switch_page("pages/title.py").run()
     at.query_params["id"] = REFERENCE["title_id"]
     at.run()
-    assert "No changes recorded for this title." in texts(at)
+    assert "This catalog has no change history yet." in texts(at)
+
+
+def test_a_title_moved_by_its_source_but_by_no_build_says_both(tmp_path, monkeypatch):
+    """A move the source reports (``previous_release_date``) that no build recorded."""
+    path = tmp_path / "catalog.parquet"
+    rows = [
+        row | {"previous_release_date": dt.date(2023, 11, 1)}
+        if row["release_id"] == "test-7"
+        else row
+        for row in sample_rows()
+    ]
+    write_catalog(pa.Table.from_pylist(rows, SCHEMA), path, [SourceInfo("synthetic test data")])
+    log_sample_changes(path, sample_changes(sample_rows(), edited_sample_rows(), RECORDED))
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    at = run_app(id="test-title-7")
+    at.switch_page("pages/title.py").run()
+    at.query_params["id"] = "test-title-7"
+    at.run()
+    shown = texts(at)
+    assert "No build of this catalog recorded a change to this title." in shown
+    assert "E7 moved from 1 Nov 2023 to 8 Nov 2023." in shown
+
+
+def test_the_title_page_names_each_source_once(catalog):
+    at = run_app(id=REFERENCE["title_id"])
+    at.switch_page("pages/title.py").run()
+    at.query_params["id"] = REFERENCE["title_id"]
+    at.run()
+    assert [c.value for c in at.main.caption if "editorial sample" in c.value] == [
+        "Source: editorial sample"
+    ]
 
 
 def test_a_first_day_long_ago_is_kept(logged):

@@ -107,8 +107,10 @@ def _rerun_on_this_page() -> NoReturn:
 
 def source_credits(sources: Iterable[SourceInfo], named: Collection[str] | None = None) -> list:
     """Each source's name (linked to its site) and the attribution its terms ask for, as
-    Markdown; only the sources ``named``, when given (the Title page names a title's)."""
-    return [
+    Markdown; only the sources ``named``, when given (the Title page names a title's), and
+    those of them ``sources`` does not describe by their names alone."""
+    sources = list(sources)
+    credits = [
         " — ".join(
             part
             for part in (markdown_link(s.name, s.url), escape_markdown(s.attribution, 200))
@@ -117,6 +119,8 @@ def source_credits(sources: Iterable[SourceInfo], named: Collection[str] | None 
         for s in sources
         if named is None or s.name in named
     ]
+    undescribed = set(named or ()) - {s.name for s in sources}
+    return credits + [escape_markdown(name, 200) for name in sorted(undescribed)]
 
 
 def _credits(live: LiveCatalog, tz: str) -> None:

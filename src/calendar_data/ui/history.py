@@ -14,7 +14,7 @@ import streamlit as st
 from .. import changes, describe
 from ..filters import ReleaseFilter
 from ..live import LiveCatalog
-from ..text import counted, escape_message, one_line
+from ..text import counted, escape_markdown, escape_message, one_line
 
 #: Changes a table shows at most, newest first.
 SHOWN = 500
@@ -29,9 +29,19 @@ def read_history(
     title_id: str | None = None,
 ) -> pa.Table | None:
     """The changes recorded beside the live catalog that the arguments select, newest first;
-    None, with a message shown, when the catalog keeps no log that can be read."""
+    None, with a message shown, when the catalog has no log, or none that can be read."""
     if "://" in live.catalog.origin:
         st.info("Change history is kept beside local catalogs only.", icon=":material/info:")
+        return None
+    log = changes.change_log_path(live.catalog.origin)
+    if not log.exists():
+        st.info(
+            "This catalog has no change history yet. Every `calendar-data build`, import and "
+            f"refresh records what it changed in {escape_markdown(log.name, 200)} beside "
+            "the catalog: what was added, removed, moved or changed, and what arrived on or "
+            "left a service.",
+            icon=":material/history:",
+        )
         return None
     try:
         log = live.change_log()
