@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import pyarrow as pa
 import pytest
-from app_components import component
+from app_components import DAY_DRAWER, component
 from sample import REFERENCE, write_sample
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.elements.lib import policies
@@ -65,7 +65,7 @@ def calendar_cards(at: AppTest) -> list[Card]:
 
 def drawer_cards(at: AppTest) -> list[dict]:
     """The cards the "+N more" drawer gave its copy of the calendar component to draw."""
-    drawn = component(at.get("dialog")[0])
+    drawn = component(at.get("dialog")[0], DAY_DRAWER)
     return json.loads(drawn.proto.json)["days"][0]["cards"]
 
 
