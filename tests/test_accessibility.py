@@ -4,9 +4,10 @@
   scrolls sideways.
 - axe-core (axe-playwright-python bundles it) finds no serious or critical violation on any
   page, at a desktop's width or a phone's, with the title drawer open or not.
-- The calendar, its drawer and Browse's table work from the keyboard: Tab to a card, Enter
-  opens the drawer, Escape closes it and gives the focus back; Tab into the table, arrows to a
-  row, Shift+Space selects it and opens its drawer.
+- The calendar, its drawers and Browse's table work from the keyboard: Tab to a card, Enter
+  opens the drawer, Escape closes it and gives the focus back; Tab goes through the cards of a
+  crowded day's "+N more" drawer; Tab into the table, arrows to a row, Shift+Space selects it
+  and opens its drawer.
 
 ``SCREENSHOTS=1`` also writes the README's phone screenshot of data/catalog.parquet to
 docs/screenshots/phone.png (skipped otherwise: it needs a second server).
