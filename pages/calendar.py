@@ -73,12 +73,14 @@ if chosen is None and anchor == opening != today:
 start, end = grid.view_range(view, anchor)
 cards = calendar_view.visible_cards(live, release_filter, tz, start, end, grid.CARDS_PER_DAY[view])
 st.header(grid.period_heading(view, anchor), anchor=False)
-shown = f"{counted(cards.total, 'release')} shown"
-st.caption(f"{shown} · days in {escape_markdown(tz)}")
+# The period's own releases: not those of the days a month's grid shows of the months around it.
+period = grid.shown_period(view, anchor)
+own = cards.total_within(*period)
+st.caption(f"{counted(own, 'release')} shown · days in {escape_markdown(tz)}")
 
-if not cards.total:
-    calendar_view.empty_period(live, release_filter, tz, (start, end), (first, last))
-if view != "agenda" or cards.total:
+if not own:
+    calendar_view.empty_period(live, release_filter, tz, period, (first, last))
+if view != "agenda" or own:
     calendar_view.draw_calendar(
         mark_followed(grid.calendar_payload(cards, view, anchor, today), set(followed_ids())),
         follow_width=follow_width,

@@ -1,9 +1,11 @@
 """The app's custom components in an AppTest run, found by name: the calendar page draws
-several (the calendar, its style sheet, Mine's device storage, posters)."""
+several (the calendar, its "+N more" drawer's, its style sheet, Mine's device storage,
+posters)."""
 
 from __future__ import annotations
 
 CALENDAR = "calendar_data.calendar"
+DAY_DRAWER = "calendar_data.day_drawer"
 
 
 def component(scope, name: str = CALENDAR):

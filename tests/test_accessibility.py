@@ -4,9 +4,10 @@
   scrolls sideways.
 - axe-core (axe-playwright-python bundles it) finds no serious or critical violation on any
   page, at a desktop's width or a phone's, with the title drawer open or not.
-- The calendar, its drawer and Browse's table work from the keyboard: Tab to a card, Enter
-  opens the drawer, Escape closes it and gives the focus back; Tab into the table, arrows to a
-  row, Shift+Space selects it and opens its drawer.
+- The calendar, its drawers and Browse's table work from the keyboard: Tab to a card, Enter
+  opens the drawer, Escape closes it and gives the focus back; Tab goes through the cards of a
+  crowded day's "+N more" drawer; Tab into the table, arrows to a row, Shift+Space selects it
+  and opens its drawer.
 
 ``SCREENSHOTS=1`` also writes the README's phone screenshot of data/catalog.parquet to
 docs/screenshots/phone.png (skipped otherwise: it needs a second server).
@@ -37,6 +38,7 @@ pytestmark = BROWSER_TESTS
 PHONE = {"width": 390, "height": 844}
 TITLE, TITLE_ID = REFERENCE["title"], REFERENCE["title_id"]
 NOVEMBER = "date=2023-11-01"
+CROWDED_DAY = "2023-11-20"  # more cards than a month's cell shows
 #: Each page, and what shows that it is drawn. Changes lists the change recorded below.
 PAGES = {
     "calendar": (f"/?{NOVEMBER}", "[data-card]"),
@@ -54,6 +56,7 @@ FOCUSED = """() => {
   return {
     key: e.closest("[class*='st-key-']")?.className.match(/st-key-(\\S+)/)?.[1] ?? null,
     card: e.closest('[data-card]')?.dataset.card ?? null,
+    more: e.dataset?.more ?? null,
     grid: e.closest("[data-testid='stDataFrame']") !== null,
     dialog: e.closest("[role='dialog']") !== null,
     tag: e.tagName,
@@ -234,6 +237,41 @@ def test_the_calendar_and_its_drawer_work_from_the_keyboard(page, app_url):
     assert focused(page)["card"] == card, "closing the drawer gives the focus back to its card"
     page.keyboard.press("Tab")
     assert focused(page)["card"] not in (None, card), "Tab goes on to the next card"
+
+
+def test_the_day_drawers_cards_work_from_the_keyboard(page, app_url):
+    open_app(page, f"{app_url}/?{NOVEMBER}")
+    tab_until(page, lambda now: now["more"] == CROWDED_DAY)
+    with rerun(page):
+        page.keyboard.press("Enter")
+    drawer = page.get_by_role("dialog")
+    expect(drawer).to_contain_text("Monday 20 November 2023")
+    in_drawer = [f"drawer-{CROWDED_DAY}-{n}" for n in range(drawer.locator("[data-card]").count())]
+    assert len(in_drawer) > 3, "the crowded day's drawer holds more than its cell shows"
+
+    # Tab goes through every card of the drawer, in order; Shift+Tab goes back.
+    reached = [tab_until(page, lambda now: now["card"] is not None)["card"]]
+    for _ in in_drawer[1:]:
+        page.keyboard.press("Tab")
+        reached.append(focused(page)["card"])
+    assert reached == in_drawer
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["card"] == in_drawer[-2]
+
+    with rerun(page):
+        page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    assert focused(page)["more"] == CROWDED_DAY, "closing the drawer gives the focus back"
+
+    with rerun(page):
+        page.keyboard.press("Enter")
+    expect(drawer).to_contain_text("Monday 20 November 2023")
+    last = tab_until(page, lambda now: now["card"] == in_drawer[-1])
+    assert last["dialog"], "the drawer keeps the focus"
+    with rerun(page):
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]id=test-title-\d+(&|$)"))
+    expect(page.get_by_role("dialog")).to_contain_text("Release details")
 
 
 def test_browse_rows_open_from_the_keyboard(page, app_url):

@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 import pyarrow as pa
 import pytest
-from app_components import component
-from sample import REFERENCE, write_sample
+from app_components import DAY_DRAWER, component
+from sample import REFERENCE, sample_rows, synthetic_release, write_sample
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
@@ -24,6 +24,7 @@ from calendar_data.ui import calendar_view
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REFERENCE_ID = "all-the-light-we-cannot-see"
+SYNTHETIC = SourceInfo("synthetic test data")
 
 
 def run_app(**params) -> AppTest:
@@ -65,7 +66,7 @@ def calendar_cards(at: AppTest) -> list[Card]:
 
 def drawer_cards(at: AppTest) -> list[dict]:
     """The cards the "+N more" drawer gave its copy of the calendar component to draw."""
-    drawn = component(at.get("dialog")[0])
+    drawn = component(at.get("dialog")[0], DAY_DRAWER)
     return json.loads(drawn.proto.json)["days"][0]["cards"]
 
 
@@ -273,6 +274,35 @@ def test_no_matches_shows_an_empty_state(catalog):
     at = run_app(q="zzzz no such words", date="2023-11-01")
     assert card_titles(at) == []
     assert "No releases match these filters" in texts(at)
+
+
+def shown_count(at: AppTest) -> str:
+    """The calendar's caption: ``80 releases shown``."""
+    return next(c.value for c in at.caption if " shown · days in " in c.value).split(" · ")[0]
+
+
+def test_the_month_counts_its_own_releases_not_its_grids(tmp_path, monkeypatch):
+    """December 2023's grid starts on Monday 27 November, given a release here."""
+    spill_over = synthetic_release("spill-over", release_date=dt.date(2023, 11, 27))
+    path = tmp_path / "catalog.parquet"
+    write_catalog(pa.Table.from_pylist([*sample_rows(), spill_over]), path, [SYNTHETIC])
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    at = run_app(date="2023-12-01")
+    days = calendar_payload(at)["days"]
+    assert [c["title"] for d in days if d["faded"] for c in d["cards"]] == ["Spill-Over"]
+    december = sum(len(d["cards"]) + d["more"] for d in days if d["day"].startswith("2023-12"))
+    assert shown_count(at) == f"{december} release shown" == "1 release shown"
+    assert shown_count(run_app(date="2023-12-01", view="agenda")) == shown_count(at)
+
+
+def test_a_month_with_no_releases_says_so_under_its_grid_of_neighbours(catalog):
+    """October 2023's grid runs to Sunday 5 November; the sample starts on 2 November."""
+    at = run_app(date="2023-10-10")
+    assert shown_count(at) == "0 releases shown"
+    assert "No releases match these filters in this period" in texts(at)
+    assert "The nearest release that matches is on 2 November 2023" in texts(at)
+    faded = [c for d in calendar_payload(at)["days"] if d["faded"] for c in d["cards"]]
+    assert faded, "the grid still draws the days of the next month, greyed"
 
 
 def test_undated_releases_are_listed(catalog):

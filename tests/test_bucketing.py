@@ -286,6 +286,14 @@ def test_every_day_counts_all_its_cards():
     assert list(shown.totals) == [NOV_2, D(2023, 11, 3)]
 
 
+def test_the_cards_within_a_period_count_only_its_days():
+    shown = day_cards(pa.Table.from_pylist(crowded_days(), schema=SCHEMA), 2)
+    assert shown.total_within(NOV_2, NOV_2) == 10
+    assert shown.total_within(D(2023, 11, 3), D(2023, 11, 30)) == 6
+    assert shown.total_within(NOV_1, D(2023, 11, 30)) == shown.total == 16
+    assert shown.total_within(D(2023, 10, 1), NOV_1) == 0
+
+
 def test_a_binge_drop_is_one_card_ranked_by_its_best_release():
     rows = crowded_days()
     table = pa.Table.from_pylist(rows, schema=SCHEMA)

@@ -87,7 +87,7 @@ def test_followed_titles_are_marked_in_the_day_drawer_too(catalog):
     at.session_state[OPEN_DAY] = dt.date(2023, 11, 2)  # the "+N more" of the reference's day
     at.run()
     assert not at.exception, at.exception
-    drawer = components(at)["calendar_data.calendar"]
+    drawer = components(at)["calendar_data.day_drawer"]
     (day,) = json.loads(drawer.proto.json)["days"]
     assert f"★ {REFERENCE}" in [card["title"] for card in day["cards"]]
 

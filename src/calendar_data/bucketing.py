@@ -86,6 +86,11 @@ class DayCards:
         """How many cards in all."""
         return sum(self.totals.values())
 
+    def total_within(self, first: dt.date, last: dt.date) -> int:
+        """How many cards on the days from ``first`` to ``last``: a month's own, of the six
+        weeks its grid shows."""
+        return sum(count for day, count in self.totals.items() if first <= day <= last)
+
     def __len__(self) -> int:
         """The rows it holds: what the shared cache bounds (``LiveCatalog.derived``)."""
         return len(self.shown) + len(self.totals)

@@ -64,6 +64,18 @@ _CALENDAR = st.components.v2.component(
 )
 
 
+#: The "+N more" drawer's calendar: the same cards, drawn in the page's DOM, not in a shadow
+#: root. The dialog's focus trap (React Aria's FocusScope, in Streamlit 1.67) looks for the
+#: next card to Tab to in the page's DOM only: in a shadow root, Tab only ever reached "Close".
+#: Its style sheet, then not isolated, is nested under its element, so it styles nothing else.
+_DRAWER = st.components.v2.component(
+    "calendar_data.day_drawer",
+    css=f".st-key-{DRAWER_KEY} {{\n{_css()}\n}}",
+    js=_assets("poster.js", "calendar.js"),
+    isolate_styles=False,
+)
+
+
 #: The page's own style sheet (assets/calendar_page.css), from a component that draws nothing:
 #: its styles are not isolated, so they apply to the page.
 _PAGE_STYLE = st.components.v2.component(
@@ -227,7 +239,8 @@ def _close_day() -> None:
 @st.dialog("All releases of the day", position="right", on_dismiss=_close_day)
 def show_day(live: LiveCatalog, release_filter: ReleaseFilter, tz: str, day: dt.date) -> None:
     """The cards of one day that match the filter, the first :data:`DRAWER_CARDS` of them:
-    the "+N more" drawer, drawn by the calendar's component, so its cards are the calendar's."""
+    the "+N more" drawer, drawn by the calendar's script and style, so its cards are the
+    calendar's."""
     st.subheader(f"{day:%A %-d %B %Y}", anchor=False)
     of_day = visible_cards(live, release_filter, tz, day, day, DRAWER_CARDS)
     if of_day.total > DRAWER_CARDS:
@@ -236,7 +249,7 @@ def show_day(live: LiveCatalog, release_filter: ReleaseFilter, tz: str, day: dt.
             "list them all on Browse."
         )
     payload = grid.drawer_payload(of_day.shown, day)
-    clicked = _CALENDAR(
+    clicked = _DRAWER(
         key=DRAWER_KEY,
         data={**mark_followed(payload, set(followed_ids())), "fit": False},
         on_open_change=partial(_card_clicked, DRAWER_KEY),
