@@ -64,8 +64,8 @@ event = st.dataframe(
     },
 )
 st.caption(
-    f"Page {page} of {pages:,} · {PAGE_SIZE} rows per page · click a row, or press Shift+Space "
-    "on it, for details"
+    f"Page {page} of {pages:,} · {PAGE_SIZE} rows per page · for a release's details, tick the "
+    "box at its row's left, or press Shift+Space in its row"
 )
 
 selected = event.selection.rows

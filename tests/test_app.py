@@ -337,6 +337,7 @@ def test_browse_lists_exactly_the_filtered_rows(catalog):
         "Test Show 12",
     ]
     assert "4 releases match" in texts(at)
+    assert "tick the box at its row's left, or press Shift+Space in its row" in texts(at)
 
 
 def test_browse_counts_one_match_in_the_singular(catalog):
