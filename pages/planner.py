@@ -138,6 +138,8 @@ else:
         chart(charts.load_bars(load, metric, label), "planner_bars")
     target = "cell" if drawn == "Heatmap" else "bar"
     st.caption(f"Click a {target} to show only that service and week.")
+    if metric == "runtime_hours":
+        st.caption(planner.runtime_coverage(load))
 
     st.header("Season timeline", anchor=False)
     if spans.empty:

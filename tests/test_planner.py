@@ -72,8 +72,20 @@ def test_weekly_load_counts_each_episode_row_and_its_runtime():
     )
     load = planner.weekly_load(table, days_of(table))
     assert load.to_dict("records") == [
-        {"service": "Netflix", "week_start": day(0), "releases": 3, "runtime_hours": 1.5},
-        {"service": "Netflix", "week_start": day(7), "releases": 1, "runtime_hours": 0.5},
+        {
+            "service": "Netflix",
+            "week_start": day(0),
+            "releases": 3,
+            "runtime_hours": 1.5,
+            "with_runtime": 3,
+        },
+        {
+            "service": "Netflix",
+            "week_start": day(7),
+            "releases": 1,
+            "runtime_hours": 0.5,
+            "with_runtime": 1,
+        },
     ]
 
 
@@ -89,6 +101,7 @@ def test_runtime_hours_multiply_episodes_and_tolerate_missing_values():
     load = planner.weekly_load(table, days_of(table))
     assert load["releases"].tolist() == [3]
     assert load["runtime_hours"].tolist() == [pytest.approx(6 + 2)]
+    assert load["with_runtime"].tolist() == [2]  # the unknown runtime is not counted as known
 
 
 def test_weekly_load_ignores_tba_rows_and_services_without_rows():
@@ -107,7 +120,9 @@ def test_weekly_load_of_nothing_is_an_empty_frame():
     table = table_of([row("undated", None)])
     load = planner.weekly_load(table, days_of(table))
     assert load.empty
-    assert list(load.columns) == ["service", "week_start", "releases", "runtime_hours"]
+    assert list(load.columns) == [
+        "service", "week_start", "releases", "runtime_hours", "with_runtime"
+    ]  # fmt: skip
     assert planner.week_grid(load, "releases").empty
 
 
@@ -426,3 +441,14 @@ def test_clashes_meet_their_threshold_and_are_sorted(rows, per_day, per_week, mo
         keys = list(zip(-crowded["count"], crowded[by], strict=True))
         assert keys == sorted(keys)
         assert crowded[by].is_unique
+
+
+def test_runtime_coverage_says_how_many_releases_have_no_runtime():
+    table = table_of(
+        [row("timed", day(1)), row("unknown", day(1), runtime_minutes=None), row("x", day(8))]
+    )
+    load = planner.weekly_load(table, days_of(table))
+    assert planner.runtime_coverage(load) == (
+        "Runtime known for 2 of 3 releases: the others add no hours."
+    )
+    assert planner.runtime_coverage(load.iloc[[1]]) == "Every release here has a known runtime (1)."

@@ -121,7 +121,9 @@ def test_the_sidebar_filter_narrows_the_clashes(catalog):
 
 def test_measure_and_chart_toggles_redraw_without_errors(catalog):
     at = planner_page()
+    assert "known runtime" not in captions(at)
     at.button_group(key="planner_metric").set_value("Runtime hours").run()
+    assert "Every release here has a known runtime (23)." in captions(at)
     at.button_group(key="planner_chart").set_value("Stacked bars").run()
     assert not at.exception, at.exception
     assert len(at.get("plotly_chart")) == 2

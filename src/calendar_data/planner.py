@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from .days import chunked_days, parse_date
 from .params import FROM, SERVICE, TO
-from .text import one_line
+from .text import counted, one_line
 
 METRICS = {"Releases": "releases", "Runtime hours": "runtime_hours"}
 #: Release types that put a whole new show or season in front of viewers at once.
@@ -30,7 +30,8 @@ Days = pa.Array | pa.ChunkedArray
 
 
 def weekly_load(table: pa.Table, days: Days) -> pd.DataFrame:
-    """Releases and runtime hours per service and week (only weeks with releases).
+    """Releases, runtime hours and the releases whose runtime is known (``with_runtime``) per
+    service and week (only weeks with releases).
 
     Runtime hours count every episode of a release: ``runtime_minutes * episode_count / 60``,
     with a missing episode count taken as one and a missing runtime as nothing.
@@ -46,14 +47,29 @@ def weekly_load(table: pa.Table, days: Days) -> pd.DataFrame:
         }
     )
     grouped = per_row.group_by(["service", "week_start"]).aggregate(
-        [([], "count_all"), ("hours", "sum")]
+        [([], "count_all"), ("hours", "sum"), ("hours", "count")]
     )
     frame = grouped.to_pandas().rename(
-        columns={"count_all": "releases", "hours_sum": "runtime_hours"}
+        columns={
+            "count_all": "releases",
+            "hours_sum": "runtime_hours",
+            "hours_count": "with_runtime",
+        }
     )
     frame["runtime_hours"] = frame["runtime_hours"].fillna(0.0)
-    frame = frame[["service", "week_start", "releases", "runtime_hours"]]
+    frame = frame[["service", "week_start", "releases", "runtime_hours", "with_runtime"]]
     return frame.sort_values(["service", "week_start"], ignore_index=True)
+
+
+def runtime_coverage(load: pd.DataFrame) -> str:
+    """How many of the releases counted in ``load`` have a known runtime: the others add no
+    hours, which a chart of hours cannot show."""
+    known, releases = int(load["with_runtime"].sum()), int(load["releases"].sum())
+    if known == releases:
+        return f"Every release here has a known runtime ({releases:,})."
+    return (
+        f"Runtime known for {known:,} of {counted(releases, 'release')}: the others add no hours."
+    )
 
 
 def week_grid(load: pd.DataFrame, metric: str) -> pd.DataFrame:
