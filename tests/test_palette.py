@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from calendar_data.catalog import load_catalog
+from calendar_data.live import DEFAULT_CATALOG
 from calendar_data.palette import KNOWN, PALETTE, colour, colour_index
 
 UNKNOWN = ["Crunchyroll", "Canal+ Séries", "MUBI", "", "🎬", "x" * 10_000, "\ud800"]
@@ -22,6 +24,11 @@ def test_known_services_have_distinct_colours():
     colours = [colour(service) for service in KNOWN]
     assert len(set(colours)) == len(KNOWN)
     assert colour("Netflix") == PALETTE[KNOWN["Netflix"]]
+
+
+def test_the_embedded_catalogs_services_have_distinct_colours():
+    services = set(load_catalog(DEFAULT_CATALOG).table["service"].to_pylist())
+    assert len({colour(service) for service in services}) == len(services)
 
 
 @pytest.mark.parametrize("service", UNKNOWN, ids=range(len(UNKNOWN)))

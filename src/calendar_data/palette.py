@@ -32,6 +32,9 @@ KNOWN = {
     "Apple TV+": 11,
     "Paramount+": 8,
     "Peacock": 4,
+    "BBC iPlayer": 9,
+    "ITVX": 6,
+    "BritBox": 3,
 }
 
 
