@@ -19,7 +19,10 @@ positions = live.select(release_filter, tz)
 days = live.days(tz)
 
 st.title("Browse releases", anchor=False)
-st.caption(f"{releases_matching(len(positions))} · {escape_markdown(release_filter.short_name())}")
+st.caption(
+    f"{releases_matching(len(positions))} · {escape_markdown(release_filter.short_name())} · "
+    f"days in {escape_markdown(tz)}"
+)
 
 controls = st.columns([2, 1, 1], vertical_alignment="bottom")
 sort = controls[0].selectbox(

@@ -336,7 +336,7 @@ def test_browse_lists_exactly_the_filtered_rows(catalog):
         "Test Show 8",
         "Test Show 12",
     ]
-    assert "4 releases match" in texts(at)
+    assert "4 releases match · Netflix · 2023-11 · days in UTC" in texts(at)
     assert "tick the box at its row's left, or press Shift+Space in its row" in texts(at)
 
 
