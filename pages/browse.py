@@ -50,6 +50,7 @@ ordered = browse_table.sorted_positions(live.table, days, positions, sort, desce
 shown = ordered.slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
 rows = live.rows(shown, browse_table.COLUMNS)
 follow_picker(menus, rows)
+st.space("small")  # room for the table's toolbar, always shown on a phone, under the menus
 event = st.dataframe(
     browse_table.display_frame(rows, days.take(shown), followed_ids()),
     key="browse_table",

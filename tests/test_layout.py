@@ -80,6 +80,22 @@ def test_browse_shows_its_table_on_the_first_screen(browser, app_url, size):
             assert not overlap(toolbar.bounding_box(), downloads.nth(i).bounding_box())
 
 
+def test_on_a_touch_phone_the_tables_toolbar_leaves_the_menus_free(browser, app_url):
+    """A touch screen shows the table's toolbar at all times, above its top right corner."""
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        open_app(page, f"{app_url}/browse")
+        toolbar = page.get_by_test_id("stElementToolbar").filter(visible=True).first
+        expect(toolbar).to_be_visible()
+        menus = page.locator(".st-key-export_menu, .st-key-follow_menu").filter(visible=True)
+        expect(menus).to_have_count(2)
+        for i in range(2):
+            assert not overlap(toolbar.bounding_box(), menus.nth(i).bounding_box())
+    finally:
+        context.close()
+
+
 def test_browse_downloads_from_its_menu_on_a_phone(browser, app_url):
     with sized(browser, "phone") as page:
         open_app(page, f"{app_url}/browse?service=Netflix")
