@@ -79,7 +79,7 @@ st.dataframe(
             "Episodes": describe.episodes(r),
             "Service": r["service"],
             "Status": r["status"].capitalize(),
-            "Moved from": str(r["previous_release_date"] or ""),
+            "Date change": describe.move(r),  # the source's days: no zone moves them
         }
         for r in rows
     ],
