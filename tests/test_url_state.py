@@ -111,6 +111,14 @@ def test_no_zone_in_the_url_is_the_browsers_and_the_url_stays_without_one(catalo
     assert any(c.value.endswith("days in UTC") for c in at.caption)
 
 
+def test_a_region_no_release_names_is_kept_as_the_export_routes_keep_it(catalog):
+    """Worldwide releases match every country, on the page as in its export links."""
+    at = run_app(region="fr", date="2023-11-01")
+    assert at.multiselect(key="region").value == ["FR"]
+    assert param(at, "region") == ["FR"]
+    assert not notices(at)
+
+
 def test_an_export_link_matches_names_whatever_their_case(catalog, monkeypatch):
     monkeypatch.setattr(routes, "_mounted", False)
     route = next(r for r in routes.export_routes() if r.path == "/export.csv")

@@ -40,6 +40,7 @@ from ..params import (
     URL_NOTICES,
     VIEW,
 )
+from ..regions import COUNTRIES
 from ..schema import KIND_NAMES, KINDS
 from ..text import escape_markdown, one_line, quoted
 from .date_picker import date_picker
@@ -165,13 +166,16 @@ def show_matches(
 
 
 def _multiselect(live: LiveCatalog, param: str) -> list[str]:
-    """A filter's multiselect, bound to its URL parameter.
+    """A filter's multiselect, bound to its URL parameter: the catalog's values, most common
+    first (a region: then every other country).
 
     A bound widget writes its options' labels into the URL, so each label is the value
     itself (made one short printable line); the release counts go in the help.
     """
     counts = dict(live.options[param])
     options = [k for k in KINDS if k in counts] if param == KIND else list(counts)
+    if param == REGION:  # any country, as in a link: its worldwide releases match
+        options += [code for code in COUNTRIES if code not in counts]
     labels = _option_labels(options)
     return st.multiselect(
         LABELS[param],
