@@ -136,6 +136,17 @@ def test_the_region_defaults_to_the_browsers_country(catalog, monkeypatch):
 
     monkeypatch.setattr(mine, "country_from_locale", lambda locale: "GB")
     at = run_app()
+    assert at.selectbox(key="my_region").value is None  # picked by nobody: the browser's
+    assert at.selectbox(key="my_region").placeholder == "GB"
+    assert device_data(at)["entry"] is None  # nothing to remember
+
+
+def test_a_link_naming_the_browsers_own_country_keeps_naming_it(catalog, monkeypatch):
+    from calendar_data.ui import mine
+
+    monkeypatch.setattr(mine, "country_from_locale", lambda locale: "GB")
+    at = run_app(my_region="GB", my_service=["Hulu"], mine="true")
+    assert at.query_params["my_region"] == "GB"
     assert at.selectbox(key="my_region").value == "GB"
 
 

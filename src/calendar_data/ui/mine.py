@@ -58,7 +58,6 @@ _DIRTY = "_mine_dirty"  # the viewer changed a setting: the device remembers the
 _TOUCHED = "_mine_touched"  # the settings the viewer changed in this session, by key
 _IGNORE_STORED = "_mine_ignore_stored"  # the first URL named a setting, or the viewer reset
 _RESTORED = "_mine_restored"  # {key: (old, restored)}, until the browser has drawn them
-_DEFAULT_REGION = "_mine_default_region"
 _FOLLOWED_MEMO = "_mine_followed"
 _LIST_SLOT = "_mine_list"  # the followed titles' expander and entries, until their links
 _DEVICE = st.components.v2.component(
@@ -71,7 +70,6 @@ def mine_sidebar(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> R
     """Draw "Mine" in the sidebar; return ``release_filter`` narrowed by it."""
     known = set(live.known_values().get("service", ()))
     default_region = country_from_locale(st.context.locale)
-    st.session_state[_DEFAULT_REGION] = default_region
     notices = _restore(live, known) + _url_notices(known)
     with st.sidebar:
         st.divider()
@@ -171,19 +169,24 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
             placeholder="Choose services",
         )
         countries = list(COUNTRIES)
+        # No default: a bound widget drops a value equal to its default from the URL, so a
+        # link naming the viewer's own country would lose it once shared.
         region = st.selectbox(
             "My region",
             countries,
-            index=countries.index(default_region) if default_region else None,
+            index=None,
             key=REGION_KEY,
             bind="query-params",
             on_change=_setting_changed,
             args=(REGION_KEY,),
-            placeholder="Choose a country",
-            help="A country code (ISO 3166-1), at first the one your browser's language names. "
+            placeholder=default_region or "Choose a country",
+            help="A country code (ISO 3166-1); until one is picked, the one your browser's "
+            "language names. "
             + "; ".join(f"{code}: {COUNTRIES[code]}" for code in ("GB", "US", "DE", "FR")),
         )
-    return MySettings(tuple(services), region, bool(mine), follow, bool(only and follow))
+    return MySettings(
+        tuple(services), region or default_region, bool(mine), follow, bool(only and follow)
+    )
 
 
 def _followed_list(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> None:
@@ -381,7 +384,7 @@ def _toggle_follow(title_id: str | None) -> None:
 
 def _reset() -> None:
     st.session_state[SERVICES_KEY] = []
-    st.session_state[REGION_KEY] = st.session_state.get(_DEFAULT_REGION)
+    st.session_state[REGION_KEY] = None
     st.session_state[SWITCH_KEY] = False
     st.session_state[FOLLOWED_KEY] = False
     st.session_state[FOLLOW_KEY] = ()
