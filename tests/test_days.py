@@ -102,6 +102,8 @@ def test_empty_table():
         "America",  # a folder of zones, not a zone
         "posixrules",  # a file Python reads but Arrow cannot use
         "Factory",  # likewise
+        "localtime",  # the server's own zone, whichever it is
+        "posix/Europe/Paris",  # a copy of a zone's rules, not a name to share
         "",
         None,
         "x" * 100,

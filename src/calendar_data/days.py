@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import functools
 import re
 import zoneinfo
 
@@ -34,13 +35,26 @@ def parse_date(text: str) -> dt.date:
     raise ValueError(f"{quoted(text)} is not a date (YYYY-MM-DD)")
 
 
+@functools.cache
+def zone_names() -> frozenset[str]:
+    """The IANA zones of places: the tz database's names less ``localtime`` (the server's own
+    zone, whichever it is), ``Factory``, ``posixrules`` and the ``posix/`` and ``right/`` copies."""
+    return frozenset(
+        zone
+        for zone in zoneinfo.available_timezones()
+        if zone not in ("Factory", "localtime", "posixrules")
+        and not zone.startswith(("posix/", "right/"))
+    )
+
+
 def valid_timezone(name: object) -> str | None:
-    """``name`` if it is an IANA zone both Python and Arrow know, else ``None``.
+    """``name`` if it is one of :func:`zone_names` that Arrow can use too, else ``None``.
 
     The browser's and the URL's values are untrusted. Python alone also takes files such as
-    ``posixrules`` or ``Factory`` that Arrow cannot use for :func:`local_days`.
+    ``localtime``, a zone that depends on the server, or ``Factory``, which Arrow cannot use
+    for :func:`local_days`.
     """
-    if not isinstance(name, str) or not name or len(name) > 64:
+    if not isinstance(name, str) or name not in zone_names():
         return None
     try:
         zoneinfo.ZoneInfo(name)

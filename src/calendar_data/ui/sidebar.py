@@ -8,7 +8,6 @@ back in URL form and parsed by :class:`ReleaseFilter`, the one mapping between U
 from __future__ import annotations
 
 import contextlib
-import zoneinfo
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -18,7 +17,7 @@ from streamlit.errors import StreamlitAPIException
 
 from .. import grid
 from ..catalog import EARLIEST, LATEST
-from ..days import DEFAULT_TIMEZONE, parse_date, valid_timezone
+from ..days import DEFAULT_TIMEZONE, parse_date, valid_timezone, zone_names
 from ..filters import TYPE_LABELS, Params, ReleaseFilter, read_view
 from ..live import LiveCatalog
 from ..params import (
@@ -53,13 +52,7 @@ LABELS = {
     REGION: "Region",
 }
 REGION_HELP = "Worldwide releases match every region."
-#: Zones to pick from: IANA names less the tz database's aliases that Arrow cannot use.
-TIMEZONES = sorted(
-    zone
-    for zone in zoneinfo.available_timezones()
-    if zone not in ("Factory", "localtime", "posixrules")
-    and not zone.startswith(("posix/", "right/"))
-)
+TIMEZONES = sorted(zone_names())  # the zones to pick from
 OPTION_CHARS = 60
 HELP_COUNTS = 12  # values whose release counts a filter's help lists
 
