@@ -109,6 +109,14 @@ def test_a_link_the_view_would_read_differently_is_refused_by_name(catalog, quer
     assert "Traceback" not in text(response)
 
 
+def test_a_feed_link_of_bytes_that_are_not_utf8_names_itself_percent_encoded(catalog):
+    response = get_raw(routes.FEED_PATHS["atom"], b"q=%C3%A9&q=\xff\xfe")
+    assert response.status_code == 200, text(response)
+    links = ElementTree.fromstring(response.body).iter(f"{{{feeds.ATOM}}}link")
+    self_link = next(link.get("href") for link in links if link.get("rel") == "self")
+    assert self_link == "http://calendar.test/feed.atom?q=%C3%A9&q=%FF%FE"
+
+
 def test_a_broken_catalog_is_named_not_a_traceback(tmp_path, monkeypatch):
     broken = tmp_path / "catalog.parquet"
     broken.write_text("release_id,title\n1,Not parquet\n")

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyarrow as pa
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -120,13 +121,20 @@ def _feed(
     return feeds.to_atom(
         rows,
         release_filter,
-        feed_url=str(request.url),
+        feed_url=requested_url(request),
         changes=_recent_changes(live, release_filter, tz),
         updated=_generated_at(live),
         sources=live.catalog.sources,
         tz=tz,
         spoilers=spoilers,
     )
+
+
+def requested_url(request: Request) -> str:
+    """The URL asked for, its query string as sent but for bytes that are not UTF-8, which are
+    percent-encoded (Starlette's ``request.url`` raises on them)."""
+    query = quote(request.scope["query_string"], safe="/?:@!$&'()*+,;=%~")
+    return str(URL(scope={**request.scope, "query_string": query.encode()}))
 
 
 def _recent_changes(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pa.Table | None:
