@@ -224,6 +224,23 @@ def test_the_changes_command_prints_one_line_per_change(built, capsys):
     assert out[0].endswith("second.json]")
 
 
+def test_the_changes_command_reads_a_service_in_any_case_as_the_dashboard_does(built, capsys):
+    assert main(["changes", str(built), "--service", "Netflix"]) == 0
+    netflix = capsys.readouterr().out
+    assert "Date moved: 2023-11-02 → 2023-11-09" in netflix
+    assert main(["changes", str(built), "--service", "netflix"]) == 0
+    assert capsys.readouterr().out == netflix
+
+
+def test_the_changes_command_refuses_a_service_the_catalog_lacks(built, capsys):
+    assert main(["changes", str(built), "--service", "Netflx"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        "error: filters refused: the dashboard would ignore part of them. "
+        "Ignored service 'Netflx': not in this catalog. Did you mean 'Netflix'?\n",
+    )
+
+
 def test_the_changes_command_writes_json(built, capsys):
     assert main(["changes", str(built), "--format", "json", "--type", "full_drop"]) == 0
     records = json.loads(capsys.readouterr().out)

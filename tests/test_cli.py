@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from calendar_data.catalog import load_catalog
 from calendar_data.cli import main
 
 SCRIPT = Path(sys.executable).parent / "calendar-data"
+EMBEDDED = Path(__file__).resolve().parents[1] / "data" / "catalog.parquet"
 HEADER = "release_id,title_id,title,kind,release_type,service,status,release_date,source"
 GOOD_ROWS = (
     "r1,t1,Demo: Harbor,movie,movie,Netflix,confirmed,2026-03-01,editorial sample\n"
@@ -253,6 +255,71 @@ def test_export_of_a_bad_catalog_writes_nothing(capsys, tmp_path):
     code, _, err = run(capsys, "export", fake, "--format", "csv", "-o", tmp_path / "x.csv")
     assert code == 1 and err.startswith("error: ")
     assert not (tmp_path / "x.csv").exists()
+
+
+def exported_ids(capsys, out: Path, *flags) -> list[str]:
+    code, _, err = run(capsys, "export", EMBEDDED, "--format", "csv", "-o", out, *flags)
+    assert (code, err) == (0, ""), err
+    return [row["release_id"] for row in csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))]
+
+
+@pytest.mark.parametrize(
+    ("flag", "typed", "named", "rows"),
+    [
+        ("--service", "netflix", "Netflix", 55),
+        ("--genre", "drama", "All services · Drama", 121),
+        ("--region", "gb", "All services · GB", 167),
+    ],
+)
+def test_a_name_in_another_case_takes_the_catalogs_spelling(
+    capsys, tmp_path, flag, typed, named, rows
+):
+    """As the dashboard and its export links read ?service=netflix."""
+    out = tmp_path / "x.csv"
+    spelled = named.split(" · ")[-1]
+    assert len(exported_ids(capsys, out, flag, typed)) == rows
+    assert exported_ids(capsys, out, flag, typed) == exported_ids(capsys, out, flag, spelled)
+    code, stdout, _ = run(capsys, "export", EMBEDDED, "--format", "csv", "-o", out, flag, typed)
+    assert (code, stdout) == (0, f"wrote {rows} releases ({named}) to {out}\n")
+
+
+REFUSED = "error: filters refused: the dashboard would ignore part of them."
+
+
+@pytest.mark.parametrize(
+    ("flags", "refused"),
+    [
+        (
+            ["--service", "Netflx"],
+            "Ignored service 'Netflx': not in this catalog. Did you mean 'Netflix'?",
+        ),
+        (
+            ["--region", "XX", "--genre", "Drama", "--genre", "Dramedy"],
+            "Ignored genre 'Dramedy': not in this catalog. Did you mean 'Drama' or 'Comedy'? "
+            "Ignored region 'XX': not in this catalog.",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["export", "--format", "ics", "-o"], ["digest", "--week", "2023-11-01", "-o"], ["changes"]],
+)
+def test_a_name_the_catalog_lacks_is_refused_as_the_links_refuse_it(
+    capsys, tmp_path, command, flags, refused
+):
+    name, *options = command
+    out = [tmp_path / "out"] if options else []
+    code, stdout, err = run(capsys, name, EMBEDDED, *options, *out, *flags)
+    assert (code, stdout, err) == (1, "", f"{REFUSED} {refused}\n")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_backwards_range_is_still_swapped_with_a_warning(capsys, tmp_path):
+    out = tmp_path / "x.csv"
+    span = ["--service", "NETFLIX", "--from", "2023-11-30", "--to", "2023-11-01"]
+    code, stdout, err = run(capsys, "export", EMBEDDED, "--format", "csv", "-o", out, *span)
+    assert (code, err) == (0, "warning: The date range was backwards; its ends were swapped.\n")
+    assert stdout == f"wrote 16 releases (Netflix · 2023-11) to {out}\n"
 
 
 # --------------------------------------------------------------------------- import

@@ -30,9 +30,9 @@ from .catalog import (
 )
 from .days import DEFAULT_TIMEZONE, local_days
 from .files import atomic_write
-from .filters import TYPE_GROUPS, ReleaseFilter
+from .filters import TYPE_GROUPS, ReleaseFilter, read_values, refusals
 from .importers import tmdb, tvmaze
-from .live import prepare_snapshot
+from .live import catalog_values, prepare_snapshot
 from .schema import KINDS
 from .summary import disk_size, render, summarise
 from .text import counted
@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     # resetting a --quiet given before it.
     common = argparse.ArgumentParser(add_help=False)
     _add_quiet(common, default=argparse.SUPPRESS)
-    # The filters of export, changes and digest: the dashboard's URL parameters, as flags.
+    # The filters of export, changes and digest: the dashboard's URL parameters, as flags, read
+    # as its export links read them (a name in any case; one the catalog lacks is refused).
     filters = argparse.ArgumentParser(add_help=False)
     filters.add_argument("--service", action="append", help="e.g. Netflix (repeatable)")
     filters.add_argument("--genre", action="append", help="e.g. Drama (repeatable)")
@@ -335,19 +336,30 @@ def partition_command(args: argparse.Namespace) -> int:
 
 
 def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
-    """The filter the filter flags describe, read as the dashboard reads its URL; a notice
-    for each value it ignores."""
-    release_filter, notices = ReleaseFilter.from_values(
-        services=args.service or (),
-        genres=args.genre or (),
-        kinds=args.kind or (),
-        types=args.type or (),
-        regions=args.region or (),
+    """The filter the filter flags describe, read as the export links read theirs
+    (:func:`read_values`): a name in another case takes the catalog's spelling, and a value
+    the dashboard would ignore (a service the catalog lacks...) is refused, in the links'
+    words. A backwards range is swapped, with a warning."""
+    names = {
+        "services": args.service or (),
+        "genres": args.genre or (),
+        "kinds": args.kind or (),
+        "types": args.type or (),
+        "regions": args.region or (),
+    }
+    known = catalog_values(args.path) if any(names.values()) else {}
+    release_filter, notices = read_values(
+        known,
+        **names,
         start=args.start,
         end=args.end,
         query=args.query or "",
         arrived_since=args.arrived_since,
     )
+    refused = refusals(notices)
+    if refused:
+        ignored = " ".join(refused)
+        raise ValueError(f"filters refused: the dashboard would ignore part of them. {ignored}")
     _warn(notices)
     return release_filter
 

@@ -342,6 +342,17 @@ def read_view(
     return parsed, notices + more + unknown
 
 
+def read_values(
+    options: Mapping[str, Collection[str]], **values
+) -> tuple[ReleaseFilter, list[str]]:
+    """The filter of typed values (the command line's flags, see
+    :meth:`ReleaseFilter.from_values`) held to the catalog's values as :func:`read_view` holds
+    a URL's, and a notice for each value ignored or changed."""
+    parsed, notices = ReleaseFilter.from_values(**values)
+    parsed, unknown = parsed.restrict(options)
+    return parsed, notices + unknown
+
+
 def refusals(notices: Sequence[str]) -> list[str]:
     """The notices that name a part of the filter left out, for which an export is refused
     (its rows would not be the ones asked for); a swapped range is served swapped."""
