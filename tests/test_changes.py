@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -210,6 +211,19 @@ def test_a_failed_import_records_nothing(tmp_path):
     command = _recording_changes(lambda args: 1, "import test")
     assert command(argparse.Namespace(into=None, out=str(target))) == 1
     assert not changes.change_log_path(target).exists()
+
+
+@pytest.mark.parametrize("target", ["--into", "-o"])
+def test_an_import_into_a_fifo_is_refused_before_anything_is_read(tmp_path, capsys, target):
+    """Reading the catalog it replaces, to compare, would wait on the FIFO forever."""
+    fifo = tmp_path / "catalog.parquet"
+    os.mkfifo(fifo)
+    assert main(["import", "tvmaze", "--days", "1", target, str(fifo)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {fifo}: a FIFO (named pipe), not a regular file; nothing was written\n",
+    )
+    assert os.listdir(tmp_path) == ["catalog.parquet"]
 
 
 # --------------------------------------------------------------------------- the command
