@@ -255,6 +255,21 @@ def test_the_changes_command_refuses_a_service_the_catalog_lacks(built, capsys):
     )
 
 
+@pytest.mark.parametrize(
+    "command", [["export", "--format", "ics"], ["digest", "--week", "2023-11-01"]]
+)
+def test_an_export_or_digest_over_the_change_log_it_reads_is_refused(built, capsys, command):
+    log = changes.change_log_path(built)
+    before = log.read_bytes()
+    name, *options = command
+    assert main([name, str(built), *options, "-o", str(log)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: -o {log} would overwrite the input {log}; choose another -o\n",
+    )
+    assert log.read_bytes() == before
+
+
 def test_the_changes_command_writes_json(built, capsys):
     assert main(["changes", str(built), "--format", "json", "--type", "full_drop"]) == 0
     records = json.loads(capsys.readouterr().out)

@@ -269,7 +269,7 @@ def demo_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     from . import exports  # imported here: only the exports need icalendar, slow to import
 
-    _check_output(args.output, args.path)
+    _check_output(args.output, args.path, str(changes.change_log_path(args.path)))
     release_filter = _release_filter(args)
     table = load_catalog(args.path, dated=_release_dates(release_filter)).table
     table = release_filter.apply(table, local_days(table, args.tz))
@@ -313,7 +313,7 @@ def changes_command(args: argparse.Namespace) -> int:
 def digest_command(args: argparse.Namespace) -> int:
     from . import digest
 
-    _check_output(args.output, args.path)
+    _check_output(args.output, args.path, str(changes.change_log_path(args.path)))
     release_filter = _release_filter(args)
     table = load_catalog(args.path).table
     since = digest.week_start(args.week) - dt.timedelta(days=7)
