@@ -72,11 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     # The filters of export, changes and digest: the dashboard's URL parameters, as flags, read
     # as its export links read them (a name in any case; one the catalog lacks is refused).
     filters = argparse.ArgumentParser(add_help=False)
-    filters.add_argument("--service", action="append", help="e.g. Netflix (repeatable)")
-    filters.add_argument("--genre", action="append", help="e.g. Drama (repeatable)")
+    filters.add_argument(
+        "--service", action="append", help="e.g. Netflix, in any case (repeatable)"
+    )
+    filters.add_argument("--genre", action="append", help="e.g. Drama, in any case (repeatable)")
     filters.add_argument("--kind", action="append", choices=KINDS)
     filters.add_argument("--type", action="append", choices=tuple(TYPE_GROUPS))
-    filters.add_argument("--region", action="append", help="e.g. GB (repeatable)")
+    filters.add_argument("--region", action="append", help="e.g. GB, in any case (repeatable)")
     filters.add_argument("--from", dest="start", type=date_argument, help="first day, YYYY-MM-DD")
     filters.add_argument("--to", dest="end", type=date_argument, help="last day, YYYY-MM-DD")
     filters.add_argument("--query", help="search titles, cast and crew")
