@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -212,6 +213,19 @@ def test_a_failed_import_records_nothing(tmp_path):
     assert not changes.change_log_path(target).exists()
 
 
+@pytest.mark.parametrize("target", ["--into", "-o"])
+def test_an_import_into_a_fifo_is_refused_before_anything_is_read(tmp_path, capsys, target):
+    """Reading the catalog it replaces, to compare, would wait on the FIFO forever."""
+    fifo = tmp_path / "catalog.parquet"
+    os.mkfifo(fifo)
+    assert main(["import", "tvmaze", "--days", "1", target, str(fifo)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {fifo}: a FIFO (named pipe), not a regular file; nothing was written\n",
+    )
+    assert os.listdir(tmp_path) == ["catalog.parquet"]
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -222,6 +236,38 @@ def test_the_changes_command_prints_one_line_per_change(built, capsys):
     assert "Date moved: 2023-11-02 → 2023-11-09" in out[0]
     assert "All the Light We Cannot See — S1 E1-E4 · 4 episodes (Netflix)" in out[0]
     assert out[0].endswith("second.json]")
+
+
+def test_the_changes_command_reads_a_service_in_any_case_as_the_dashboard_does(built, capsys):
+    assert main(["changes", str(built), "--service", "Netflix"]) == 0
+    netflix = capsys.readouterr().out
+    assert "Date moved: 2023-11-02 → 2023-11-09" in netflix
+    assert main(["changes", str(built), "--service", "netflix"]) == 0
+    assert capsys.readouterr().out == netflix
+
+
+def test_the_changes_command_refuses_a_service_the_catalog_lacks(built, capsys):
+    assert main(["changes", str(built), "--service", "Netflx"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        "error: filters refused: the dashboard would ignore part of them. "
+        "Ignored service 'Netflx': not in this catalog. Did you mean 'Netflix'?\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [["export", "--format", "ics"], ["digest", "--week", "2023-11-01"]]
+)
+def test_an_export_or_digest_over_the_change_log_it_reads_is_refused(built, capsys, command):
+    log = changes.change_log_path(built)
+    before = log.read_bytes()
+    name, *options = command
+    assert main([name, str(built), *options, "-o", str(log)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: -o {log} would overwrite the input {log}; choose another -o\n",
+    )
+    assert log.read_bytes() == before
 
 
 def test_the_changes_command_writes_json(built, capsys):

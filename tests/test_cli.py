@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from calendar_data.catalog import load_catalog
 from calendar_data.cli import main
 
 SCRIPT = Path(sys.executable).parent / "calendar-data"
+EMBEDDED = Path(__file__).resolve().parents[1] / "data" / "catalog.parquet"
 HEADER = "release_id,title_id,title,kind,release_type,service,status,release_date,source"
 GOOD_ROWS = (
     "r1,t1,Demo: Harbor,movie,movie,Netflix,confirmed,2026-03-01,editorial sample\n"
@@ -253,6 +257,175 @@ def test_export_of_a_bad_catalog_writes_nothing(capsys, tmp_path):
     code, _, err = run(capsys, "export", fake, "--format", "csv", "-o", tmp_path / "x.csv")
     assert code == 1 and err.startswith("error: ")
     assert not (tmp_path / "x.csv").exists()
+
+
+def exported_ids(capsys, out: Path, *flags) -> list[str]:
+    code, _, err = run(capsys, "export", EMBEDDED, "--format", "csv", "-o", out, *flags)
+    assert (code, err) == (0, ""), err
+    return [row["release_id"] for row in csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))]
+
+
+@pytest.mark.parametrize(
+    ("flag", "typed", "named", "rows"),
+    [
+        ("--service", "netflix", "Netflix", 55),
+        ("--genre", "drama", "All services · Drama", 121),
+        ("--region", "gb", "All services · GB", 167),
+    ],
+)
+def test_a_name_in_another_case_takes_the_catalogs_spelling(
+    capsys, tmp_path, flag, typed, named, rows
+):
+    """As the dashboard and its export links read ?service=netflix."""
+    out = tmp_path / "x.csv"
+    spelled = named.split(" · ")[-1]
+    assert len(exported_ids(capsys, out, flag, typed)) == rows
+    assert exported_ids(capsys, out, flag, typed) == exported_ids(capsys, out, flag, spelled)
+    code, stdout, _ = run(capsys, "export", EMBEDDED, "--format", "csv", "-o", out, flag, typed)
+    assert (code, stdout) == (0, f"wrote {rows} releases ({named}) to {out}\n")
+
+
+REFUSED = "error: filters refused: the dashboard would ignore part of them."
+
+
+@pytest.mark.parametrize(
+    ("flags", "refused"),
+    [
+        (
+            ["--service", "Netflx"],
+            "Ignored service 'Netflx': not in this catalog. Did you mean 'Netflix'?",
+        ),
+        (
+            ["--region", "XX", "--genre", "Drama", "--genre", "Dramedy"],
+            "Ignored genre 'Dramedy': not in this catalog. Did you mean 'Drama' or 'Comedy'? "
+            "Ignored region 'XX': not in this catalog.",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["export", "--format", "ics", "-o"], ["digest", "--week", "2023-11-01", "-o"], ["changes"]],
+)
+def test_a_name_the_catalog_lacks_is_refused_as_the_links_refuse_it(
+    capsys, tmp_path, command, flags, refused
+):
+    name, *options = command
+    out = [tmp_path / "out"] if options else []
+    code, stdout, err = run(capsys, name, EMBEDDED, *options, *out, *flags)
+    assert (code, stdout, err) == (1, "", f"{REFUSED} {refused}\n")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_backwards_range_is_still_swapped_with_a_warning(capsys, tmp_path):
+    out = tmp_path / "x.csv"
+    span = ["--service", "NETFLIX", "--from", "2023-11-30", "--to", "2023-11-01"]
+    code, stdout, err = run(capsys, "export", EMBEDDED, "--format", "csv", "-o", out, *span)
+    assert (code, err) == (0, "warning: The date range was backwards; its ends were swapped.\n")
+    assert stdout == f"wrote 16 releases (Netflix · 2023-11) to {out}\n"
+
+
+# --------------------------------------------------------------------------- -o
+
+
+def same_file_spellings(tmp_path: Path, name: str) -> list[tuple[str, str]]:
+    """(input, output) pairs naming one file: the same path, a relative path, a link."""
+    (tmp_path / "link").symlink_to(name)
+    return [(str(tmp_path / name), str(tmp_path / name)), (name, f"./{name}"), ("link", name)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "{input}", "--format", "csv", "-o", "{output}"],
+        ["digest", "{input}", "--week", "2023-11-01", "-o", "{output}"],
+        ["partition", "{input}", "-o", "{output}"],
+        ["build", "{input}", "-o", "{output}"],
+    ],
+)
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(
+    capsys, tmp_path, monkeypatch, command
+):
+    monkeypatch.chdir(tmp_path)
+    name = "same.csv" if command[0] == "build" else "same.parquet"
+    source = EMBEDDED.with_name("releases.csv") if command[0] == "build" else EMBEDDED
+    (tmp_path / name).write_bytes(source.read_bytes())
+    for given, output in same_file_spellings(tmp_path, name):
+        argv = [arg.format(input=given, output=output) for arg in command]
+        code, stdout, err = run(capsys, *argv)
+        assert (code, stdout) == (1, "")
+        assert err == f"error: -o {output} would overwrite the input {given}; choose another -o\n"
+        assert (tmp_path / name).read_bytes() == source.read_bytes()
+        assert sorted(os.listdir(tmp_path)) == ["link", name]
+
+
+def test_an_output_through_a_link_writes_the_file_it_points_to(capsys, tmp_path):
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old")
+    link.symlink_to("real.csv")
+    code, *_ = run(capsys, "export", EMBEDDED, "--format", "csv", "-o", link, "--service", "Max")
+    assert code == 0
+    assert link.is_symlink() and real.read_text("utf-8-sig").startswith('"release_id"')
+    assert sorted(os.listdir(tmp_path)) == ["link.csv", "real.csv"]
+
+
+@pytest.mark.parametrize(
+    ("make", "what"), [(os.mkfifo, "a FIFO (named pipe)"), (os.mkdir, "a folder")]
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", EMBEDDED, "--format", "json", "-o"],
+        ["digest", EMBEDDED, "--week", "2023-11-01", "-o"],
+        ["build", EMBEDDED.with_name("releases.csv"), "-o"],
+        ["demo", "--rows", "5", "-o"],
+    ],
+)
+def test_an_output_that_is_not_a_regular_file_is_refused_by_name(
+    capsys, tmp_path, command, make, what
+):
+    target = tmp_path / "out"
+    make(target)
+    code, stdout, err = run(capsys, *command, target)
+    assert (code, stdout) == (1, "")
+    assert err == f"error: {target}: {what}, not a regular file; nothing was written\n"
+    assert os.listdir(tmp_path) == ["out"]
+
+
+def test_a_write_that_fails_names_the_output_not_its_temporary(capsys, tmp_path, monkeypatch):
+    """As a read-only folder refuses the temporary file, by its name."""
+    out = tmp_path / "x.csv"
+
+    def read_only_folder(prefix, suffix, dir):
+        temporary = os.path.join(dir, f"{prefix}7wf4hu2_{suffix}")
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), temporary)
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only_folder)
+    code, _, err = run(capsys, "export", EMBEDDED, "--format", "csv", "-o", out)
+    assert (code, err) == (1, f"error: {out}: Permission denied\n")
+
+
+@pytest.mark.parametrize(
+    ("command", "starts"),
+    [
+        (["export", "--format", "csv"], '\ufeff"release_id"'.encode()),
+        (["export", "--format", "json"], b"[\n"),
+        (["export", "--format", "ics"], b"BEGIN:VCALENDAR\r\n"),
+        (["digest", "--week", "2023-11-01"], b"# Coming this week"),
+    ],
+)
+def test_dash_writes_to_standard_output(capfdbinary, tmp_path, monkeypatch, command, starts):
+    monkeypatch.chdir(tmp_path)
+    name, *options = command
+    code = main([name, str(EMBEDDED), *options, "-o", "-", "--service", "netflix"])
+    out, err = capfdbinary.readouterr()
+    assert code == 0 and out.startswith(starts)
+    assert err.startswith(b"wrote ") and err.endswith(b" to standard output\n")
+    written = tmp_path / "file"
+    assert (
+        main(["-q", name, str(EMBEDDED), *options, "-o", str(written), "--service", "netflix"]) == 0
+    )
+    assert out == written.read_bytes()
+    assert os.listdir(tmp_path) == ["file"]
 
 
 # --------------------------------------------------------------------------- import

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from calendar_data import feeds, routes
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days, valid_timezone
-from calendar_data.filters import ReleaseFilter, read_view
+from calendar_data.filters import SWAPPED_RANGE, ReleaseFilter, read_view, refusals
 from calendar_data.params import FILTER_PARAMS, VIEW_PARAMS
 
 NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"
@@ -108,6 +108,30 @@ def test_a_link_the_view_would_read_differently_is_refused_by_name(catalog, quer
     assert text(response).startswith("Export refused")
     assert named in text(response)
     assert "Traceback" not in text(response)
+
+
+@pytest.mark.parametrize("fmt", sorted({**routes.EXPORT_PATHS, **routes.FEED_PATHS}))
+def test_a_backwards_range_is_served_swapped_as_the_page_shows_it(catalog, fmt):
+    path = {**routes.EXPORT_PATHS, **routes.FEED_PATHS}[fmt]
+    backwards = get(f"{path}?service=Netflix&from=2023-11-30&to=2023-11-01")
+    assert backwards.status_code == 200, text(backwards)
+    forwards = get(f"{path}?{NETFLIX_NOVEMBER}")
+    assert rows_of(fmt, backwards.body) == rows_of(fmt, forwards.body) != []
+
+
+def test_a_backwards_range_does_not_excuse_what_is_refused(catalog):
+    response = get("/export.csv?service=Nowhere&from=2023-11-30&to=2023-11-01")
+    assert response.status_code == 400
+    assert text(response).splitlines()[1:] == ["- Ignored service 'Nowhere': not in this catalog."]
+    assert SWAPPED_RANGE not in text(response)
+
+
+def test_a_feed_link_of_bytes_that_are_not_utf8_names_itself_percent_encoded(catalog):
+    response = get_raw(routes.FEED_PATHS["atom"], b"q=%C3%A9&q=\xff\xfe")
+    assert response.status_code == 200, text(response)
+    links = ElementTree.fromstring(response.body).iter(f"{{{feeds.ATOM}}}link")
+    self_link = next(link.get("href") for link in links if link.get("rel") == "self")
+    assert self_link == "http://calendar.test/feed.atom?q=%C3%A9&q=%FF%FE"
 
 
 def test_a_broken_catalog_is_named_not_a_traceback(tmp_path, monkeypatch):
@@ -249,6 +273,7 @@ def test_any_link_gives_its_rows_or_names_what_it_refuses(catalog, fmt, query):
     for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         params.setdefault(key, []).append(value)
     release_filter, notices = read_view(params, SAMPLE_OPTIONS)
+    notices = refusals(notices)
     if not notices:
         assert response.status_code == 200, text(response)
         tz = valid_timezone((params.get("tz") or [None])[-1]) or "UTC"

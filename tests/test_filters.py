@@ -14,9 +14,13 @@ from hypothesis import strategies as st
 from calendar_data.days import local_days
 from calendar_data.filters import (
     MAX_QUERY_LENGTH,
+    SWAPPED_RANGE,
     TYPE_GROUPS,
     ReleaseFilter,
     list_contains_any,
+    read_values,
+    read_view,
+    refusals,
     search_text,
 )
 from calendar_data.schema import KINDS, SCHEMA
@@ -370,6 +374,21 @@ def test_restrict_suggests_the_closest_names_for_a_miss():
 def test_restrict_keeps_a_filter_the_catalog_satisfies():
     release_filter = ReleaseFilter(services=("Max",))
     assert release_filter.restrict({"service": {"Max"}}) == (release_filter, [])
+
+
+def test_typed_values_are_held_to_the_catalog_as_a_link_is():
+    """The command line's flags and a link of the same values: one filter, the same notices."""
+    options = {"service": {"Netflix", "Max"}, "genre": {"Drama"}, "region": {"US"}}
+    link = {"service": ["netflix", "Netflx"], "region": ["gb"], "from": ["2023-11-30"]}
+    typed = read_values(
+        options, services=["netflix", "Netflx"], regions=["gb"], start=NOV_30, end=NOV_1
+    )
+    assert typed == read_view({**link, "to": ["2023-11-01"]}, options)
+    assert typed == (
+        ReleaseFilter(services=("Netflix",), regions=("GB",), start=NOV_1, end=NOV_30),
+        [SWAPPED_RANGE, "Ignored service 'Netflx': not in this catalog. Did you mean 'Netflix'?"],
+    )
+    assert refusals(typed[1]) == typed[1][1:]
 
 
 @pytest.mark.parametrize(

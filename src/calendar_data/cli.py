@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 
@@ -29,15 +30,17 @@ from .catalog import (
     write_partitioned,
 )
 from .days import DEFAULT_TIMEZONE, local_days
-from .files import atomic_write
-from .filters import TYPE_GROUPS, ReleaseFilter
+from .files import atomic_write, publishable
+from .filters import TYPE_GROUPS, ReleaseFilter, read_values, refusals
 from .importers import tmdb, tvmaze
-from .live import prepare_snapshot
+from .live import catalog_values, prepare_snapshot
 from .schema import KINDS
 from .summary import disk_size, render, summarise
 from .text import counted
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+#: ``-o -``: standard output, for the commands that write a file's text or bytes.
+STDOUT = "-"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,13 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     # resetting a --quiet given before it.
     common = argparse.ArgumentParser(add_help=False)
     _add_quiet(common, default=argparse.SUPPRESS)
-    # The filters of export, changes and digest: the dashboard's URL parameters, as flags.
+    # The filters of export, changes and digest: the dashboard's URL parameters, as flags, read
+    # as its export links read them (a name in any case; one the catalog lacks is refused).
     filters = argparse.ArgumentParser(add_help=False)
-    filters.add_argument("--service", action="append", help="e.g. Netflix (repeatable)")
-    filters.add_argument("--genre", action="append", help="e.g. Drama (repeatable)")
+    filters.add_argument(
+        "--service", action="append", help="e.g. Netflix, in any case (repeatable)"
+    )
+    filters.add_argument("--genre", action="append", help="e.g. Drama, in any case (repeatable)")
     filters.add_argument("--kind", action="append", choices=KINDS)
     filters.add_argument("--type", action="append", choices=tuple(TYPE_GROUPS))
-    filters.add_argument("--region", action="append", help="e.g. GB (repeatable)")
+    filters.add_argument("--region", action="append", help="e.g. GB, in any case (repeatable)")
     filters.add_argument("--from", dest="start", type=date_argument, help="first day, YYYY-MM-DD")
     filters.add_argument("--to", dest="end", type=date_argument, help="last day, YYYY-MM-DD")
     filters.add_argument("--query", help="search titles, cast and crew")
@@ -120,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("path", help="catalog file, folder or URI")
     export.add_argument("--format", choices=("csv", "ics", "json"), required=True)
-    export.add_argument("-o", "--output", required=True, help="file to write")
+    export.add_argument(
+        "-o", "--output", required=True, help="file to write, or - for standard output"
+    )
     export.add_argument(
         "--tz",
         type=timezone_argument,
@@ -157,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--week", type=date_argument, required=True, help="any day of the week (Monday-Sunday)"
     )
     weekly.add_argument("--format", choices=("md", "html"), default="md")
-    weekly.add_argument("-o", "--output", required=True, help="file to write")
+    weekly.add_argument(
+        "-o", "--output", required=True, help="file to write, or - for standard output"
+    )
     weekly.set_defaults(func=digest_command)
 
     partition = commands.add_parser(
@@ -204,6 +214,7 @@ def _recording_changes(run, source: str):
 
     def run_and_record(args: argparse.Namespace) -> int:
         target = args.into or args.out
+        publishable(target)
         before = changes.snapshot(target)
         code = run(args)
         if code == EXIT_OK:
@@ -230,6 +241,7 @@ def info_command(args: argparse.Namespace) -> int:
 
 
 def build_command(args: argparse.Namespace) -> int:
+    _check_output(args.output, *args.sources)
     before = changes.snapshot(args.output)
     result = sources.build(args.sources, args.output, quiet=args.quiet)
     source = "build " + " ".join(str(path) for path in args.sources)
@@ -241,6 +253,7 @@ def build_command(args: argparse.Namespace) -> int:
 
 
 def demo_command(args: argparse.Namespace) -> int:
+    _check_output(args.output)
     # disable=None: a bar only on a terminal, never in logs.
     with tqdm(total=2, desc="demo", unit="step", delay=1, disable=args.quiet or None) as progress:
         progress.set_postfix_str(f"generating {args.rows:,} rows")
@@ -258,6 +271,7 @@ def demo_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     from . import exports  # imported here: only the exports need icalendar, slow to import
 
+    _check_output(args.output, args.path, str(changes.change_log_path(args.path)))
     release_filter = _release_filter(args)
     table = load_catalog(args.path, dated=_release_dates(release_filter)).table
     table = release_filter.apply(table, local_days(table, args.tz))
@@ -265,11 +279,11 @@ def export_command(args: argparse.Namespace) -> int:
     data = exports.export_bytes(
         args.format, table, release_filter, changes=log, spoilers=args.spoilers
     )
-    atomic_write(args.output, lambda handle: handle.write(data))
+    _write_output(args.output, data)
     if table.num_rows == 0:
         _warn(["no releases match these filters; the export is empty"])
     releases = counted(table.num_rows, "release")
-    _say(args, f"wrote {releases} ({release_filter.short_name()}) to {args.output}")
+    _said_to(args, f"wrote {releases} ({release_filter.short_name()})")
     return EXIT_OK
 
 
@@ -301,6 +315,7 @@ def changes_command(args: argparse.Namespace) -> int:
 def digest_command(args: argparse.Namespace) -> int:
     from . import digest
 
+    _check_output(args.output, args.path, str(changes.change_log_path(args.path)))
     release_filter = _release_filter(args)
     table = load_catalog(args.path).table
     since = digest.week_start(args.week) - dt.timedelta(days=7)
@@ -310,14 +325,14 @@ def digest_command(args: argparse.Namespace) -> int:
         _warn([f"{exc}; the digest leaves last week's date changes out"])
         recent = None
     result = digest.build_digest(table, args.week, release_filter, recent)
-    text = digest.render(result, args.format)
-    atomic_write(args.output, lambda handle: handle.write(text.encode()))
+    _write_output(args.output, digest.render(result, args.format).encode())
     week = f"{result.start} to {result.end}"
-    _say(args, f"wrote the digest of {week} ({result.counts()}) to {args.output}")
+    _said_to(args, f"wrote the digest of {week} ({result.counts()})")
     return EXIT_OK
 
 
 def partition_command(args: argparse.Namespace) -> int:
+    _refuse_overwriting(args.output, args.path)
     catalog = load_catalog(args.path)
     keys = tuple(args.by or PARTITION_KEYS)
     warnings = write_partitioned(
@@ -335,21 +350,74 @@ def partition_command(args: argparse.Namespace) -> int:
 
 
 def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
-    """The filter the filter flags describe, read as the dashboard reads its URL; a notice
-    for each value it ignores."""
-    release_filter, notices = ReleaseFilter.from_values(
-        services=args.service or (),
-        genres=args.genre or (),
-        kinds=args.kind or (),
-        types=args.type or (),
-        regions=args.region or (),
+    """The filter the filter flags describe, read as the export links read theirs
+    (:func:`read_values`): a name in another case takes the catalog's spelling, and a value
+    the dashboard would ignore (a service the catalog lacks...) is refused, in the links'
+    words. A backwards range is swapped, with a warning."""
+    names = {
+        "services": args.service or (),
+        "genres": args.genre or (),
+        "kinds": args.kind or (),
+        "types": args.type or (),
+        "regions": args.region or (),
+    }
+    known = catalog_values(args.path) if any(names.values()) else {}
+    release_filter, notices = read_values(
+        known,
+        **names,
         start=args.start,
         end=args.end,
         query=args.query or "",
         arrived_since=args.arrived_since,
     )
+    refused = refusals(notices)
+    if refused:
+        ignored = " ".join(refused)
+        raise ValueError(f"filters refused: the dashboard would ignore part of them. {ignored}")
     _warn(notices)
     return release_filter
+
+
+def _check_output(output: str, *inputs: str) -> None:
+    """Refuse, before anything is read or written, an output file that is one of the inputs
+    or is not a regular file (a folder, FIFO, device...); ``-`` is standard output."""
+    if output == STDOUT:
+        return
+    _refuse_overwriting(output, *inputs)
+    publishable(output)
+
+
+def _refuse_overwriting(output: str, *inputs: str) -> None:
+    """Refuse an output that is one of the inputs, however spelled (a link, a relative path)."""
+    for given in inputs:
+        if _same_file(given, output):
+            raise ValueError(f"-o {output} would overwrite the input {given}; choose another -o")
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):  # either is missing, or not a path (a URI)
+        return False
+
+
+def _write_output(output: str, data: bytes) -> None:
+    """``data`` to the ``-o`` file, atomically, or to standard output for ``-o -``."""
+    if output != STDOUT:
+        atomic_write(output, lambda handle: handle.write(data))
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _said_to(args: argparse.Namespace, done: str) -> None:
+    """What was written where; on stderr when standard output holds what was written."""
+    if args.output == STDOUT:
+        if not args.quiet:
+            print(f"{done} to standard output", file=sys.stderr)
+    else:
+        _say(args, f"{done} to {args.output}")
 
 
 def _change_log(catalog: str) -> pa.Table | None:

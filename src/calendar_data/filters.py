@@ -56,6 +56,9 @@ TITLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}")
 MAX_FOLLOWED = 200
 #: A link can name any number of bad values: this many are named, the rest counted.
 MAX_NOTICES = 5
+#: The one notice of a repair every reader makes alike (page, export links, command line), so
+#: it refuses nothing: the other notices name a part of the filter that was left out.
+SWAPPED_RANGE = "The date range was backwards; its ends were swapped."
 
 Params = Mapping[str, str | Sequence[str]]
 
@@ -112,7 +115,7 @@ class ReleaseFilter:
         values["titles"], more = parse_title_ids(titles)
         notices += more
         if start and end and start > end:
-            notices.append("The date range was backwards; its ends were swapped.")
+            notices.append(SWAPPED_RANGE)
             start, end = end, start
         result = cls(**values, start=start, end=end, query=query, arrived_since=arrived_since)
         return result, notices
@@ -337,6 +340,23 @@ def read_view(
     if spoilers not in (None, "0", "1"):
         more.append(f"Ignored {SPOILERS}={quoted(spoilers)}: use 0 (no spoilers) or 1.")
     return parsed, notices + more + unknown
+
+
+def read_values(
+    options: Mapping[str, Collection[str]], **values
+) -> tuple[ReleaseFilter, list[str]]:
+    """The filter of typed values (the command line's flags, see
+    :meth:`ReleaseFilter.from_values`) held to the catalog's values as :func:`read_view` holds
+    a URL's, and a notice for each value ignored or changed."""
+    parsed, notices = ReleaseFilter.from_values(**values)
+    parsed, unknown = parsed.restrict(options)
+    return parsed, notices + unknown
+
+
+def refusals(notices: Sequence[str]) -> list[str]:
+    """The notices that name a part of the filter left out, for which an export is refused
+    (its rows would not be the ones asked for); a swapped range is served swapped."""
+    return [notice for notice in notices if notice != SWAPPED_RANGE]
 
 
 def _spellings(allowed: Collection[str]) -> dict[str, str]:

@@ -105,7 +105,7 @@ class LiveCatalog:
         search = search_index(table, shared)
         catalog = dataclasses.replace(catalog, table=_whole(table.drop_columns(list(shared))))
         del table
-        live = cls(catalog, signature, search, _options(catalog.table), shared)
+        live = cls(catalog, signature, search, filter_options(catalog.table), shared)
         pa.default_memory_pool().release_unused()
         return live
 
@@ -119,7 +119,7 @@ class LiveCatalog:
 
     def known_values(self) -> dict[str, set[str]]:
         """The values each multi-valued filter can take here, keyed by URL parameter."""
-        return {param: {value for value, _ in counts} for param, counts in self.options.items()}
+        return option_values(self.options)
 
     def days(self, tz: str) -> pa.ChunkedArray:
         """Every row's local day in ``tz`` (computed once per zone, a few zones kept)."""
@@ -326,7 +326,22 @@ def current_catalog(
     return live, None
 
 
-def _options(table: pa.Table) -> dict[str, list[tuple[str, int]]]:
+#: The columns :func:`filter_options` reads.
+FILTERED_COLUMNS = ("service", "genres", "kind", "release_type", "region")
+
+
+def catalog_values(location: str | os.PathLike) -> dict[str, set[str]]:
+    """The values each multi-valued filter can take in the catalog at ``location``, as
+    :meth:`LiveCatalog.known_values` (reading only the columns they come from): what the command
+    line holds its filter flags to, as the dashboard and its links hold theirs."""
+    return option_values(filter_options(load_catalog(location, FILTERED_COLUMNS).table))
+
+
+def option_values(options: dict[str, list[tuple[str, int]]]) -> dict[str, set[str]]:
+    return {param: {value for value, _ in counts} for param, counts in options.items()}
+
+
+def filter_options(table: pa.Table) -> dict[str, list[tuple[str, int]]]:
     """Each filter's values with their row counts, most common first."""
     return {
         "service": _counts(table["service"]),

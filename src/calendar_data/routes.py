@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyarrow as pa
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import changes, exports, feeds
 from .days import DEFAULT_TIMEZONE, valid_timezone
-from .filters import ReleaseFilter, read_view
+from .filters import ReleaseFilter, read_view, refusals
 from .live import LiveCatalog, current_catalog
 from .params import SPOILERS, TIMEZONE
 from .text import without_credentials
@@ -71,7 +72,7 @@ def export_url(fmt: str, release_filter: ReleaseFilter, tz: str) -> str:
 def serve(request: Request, fmt: str) -> Response:
     """The file or feed in ``fmt`` of the view a link asks for; a link the view would read
     differently from what it says (an unknown service, a malformed date...) is refused,
-    naming each part."""
+    naming each part. A backwards date range is served swapped, as the page shows it."""
     view = requested_view(request)
     if isinstance(view, Response):
         return view
@@ -98,11 +99,12 @@ def requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] |
         return _refused(503, without_credentials(message))
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     release_filter, notices = read_view(params, live.known_values())
-    if notices:
+    refused = refusals(notices)
+    if refused:
         return _refused(
             400,
             "Export refused: the dashboard would ignore part of this link, so its rows would "
-            "not be the ones asked for.\n" + "\n".join(f"- {notice}" for notice in notices),
+            "not be the ones asked for.\n" + "\n".join(f"- {notice}" for notice in refused),
         )
     tz = valid_timezone(params.get(TIMEZONE, [None])[-1]) or DEFAULT_TIMEZONE
     return live, release_filter, tz
@@ -120,13 +122,20 @@ def _feed(
     return feeds.to_atom(
         rows,
         release_filter,
-        feed_url=str(request.url),
+        feed_url=requested_url(request),
         changes=_recent_changes(live, release_filter, tz),
         updated=_generated_at(live),
         sources=live.catalog.sources,
         tz=tz,
         spoilers=spoilers,
     )
+
+
+def requested_url(request: Request) -> str:
+    """The URL asked for, its query string as sent but for bytes that are not UTF-8, which are
+    percent-encoded (Starlette's ``request.url`` raises on them)."""
+    query = quote(request.scope["query_string"], safe="/?:@!$&'()*+,;=%~")
+    return str(URL(scope={**request.scope, "query_string": query.encode()}))
 
 
 def _recent_changes(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pa.Table | None:
