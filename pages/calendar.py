@@ -38,13 +38,14 @@ def _today() -> None:
 
 
 # On a phone the calendar opens as the agenda (see calendar_view.draw_calendar).
-follow_width = calendar_view.may_follow_width()
+ask_the_screen = calendar_view.ask_the_screen()
 controls = st.columns([3, 5], vertical_alignment="bottom")
 view = (
     controls[0].segmented_control(
         "View",
         grid.VIEWS,
-        default="month",
+        default=calendar_view.default_view(),
+        required=True,
         key=VIEW,
         bind="query-params",
     )
@@ -83,7 +84,7 @@ if not own:
 if view != "agenda" or own:
     calendar_view.draw_calendar(
         mark_followed(grid.calendar_payload(cards, view, anchor, today), set(followed_ids())),
-        follow_width=follow_width,
+        ask_the_screen=ask_the_screen,
     )
 
 tba = calendar_view.undated(live, release_filter, tz)

@@ -29,6 +29,7 @@ from browser import (
     rerun,
     showcase,
     streamlit_app,
+    wait_idle,
 )
 from playwright.sync_api import Locator, Page, expect
 from sample import REFERENCE, log_sample_changes, sample_changes, sample_rows, write_sample
@@ -149,12 +150,16 @@ def test_a_phone_opens_the_calendar_as_the_agenda(phone, app_url):
     expect(phone.locator("[data-card^='month-']")).to_have_count(0)
     expect_no_sideways_scrolling(phone)
 
-    # A view picked afterwards stays picked.
+    # A view picked afterwards stays picked, and the link holds it: a reload keeps the month.
     with rerun(phone):
         view_option(phone, "Month").click()
     expect(phone.locator("[data-card^='month-']").first).to_be_visible()
     expect(view_option(phone, "Month")).to_be_checked()
+    expect(phone).to_have_url(re.compile(r"[?&]view=month(&|$)"))
     expect_no_sideways_scrolling(phone)
+    phone.reload()
+    wait_idle(phone)
+    expect(view_option(phone, "Month")).to_be_checked()
 
 
 def test_a_month_asked_for_stays_a_month_on_a_phone(phone, app_url):
@@ -162,6 +167,7 @@ def test_a_month_asked_for_stays_a_month_on_a_phone(phone, app_url):
     expect(phone.locator("[data-card^='month-']").first).to_be_visible()
     expect(view_option(phone, "Month")).to_be_checked()
     expect(phone.locator("[data-card^='agenda-']")).to_have_count(0)
+    expect(phone).to_have_url(re.compile(r"[?&]view=month(&|$)"))  # so a reload keeps it
     expect_no_sideways_scrolling(phone)
 
 

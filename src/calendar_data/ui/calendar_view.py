@@ -40,7 +40,8 @@ DRAWER_CARDS = 200
 GRID_KEY = "calendar_grid"
 DRAWER_KEY = "day_drawer_cards"
 VIEW_KEY = "view"  # the calendar page's view control, bound to ?view=
-_FOLLOWED_KEY = "_view_followed_width"
+_FOLLOW_KEY = "_view_follows_width"  # set on the session's first calendar: may the view follow?
+_PHONE_KEY = "_view_on_a_phone"  # the browser said its screen is a phone's
 _ASSETS = Path(__file__).parent / "assets"
 
 
@@ -88,36 +89,48 @@ def style_the_page() -> None:
     _PAGE_STYLE(key="calendar_page_style")
 
 
-def may_follow_width() -> bool:
-    """Whether the view may follow the screen's width this run: on the session's first
-    calendar only, and only when the URL names no view (``?view=month`` stays a month on a
-    phone, and a view picked later stays picked).
+def ask_the_screen() -> bool:
+    """Whether this run's calendar asks the browser if its screen is a phone's: on the
+    session's first calendar only. The view follows the answer only when the URL names no view
+    (``?view=month`` stays a month on a phone, and a view picked later stays picked).
 
     Call it before the view control, which drops a default ``view`` from the URL.
     """
-    first = _FOLLOWED_KEY not in st.session_state
-    st.session_state[_FOLLOWED_KEY] = True
-    return first and VIEW_KEY not in st.query_params
+    first = _FOLLOW_KEY not in st.session_state
+    if first:
+        st.session_state[_FOLLOW_KEY] = VIEW_KEY not in st.query_params
+    return first
 
 
-def draw_calendar(payload: dict, follow_width: bool = False) -> None:
+def default_view() -> str | None:
+    """The view control's default: the month, but none on a phone, where the calendar opens as
+    the agenda. A bound widget drops a value equal to its default from the URL, so a month
+    picked on a phone would be left out of the link, which would then open as the agenda."""
+    return None if st.session_state.get(_PHONE_KEY) else "month"
+
+
+def draw_calendar(payload: dict, ask_the_screen: bool = False) -> None:
     """Draw the days of ``payload`` (see :func:`calendar_data.grid.calendar_payload`).
 
-    With ``follow_width`` a month drawn on a phone's screen asks for the agenda: the server
-    cannot know the width, so the browser tells (calendar.js) and :func:`_narrow_screen`
-    switches the view, which the URL then records.
+    With ``ask_the_screen`` the browser tells whether its screen is a phone's (calendar.js):
+    the server cannot know the width. :func:`_on_a_phone` then opens the agenda, if the view may
+    follow the screen (:func:`ask_the_screen`), which the URL then records.
     """
     _CALENDAR(
         key=GRID_KEY,
-        data={**payload, "fit": follow_width and payload["view"] == "month"},
+        data={**payload, "fit": ask_the_screen},
         on_open_change=_card_clicked,
         on_more_change=_more_clicked,
-        on_narrow_change=_narrow_screen,
+        on_narrow_change=_on_a_phone,
     )
 
 
-def _narrow_screen() -> None:
-    st.session_state[VIEW_KEY] = "agenda"
+def _on_a_phone() -> None:
+    """The agenda, when the view may follow the screen; else the view the URL named, set again
+    so that the URL holds it now that no view is the default (:func:`default_view`)."""
+    st.session_state[_PHONE_KEY] = True
+    follows = st.session_state.get(_FOLLOW_KEY)
+    st.session_state[VIEW_KEY] = "agenda" if follows else st.session_state.get(VIEW_KEY)
 
 
 def _card_clicked(key: str = GRID_KEY) -> None:

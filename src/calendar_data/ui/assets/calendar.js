@@ -12,7 +12,7 @@ export default function (component) {
   const { fit, ...days } = data;
   const root = parentElement.querySelector(".calendar") ?? parentElement.appendChild(element("div"));
   // On a phone the calendar opens as the agenda. Only the browser knows the screen's width, so
-  // when the page lets the view follow it (fit) a narrow screen asks for the agenda.
+  // when the page asks (fit: its session's first calendar) a narrow screen says so.
   if (fit && window.matchMedia(NARROW).matches) setTriggerValue("narrow", true);
   // Redraw only when the days changed (not when only fit did), so the buttons, and the
   // keyboard focus on one, outlive the reruns that open and close a drawer.
