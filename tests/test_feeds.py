@@ -172,6 +172,25 @@ def test_changes_become_entries_of_their_own():
     assert feed.findtext(f"{A}updated") == "2023-10-20T09:30:00Z"
 
 
+def test_an_arrival_entry_names_its_region_and_service():
+    row = {**REFERENCE, "service": "Netflix", "region": "US"}
+    arrival = pa.Table.from_pylist(
+        [
+            {
+                **{name: row.get(name) for name in changes.CARRIED},
+                "changed_at": dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC),
+                "source": "refresh",
+                "change": "arrived",
+            }
+        ],
+        schema=changes.CHANGE_SCHEMA,
+    )
+    body = feeds.to_atom(sample(), ReleaseFilter(), feed_url="/f", changes=arrival)
+    change = check_atom(body).find(f"{A}entry")
+    assert change.findtext(f"{A}title").startswith("Arrived on Netflix in US · ")
+    assert [c.get("term") for c in change.findall(f"{A}category")] == ["Netflix", "arrived"]
+
+
 # --------------------------------------------------------------------------- the links
 
 
@@ -206,7 +225,10 @@ def test_the_feed_link_gives_the_views_releases_and_recent_changes(catalog):
     ids = [e.findtext(f"{A}id") for e in feed.findall(f"{A}entry")]
     releases = [feeds.release_entry_id(i) for i in expected_ids(catalog, NETFLIX_NOVEMBER)]
     assert sorted(ids[1:]) == sorted(releases)
-    assert feed.find(f"{A}entry/{A}category").get("term") == "status_changed"
+    assert [c.get("term") for c in feed.find(f"{A}entry").findall(f"{A}category")] == [
+        "Netflix",
+        "status_changed",
+    ]
     other = check_atom(get("/feed.atom?service=Max").body)
     assert all(e.find(f"{A}category").get("term") == "Max" for e in other.findall(f"{A}entry"))
 

@@ -38,7 +38,9 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:calendar-data:atom")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Columns an entry is made of; the ones missing from a table count as empty.
 ENTRY_COLUMNS = (*ICS_COLUMNS, "release_tz", "release_window", "updated_at")
-CHANGE_ENTRY_COLUMNS = (*ENTRY_COLUMNS, "changed_at", "source", "change", "old_value", "new_value")
+CHANGE_ENTRY_COLUMNS = (
+    *ENTRY_COLUMNS, "region", "changed_at", "source", "change", "old_value", "new_value"
+)  # fmt: skip
 
 
 def to_atom(
@@ -115,8 +117,7 @@ def _release_entry(row: Mapping, fallback: dt.datetime) -> tuple[dt.datetime, ET
     _add(entry, "updated", _rfc3339(updated))
     _add(entry, "content", _details(row), type="text")
     _link(entry, row)
-    if row.get("service"):
-        _add(entry, "category", term=one_line(row["service"], 200))
+    _service_category(entry, row)
     return updated, entry
 
 
@@ -131,8 +132,14 @@ def _change_entry(row: Mapping) -> tuple[dt.datetime, ET.Element]:
     body = "\n".join(line for line in (what, f"Release date: {_day(row)}", source) if line)
     _add(entry, "content", body + "\n\n" + _details(row), type="text")
     _link(entry, row)
+    _service_category(entry, row)
     _add(entry, "category", term=row["change"])
     return updated, entry
+
+
+def _service_category(entry: ET.Element, row: Mapping) -> None:
+    if row.get("service"):
+        _add(entry, "category", term=one_line(row["service"], 200))
 
 
 def _day(row: Mapping) -> str:
