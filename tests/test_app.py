@@ -402,6 +402,9 @@ def test_a_rejected_update_keeps_the_last_good_catalog(catalog, tmp_path):
     assert not at.exception
     assert card_titles(at) == before
     assert len(at.warning) == 1 and "rejected" in at.warning[0].value
+    said = at.warning[0].value.replace("\\", "")
+    assert "shown. catalog.parquet: the file is truncated" in said, said
+    assert str(catalog.parent) not in said, "a viewer sees no server path"
     at.run()
     assert len(at.warning) == 0, "the rejection is said once"
     fixed = tmp_path / "fixed.parquet"
