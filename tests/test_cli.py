@@ -42,6 +42,13 @@ def demo_catalog(tmp_path_factory) -> Path:
 # --------------------------------------------------------------------------- demo
 
 
+def test_one_release_is_said_in_the_singular(capsys, tmp_path):
+    code, out, _ = run(capsys, "demo", "--rows", 1, "-o", tmp_path / "one.parquet")
+    assert (code, out) == (0, f"wrote 1 synthetic release to {tmp_path / 'one.parquet'}\n")
+    code, out, _ = run(capsys, "partition", tmp_path / "one.parquet", "-o", tmp_path / "parts")
+    assert code == 0 and out.startswith(f"wrote 1 release to {tmp_path / 'parts'}, ")
+
+
 def test_demo_writes_a_valid_deterministic_catalog(capsys, tmp_path):
     code, out, err = run(capsys, "demo", "--rows", 500, "--seed", 2, "-o", tmp_path / "a.parquet")
     assert (code, err) == (0, "")

@@ -248,7 +248,7 @@ def build_command(args: argparse.Namespace) -> int:
     _warn(result.warnings + changes.record_changes(before, args.output, source))
     prepare_snapshot(args.output)
     names = ", ".join(info.name for info in result.sources)
-    _say(args, f"wrote {result.rows:,} releases ({names}) to {result.path}")
+    _say(args, f"wrote {counted(result.rows, 'release')} ({names}) to {result.path}")
     return EXIT_OK
 
 
@@ -264,7 +264,7 @@ def demo_command(args: argparse.Namespace) -> int:
         warnings = write_catalog(generated.pop(), args.output, [SourceInfo(demo.SOURCE)])
         progress.update()
     _warn(warnings)
-    _say(args, f"wrote {args.rows:,} synthetic releases to {args.output}")
+    _say(args, f"wrote {counted(args.rows, 'synthetic release')} to {args.output}")
     return EXIT_OK
 
 
@@ -341,7 +341,8 @@ def partition_command(args: argparse.Namespace) -> int:
     _warn(warnings)
     _say(
         args,
-        f"wrote {catalog.num_rows:,} releases to {args.output}, partitioned by {', '.join(keys)}",
+        f"wrote {counted(catalog.num_rows, 'release')} to {args.output}, "
+        f"partitioned by {', '.join(keys)}",
     )
     return EXIT_OK
 
