@@ -281,7 +281,7 @@ def get(url: str):
 
 
 def test_my_calendar_gives_the_followed_titles_on_my_services(catalog, monkeypatch):
-    monkeypatch.setattr(routes, "_mounted", False)
+    monkeypatch.setattr(routes, "_mounted", True)
     at = run_app(follow=f"{REFERENCE_ID},test-title-3,test-title-4", my_service=["Netflix", "Max"])
     assert not at.sidebar.code, "drawn only once My calendar is opened"
     at.session_state[MY_CALENDAR_OPEN] = True
@@ -297,3 +297,12 @@ def test_my_calendar_gives_the_followed_titles_on_my_services(catalog, monkeypat
     assert uids == sorted(["all-the-light-we-cannot-see-s1e1-4", "test-4"])
     assert get(atom).status_code == 200
     assert at.sidebar.get("image")  # the QR code
+
+
+def test_without_the_export_routes_my_calendar_offers_no_dead_links(catalog, monkeypatch):
+    monkeypatch.setattr(routes, "_mounted", False)  # served as `streamlit run app.py`
+    at = run_app(follow=REFERENCE_ID)
+    at.session_state[MY_CALENDAR_OPEN] = True
+    at.run()
+    assert not at.sidebar.code and not at.sidebar.get("image")
+    assert any("served with the dashboard by `server.py`" in c.value for c in at.sidebar.caption)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import streamlit as st
 
+from .. import routes
 from ..days import local_today
 from ..filters import ReleaseFilter, parse_title_ids
 from ..live import LiveCatalog
@@ -221,8 +222,14 @@ def _my_calendar(settings: MySettings, tz: str) -> None:
     calendar = st.expander("My calendar", key=MY_CALENDAR_OPEN, on_change="rerun")
     if not calendar.open:
         return
-    links = calendar_links(_base_url(), settings, tz)
     with calendar:
+        if not routes.mounted():
+            st.caption(
+                "My calendar's links are served with the dashboard by `server.py` (as "
+                "`make run` serves it); this server runs the dashboard alone, so it has none."
+            )
+            return
+        links = calendar_links(_base_url(), settings, tz)
         st.caption(
             "The titles I follow, on my services in my region: subscribe from a calendar app "
             "or a feed reader. The links follow the catalog as it changes."
