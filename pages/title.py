@@ -60,11 +60,11 @@ with facts:
     details = [
         ("Genres", describe.genres(first["genres"])),
         ("Language", describe.language(first["language"])),
-        ("Rating", first["rating"] or ""),
+        ("Rating", describe.ratings(rows)),
         ("Runtime", describe.runtime(first)),
     ]
-    total = sum((r["runtime_minutes"] or 0) * (r["episode_count"] or 1) for r in rows)
-    if total and len(rows) > 1:  # one release's total is already in its runtime
+    total, releases = describe.total_runtime(rows)
+    if total and releases > 1:  # one release's total is already in its runtime
         details.append(("Total", describe.hours(total) + " in this catalog"))
     for label, value in details:
         if value:

@@ -224,3 +224,21 @@ def test_links_are_the_http_ones_in_the_pages_order():
         "[Trailer](https://trailers.example/1)",
         "[Source](https://source.example/shows/1)",
     ]
+
+
+FILM_JP = {"rating": "G", "region": "JP", "runtime_minutes": 125, "season": None}
+FILM_US = {**FILM_JP, "rating": "PG-13", "region": "US"}
+
+
+def test_ratings_name_their_regions_only_where_they_differ():
+    assert describe.ratings([FILM_JP, FILM_US]) == "G (JP) · PG-13 (US)"
+    assert describe.ratings([FILM_US, {**FILM_US, "region": "GB"}]) == "PG-13"
+    assert describe.ratings([{**FILM_US, "rating": None}]) == ""
+
+
+def test_a_total_runtime_counts_a_release_of_several_countries_once():
+    assert describe.total_runtime([FILM_JP, FILM_US]) == (125, 1)
+    episodes = [
+        {"season": 1, "episode_start": n, "episode_end": n, "runtime_minutes": 50} for n in (1, 2)
+    ]
+    assert describe.total_runtime([*episodes, {**episodes[0], "region": "GB"}]) == (100, 2)

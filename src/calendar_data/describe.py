@@ -148,6 +148,29 @@ def runtime(row: Mapping) -> str:
     return f"{minutes} min per episode · {hours(minutes * count)} total"
 
 
+def total_runtime(rows: Iterable[Mapping]) -> tuple[int, int]:
+    """Minutes of every episode (or the film) of a title's releases, each counted once however
+    many services and countries release it, and how many distinct releases that is."""
+    distinct: dict[tuple, int] = {}
+    for row in rows:
+        episodes = (row.get("season"), row.get("episode_start"), row.get("episode_end"))
+        minutes = (row.get("runtime_minutes") or 0) * (row.get("episode_count") or 1)
+        distinct[episodes] = max(distinct.get(episodes, 0), minutes)
+    return sum(distinct.values()), len(distinct)
+
+
+def ratings(rows: Iterable[Mapping]) -> str:
+    """``PG-13``, or where the releases' ratings differ each with its regions:
+    ``G (JP) · PG-13 (US)``."""
+    regions: dict[str, set[str]] = {}
+    for row in rows:
+        if row.get("rating"):
+            regions.setdefault(row["rating"], set()).add(row.get("region") or "worldwide")
+    if len(regions) < 2:
+        return next(iter(regions), "")
+    return " · ".join(f"{rating} ({', '.join(sorted(where))})" for rating, where in regions.items())
+
+
 def hours(minutes: int) -> str:
     whole, rest = divmod(int(minutes), 60)
     if not whole:
