@@ -43,6 +43,15 @@ def test_a_catalog_older_than_its_interval_is_flagged():
     assert "refresh interval of 6 h" in fresh.warning
 
 
+def test_a_source_behind_the_others_is_named():
+    fresh = refreshed(30)
+    fresh["sources"]["TVmaze"] = refreshed(3)["sources"]["TVmaze"]
+    assert freshness(fresh, NOW).warning == (
+        "TMDB last refreshed 30 h ago, longer than the catalog's refresh interval of 6 h: its "
+        "dates may be out of date."
+    )
+
+
 @pytest.mark.parametrize("refresh", [{}, {"sources": "x"}, {"sources": {"T": {"at": 1}}}])
 def test_a_catalog_never_refreshed_says_nothing(refresh):
     assert freshness(refresh, NOW).text == "" and freshness(refresh, NOW).warning == ""

@@ -20,7 +20,8 @@ class Freshness:
 
 
 def freshness(refresh: Mapping, now: dt.datetime) -> Freshness:
-    """When each source was last refreshed, and a warning when the catalog is overdue."""
+    """When each source was last refreshed, and a warning naming the sources overdue (or the
+    catalog, when all are)."""
     sources = refresh.get("sources") if isinstance(refresh, Mapping) else None
     times = {}
     for name, state in sources.items() if isinstance(sources, Mapping) else ():
@@ -31,14 +32,20 @@ def freshness(refresh: Mapping, now: dt.datetime) -> Freshness:
         return Freshness("")
     text = " · ".join(f"{name} {age(now - when)}" for name, when in times.items())
     interval = refresh.get("every_hours")
-    oldest = min(times.values())
-    if not _usable_hours(interval) or now - oldest <= dt.timedelta(hours=interval):
+    if not _usable_hours(interval):
         return Freshness(text)
-    return Freshness(
-        text,
-        f"The catalog was last refreshed {age(now - oldest)}, longer than its refresh interval "
-        f"of {interval:g} h: its dates may be out of date.",
-    )
+    overdue = {
+        name: when for name, when in times.items() if now - when > dt.timedelta(hours=interval)
+    }
+    if not overdue:
+        return Freshness(text)
+    oldest = age(now - min(overdue.values()))
+    if len(overdue) == len(times):
+        what = f"The catalog was last refreshed {oldest}, longer than its refresh interval"
+    else:  # name the sources behind: the others are fresh
+        late = " and ".join(overdue)
+        what = f"{late} last refreshed {oldest}, longer than the catalog's refresh interval"
+    return Freshness(text, f"{what} of {interval:g} h: its dates may be out of date.")
 
 
 def age(elapsed: dt.timedelta) -> str:
