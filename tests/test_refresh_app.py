@@ -8,11 +8,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from route_client import get
 from sample import REFERENCE
 from streamlit.testing.v1 import AppTest
 
 from calendar_data import arrivals, changes
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
+from calendar_data.cli import main
 from calendar_data.freshness import age, freshness
 from calendar_data.regions import release_dates_by_region
 from calendar_data.schema import SCHEMA
@@ -189,6 +191,27 @@ def test_arrived_since_is_offered_for_a_refreshed_catalog_only(catalog):
     assert "**0** of 1 releases match" in [m.value for m in at.sidebar.markdown]
     arrived.set_value(dt.date(2025, 3, 5)).run()
     assert "**1** of 1 releases match" in [m.value for m in at.sidebar.markdown]
+
+
+ARRIVALS_UNKNOWN = (
+    "Ignored arrived_since=2025-03-06: this catalog does not record when releases arrived "
+    "(a refreshed one does)."
+)
+
+
+def test_arrived_since_on_a_catalog_never_refreshed_is_said_and_left_out(catalog):
+    """The page, its export links and the command line read it alike: not as "nothing"."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["arrived_since"] = "2025-03-06"
+    at.run()
+    assert [i.value.replace("\\", "") for i in at.info] == [ARRIVALS_UNKNOWN]
+    assert "arrived_since" not in at.query_params
+    response = get("/export.csv?arrived_since=2025-03-06")
+    assert response.status_code == 400 and ARRIVALS_UNKNOWN in response.body.decode()
+    out = catalog.with_name("out.csv")
+    code = main(["export", str(catalog), "--format", "csv", "-o", str(out),
+                 "--arrived-since", "2025-03-06"])  # fmt: skip
+    assert code == 1 and not out.exists()
 
 
 def test_the_changes_page_shows_arrivals_and_departures(catalog):

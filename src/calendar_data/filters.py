@@ -322,17 +322,18 @@ def _joined_names(people: pa.ChunkedArray) -> pa.Array:
 
 
 def read_view(
-    params: Params, options: Mapping[str, Collection[str]]
+    params: Params, options: Mapping[str, Collection[str]], arrivals: bool = True
 ) -> tuple[ReleaseFilter, list[str]]:
     """The filter a dashboard URL describes, held to the values the catalog has
-    (``options``, keyed by URL parameter), and a notice for each parameter or value ignored.
+    (``options``, keyed by URL parameter; ``arrivals``: whether it records when releases
+    arrived), and a notice for each parameter or value ignored.
 
     The dashboard and its export links read a URL through this one function, so a link shows
     and exports the same rows.
     """
     notices = [f"Ignored unknown parameter {quoted(k)}." for k in params if k not in KNOWN_PARAMS]
     parsed, more = ReleaseFilter.from_query_params(params)
-    parsed, unknown = parsed.restrict(options)
+    parsed, unknown = _held_to(parsed, options, arrivals)
     tz = _last(params, TIMEZONE)
     if tz and not valid_timezone(tz):
         more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
@@ -343,14 +344,29 @@ def read_view(
 
 
 def read_values(
-    options: Mapping[str, Collection[str]], **values
+    options: Mapping[str, Collection[str]], arrivals: bool = True, **values
 ) -> tuple[ReleaseFilter, list[str]]:
     """The filter of typed values (the command line's flags, see
-    :meth:`ReleaseFilter.from_values`) held to the catalog's values as :func:`read_view` holds
-    a URL's, and a notice for each value ignored or changed."""
+    :meth:`ReleaseFilter.from_values`) held to the catalog as :func:`read_view` holds a URL's,
+    and a notice for each value ignored or changed."""
     parsed, notices = ReleaseFilter.from_values(**values)
-    parsed, unknown = parsed.restrict(options)
+    parsed, unknown = _held_to(parsed, options, arrivals)
     return parsed, notices + unknown
+
+
+def _held_to(
+    parsed: ReleaseFilter, options: Mapping[str, Collection[str]], arrivals: bool
+) -> tuple[ReleaseFilter, list[str]]:
+    """``parsed`` held to the catalog's values, and to the arrivals it records: a catalog no
+    refresh stamped knows of no arrival, so a day to have arrived since says nothing there."""
+    parsed, notices = parsed.restrict(options)
+    if parsed.arrived_since and not arrivals:
+        notices.append(
+            f"Ignored {ARRIVED_SINCE}={parsed.arrived_since}: this catalog does not record when "
+            "releases arrived (a refreshed one does)."
+        )
+        parsed = replace(parsed, arrived_since=None)
+    return parsed, notices
 
 
 def refusals(notices: Sequence[str]) -> list[str]:

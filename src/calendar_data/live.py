@@ -117,6 +117,11 @@ class LiveCatalog:
     def table(self) -> pa.Table:
         return self.catalog.table
 
+    @property
+    def records_arrivals(self) -> bool:
+        """Whether a refresh stamped when its releases arrived (``first_seen``)."""
+        return records_arrivals(self.table)
+
     def known_values(self) -> dict[str, set[str]]:
         """The values each multi-valued filter can take here, keyed by URL parameter."""
         return option_values(self.options)
@@ -335,6 +340,16 @@ def catalog_values(location: str | os.PathLike) -> dict[str, set[str]]:
     :meth:`LiveCatalog.known_values` (reading only the columns they come from): what the command
     line holds its filter flags to, as the dashboard and its links hold theirs."""
     return option_values(filter_options(load_catalog(location, FILTERED_COLUMNS).table))
+
+
+def catalog_records_arrivals(location: str | os.PathLike) -> bool:
+    """:func:`records_arrivals` of the catalog at ``location``, reading that column only."""
+    return records_arrivals(load_catalog(location, ["first_seen"]).table)
+
+
+def records_arrivals(table: pa.Table) -> bool:
+    """Whether ``table`` says when any of its releases arrived: a refreshed catalog."""
+    return "first_seen" in table.column_names and table["first_seen"].null_count < table.num_rows
 
 
 def option_values(options: dict[str, list[tuple[str, int]]]) -> dict[str, set[str]]:

@@ -98,7 +98,7 @@ def requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] |
         message = f"The release catalog could not be loaded. {error}"
         return _refused(503, without_credentials(message))
     params = {key: request.query_params.getlist(key) for key in request.query_params}
-    release_filter, notices = read_view(params, live.known_values())
+    release_filter, notices = read_view(params, live.known_values(), live.records_arrivals)
     refused = refusals(notices)
     if refused:
         return _refused(

@@ -67,7 +67,9 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     widgets read them in a ``rerun`` (of this run's page), which shows this run's notices.
     """
     said = st.session_state.pop(URL_NOTICES, [])
-    release_filter, notices = read_view(st.query_params, live.known_values())
+    release_filter, notices = read_view(
+        st.query_params, live.known_values(), live.records_arrivals
+    )
     bad = _page_param_notices(st.query_params)
     for param in list(st.query_params):
         if param not in KNOWN_PARAMS or param in bad:
@@ -107,7 +109,7 @@ def _rewrite_filters(release_filter: ReleaseFilter) -> bool:
     the URL. Only before the filters' widgets bind to it (a bound parameter cannot be set)."""
     wanted = release_filter.to_query_params()
     changed = False
-    for param in (*MULTI_PARAMS, FROM, TO):
+    for param in (*MULTI_PARAMS, FROM, TO, ARRIVED_SINCE):
         if st.query_params.get_all(param) == wanted.get(param, []):
             continue
         changed = True
@@ -125,7 +127,7 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerato
         st.header("Filters")
         chosen = {field: _multiselect(live, param) for param, field in MULTI_PARAMS.items()}
         dates = [(FROM, "From"), (TO, "To")]
-        if live.table["first_seen"].null_count < live.table.num_rows:  # a refreshed catalog
+        if live.records_arrivals:
             dates.append((ARRIVED_SINCE, "Arrived since"))
         start, end, *arrived = (date_picker(label, param) for param, label in dates)
         query = st.text_input(
