@@ -33,11 +33,11 @@ def read_history(
     if "://" in live.catalog.origin:
         st.info("Change history is kept beside local catalogs only.", icon=":material/info:")
         return None
-    log = changes.change_log_path(live.catalog.origin)
-    if not log.exists():
+    path = changes.change_log_path(live.catalog.origin)
+    if not path.exists():
         st.info(
             "This catalog has no change history yet. Every `calendar-data build`, import and "
-            f"refresh records what it changed in {escape_markdown(log.name, 200)} beside "
+            f"refresh records what it changed in {escape_markdown(path.name, 200)} beside "
             "the catalog: what was added, removed, moved or changed, and what arrived on or "
             "left a service.",
             icon=":material/history:",
