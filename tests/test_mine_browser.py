@@ -199,7 +199,9 @@ def test_a_change_made_before_the_stored_entry_arrives_is_kept(page, app_url):
     expect(cards(page)).to_have_text([f"★ {REF_TITLE}"])  # followed, on my service
     wait_idle(page)
     expect(switch).to_be_checked()
-    assert query(page)["mine"] == ["true"] and query(page)["my_service"] == ["Netflix"]
+    # The browser writes each setting into the address bar as its widget takes it: wait for it.
+    expect(page).to_have_url(re.compile(r"[?&]mine=true(&|$)"))
+    assert query(page)["my_service"] == ["Netflix"]
     expect_followed(page, [REF_ID, OTHER_ID])
     wanted = storage_entry(replace(remembered, mine=True))
     page.wait_for_function(

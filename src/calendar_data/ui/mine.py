@@ -71,7 +71,7 @@ def mine_sidebar(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> R
     """Draw "Mine" in the sidebar; return ``release_filter`` narrowed by it."""
     known = set(live.known_values().get("service", ()))
     default_region = country_from_locale(st.context.locale)
-    notices = _restore(live, known) + _url_notices(known)
+    notices = _restore(live, known, default_region) + _url_notices(known)
     with st.sidebar:
         st.divider()
         st.header("Mine", anchor=False)
@@ -262,10 +262,11 @@ def _base_url() -> str:
 # ---------------------------------------------------------------------- state and the device
 
 
-def _restore(live: LiveCatalog, known: set[str]) -> list[str]:
+def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> list[str]:
     """Start the session's follow list from the URL, or apply the device's entry once it
     arrives (to a session whose first URL named none of the settings), under what the viewer
-    changed meanwhile; notices for what could not be used."""
+    changed meanwhile; notices for what could not be used. A stored region that is the
+    browser's own is already in effect: setting it would only write it into the URL."""
     notices: list[str] = []
     if FOLLOW_KEY not in st.session_state:
         ids, _ = parse_title_ids(st.query_params.get_all(FOLLOW))  # read_view tells
@@ -287,6 +288,8 @@ def _restore(live: LiveCatalog, known: set[str]) -> list[str]:
         SWITCH_KEY: settings.mine,
         FOLLOWED_KEY: settings.followed_only,
     }
+    if st.session_state.get(REGION_KEY) is None and settings.region == default_region:
+        del stored[REGION_KEY]
     restored = {
         key: (st.session_state.get(key), value)
         for key, value in stored.items()
