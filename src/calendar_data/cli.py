@@ -33,7 +33,7 @@ from .days import DEFAULT_TIMEZONE, local_days
 from .files import atomic_write, publishable
 from .filters import TYPE_GROUPS, ReleaseFilter, read_values, refusals
 from .importers import tmdb, tvmaze
-from .live import catalog_records_arrivals, catalog_values, prepare_snapshot
+from .live import catalog_filtering, prepare_snapshot
 from .schema import KINDS
 from .summary import disk_size, render, summarise
 from .text import counted
@@ -362,8 +362,8 @@ def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
         "types": args.type or (),
         "regions": args.region or (),
     }
-    known = catalog_values(args.path) if any(names.values()) else {}
-    arrivals = not args.arrived_since or catalog_records_arrivals(args.path)
+    asks = any(names.values()) or args.arrived_since  # of the catalog's values: read them
+    known, arrivals = catalog_filtering(args.path) if asks else ({}, True)
     release_filter, notices = read_values(
         known,
         arrivals,

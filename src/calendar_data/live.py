@@ -331,20 +331,18 @@ def current_catalog(
     return live, None
 
 
-#: The columns :func:`filter_options` reads.
-FILTERED_COLUMNS = ("service", "genres", "kind", "release_type", "region")
+#: What :func:`catalog_filtering` reads: the columns of :func:`filter_options`, and
+#: ``first_seen`` (:func:`records_arrivals`).
+FILTERED_COLUMNS = ("service", "genres", "kind", "release_type", "region", "first_seen")
 
 
-def catalog_values(location: str | os.PathLike) -> dict[str, set[str]]:
-    """The values each multi-valued filter can take in the catalog at ``location``, as
-    :meth:`LiveCatalog.known_values` (reading only the columns they come from): what the command
-    line holds its filter flags to, as the dashboard and its links hold theirs."""
-    return option_values(filter_options(load_catalog(location, FILTERED_COLUMNS).table))
-
-
-def catalog_records_arrivals(location: str | os.PathLike) -> bool:
-    """:func:`records_arrivals` of the catalog at ``location``, reading that column only."""
-    return records_arrivals(load_catalog(location, ["first_seen"]).table)
+def catalog_filtering(location: str | os.PathLike) -> tuple[dict[str, set[str]], bool]:
+    """What the command line holds its filter flags to, as the dashboard and its links hold
+    theirs, in one read of only the columns it needs: the values each multi-valued filter can
+    take in the catalog at ``location`` (as :meth:`LiveCatalog.known_values`), and whether it
+    records arrivals (:func:`records_arrivals`)."""
+    table = load_catalog(location, FILTERED_COLUMNS).table
+    return option_values(filter_options(table)), records_arrivals(table)
 
 
 def records_arrivals(table: pa.Table) -> bool:
