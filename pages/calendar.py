@@ -38,7 +38,7 @@ def _today() -> None:
 
 
 # On a phone the calendar opens as the agenda (see calendar_view.draw_calendar).
-ask_the_screen = calendar_view.ask_the_screen()
+ask = calendar_view.ask_the_screen()
 controls = st.columns([3, 5], vertical_alignment="bottom")
 view = (
     controls[0].segmented_control(
@@ -84,7 +84,7 @@ if not own:
 if view != "agenda" or own:
     calendar_view.draw_calendar(
         mark_followed(grid.calendar_payload(cards, view, anchor, today), set(followed_ids())),
-        ask_the_screen=ask_the_screen,
+        ask=ask,
     )
 
 tba = calendar_view.undated(live, release_filter, tz)

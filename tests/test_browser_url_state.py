@@ -50,6 +50,9 @@ def test_a_name_in_another_case_takes_the_catalogs_spelling(page, sample_url):
     ("path", "heading"), [("browse", "Browse releases"), ("planner", "Planner")]
 )
 def test_a_repaired_link_stays_on_its_page(page, sample_url, path, heading):
+    # A server's first visit routes once before anything else (ui/context.py), which hid the
+    # fault: this one is a later visit, like most.
+    open_app(page, sample_url)
     open_app(page, f"{sample_url}/{path}?genre=drama&from=2023-11-30&to=2023-11-01")
     expect(page).to_have_url(re.compile(rf"/{path}\?.*genre=Drama"))
     expect(page).to_have_url(re.compile(r"[?&]from=2023-11-01&to=2023-11-30(&|$)"))

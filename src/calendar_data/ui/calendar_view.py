@@ -109,16 +109,16 @@ def default_view() -> str | None:
     return None if st.session_state.get(_PHONE_KEY) else "month"
 
 
-def draw_calendar(payload: dict, ask_the_screen: bool = False) -> None:
+def draw_calendar(payload: dict, ask: bool = False) -> None:
     """Draw the days of ``payload`` (see :func:`calendar_data.grid.calendar_payload`).
 
-    With ``ask_the_screen`` the browser tells whether its screen is a phone's (calendar.js):
+    With ``ask`` the browser tells whether its screen is a phone's (calendar.js):
     the server cannot know the width. :func:`_on_a_phone` then opens the agenda, if the view may
     follow the screen (:func:`ask_the_screen`), which the URL then records.
     """
     _CALENDAR(
         key=GRID_KEY,
-        data={**payload, "fit": ask_the_screen},
+        data={**payload, "fit": ask},
         on_open_change=_card_clicked,
         on_more_change=_more_clicked,
         on_narrow_change=_on_a_phone,
