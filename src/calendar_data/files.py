@@ -85,7 +85,7 @@ def publishable(target: str | os.PathLike) -> Path:
     except FileNotFoundError:
         return real
     if kind != stat.S_IFREG:
-        what = NOT_FILES.get(kind, "not a regular file")
+        what = NOT_FILES.get(kind, "something else")
         if os.path.islink(target):
             what = f"a link to {real}, {what}"
         code = errno.EISDIR if kind == stat.S_IFDIR else errno.EINVAL
