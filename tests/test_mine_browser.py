@@ -261,6 +261,11 @@ def open_with_sidebar(page: Page, app_url: str, name: str) -> None:
     open_app(page, app_url + MINE_PAGES[name])
     if name == "calendar":  # its link opens a title's drawer, which covers the sidebar's button
         expect(page.get_by_role("dialog")).to_be_visible()
+        if page.viewport_size == PHONE:
+            # A phone's calendar first turns to the agenda in a rerun of its own: an Escape
+            # pressed during it was lost in 1 to 2 runs of 6 (before this change and after).
+            expect(page).to_have_url(re.compile(r"[?&]view=agenda(&|$)"))
+            wait_idle(page)
         with rerun(page):
             page.keyboard.press("Escape")
         expect(page.get_by_role("dialog")).to_have_count(0)
