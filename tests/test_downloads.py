@@ -23,7 +23,9 @@ from calendar_data import feeds, routes
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days, valid_timezone
 from calendar_data.filters import SWAPPED_RANGE, ReleaseFilter, read_view, refusals
-from calendar_data.params import FILTER_PARAMS, VIEW_PARAMS
+from calendar_data.live import DEFAULT_CATALOG
+from calendar_data.mine import my_view, settings_in_link
+from calendar_data.params import KNOWN_PARAMS
 
 NETFLIX_NOVEMBER = "service=Netflix&from=2023-11-01&to=2023-11-30"
 
@@ -143,6 +145,54 @@ def test_a_broken_catalog_is_named_not_a_traceback(tmp_path, monkeypatch):
     assert "could not be loaded" in text(response) and "not a Parquet file" in text(response)
 
 
+def rows_of_link(query: str, language: str | None = None) -> list[str]:
+    response = get(f"/export.csv?{query}", language)
+    assert response.status_code == 200, text(response)
+    return csv_ids(response.body)
+
+
+def test_a_page_link_with_my_services_on_exports_the_rows_the_page_shows(catalog):
+    """Mine's parameters narrow an export as they narrow the page: a page's URL pasted onto
+    an export route gives the page's rows."""
+    netflix = rows_of_link("service=Netflix")
+    assert rows_of_link("mine=true&my_service=Netflix&my_service=Hulu") == sorted(
+        netflix + rows_of_link("service=Hulu")
+    )
+    assert rows_of_link("mine=TRUE&my_service=Netflix") == netflix
+    everything = rows_of_link("")
+    assert rows_of_link("mine=false&my_service=Netflix") == everything != netflix
+    assert rows_of_link("my_service=Netflix") == everything  # the switch is off
+
+
+def test_a_filter_outside_my_services_exports_the_filters_choice_as_the_page_shows(catalog):
+    assert rows_of_link("service=Hulu&mine=true&my_service=Netflix") == rows_of_link("service=Hulu")
+
+
+def test_my_region_is_the_links_else_the_browsers_languages_as_on_the_page(monkeypatch):
+    monkeypatch.setenv("CALENDAR_CATALOG", str(DEFAULT_CATALOG))  # the sample has no regions
+    britain, everything = rows_of_link("region=GB"), rows_of_link("")
+    assert len(britain) < len(everything)
+    assert rows_of_link("mine=true&my_region=GB") == britain
+    assert rows_of_link("mine=true", "en-GB,en;q=0.9") == britain
+    assert rows_of_link("mine=true&my_region=US", "en-GB") == rows_of_link("region=US") != britain
+    assert rows_of_link("mine=true", "en") == everything  # a language alone names no country
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("mine=true&my_service=Nowhere", "Ignored my service 'Nowhere': not in this catalog."),
+        ("my_region=XX", "Ignored my region 'XX': not a country code (ISO 3166-1, e.g. GB)."),
+        ("mine=yes", "Ignored mine='yes': use true or false."),
+        ("followed=1", "Ignored followed='1': use true or false."),
+    ],
+)
+def test_a_setting_the_page_would_ignore_is_refused_by_name(catalog, query, named):
+    response = get(f"/export.csv?{query}")
+    assert response.status_code == 400
+    assert text(response).splitlines()[1:] == [f"- {named}"]
+
+
 def test_an_export_url_reads_back_as_its_view(catalog):
     live_values = {"service": {"Netflix"}, "genre": {"Drama"}, "kind": set(), "type": set()}
     release_filter = ReleaseFilter(
@@ -180,6 +230,10 @@ LIKELY_VALUES = {
     "date": ["2023-11-01"],
     "id": [REFERENCE["title_id"]],
     "region": ["US"],
+    "mine": ["true", "false", "TRUE"],
+    "my_service": ["Netflix", "Hulu"],
+    "my_region": ["US", "GB"],
+    "followed": ["true"],
 }
 ODD_VALUES = st.one_of(
     st.text(max_size=30),
@@ -273,15 +327,17 @@ def test_any_link_gives_its_rows_or_names_what_it_refuses(catalog, fmt, query):
     for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         params.setdefault(key, []).append(value)
     release_filter, notices = read_view(params, SAMPLE_OPTIONS)
-    notices = refusals(notices)
+    settings, more = settings_in_link(params, SAMPLE_OPTIONS["service"])
+    notices = refusals(notices + more)
     if not notices:
         assert response.status_code == 200, text(response)
         tz = valid_timezone((params.get("tz") or [None])[-1]) or "UTC"
-        assert rows_of(fmt, response.body) == rows_for(catalog, release_filter, tz, fmt)
+        mine = my_view(release_filter, settings)[0]
+        assert rows_of(fmt, response.body) == rows_for(catalog, mine, tz, fmt)
         return
     assert response.status_code == 400, text(response)
     assert text(response).startswith("Export refused")
-    for key in params.keys() - {*FILTER_PARAMS, *VIEW_PARAMS}:
+    for key in params.keys() - KNOWN_PARAMS:
         assert repr(key if len(key) <= 40 else key[:40] + "…") in text(response)
     assert text(response).splitlines()[1:] == [f"- {notice}" for notice in notices]
 

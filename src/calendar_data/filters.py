@@ -124,16 +124,16 @@ class ReleaseFilter:
     def from_query_params(cls, params: Params) -> tuple[ReleaseFilter, list[str]]:
         """Parse query parameters; return the filter and a notice for each value ignored."""
         notices: list[str] = []
-        values: dict = {field: _all(params, param) for param, field in MULTI_PARAMS.items()}
+        values: dict = {field: param_values(params, param) for param, field in MULTI_PARAMS.items()}
         for param, field in ((FROM, "start"), (TO, "end"), (ARRIVED_SINCE, "arrived_since")):
-            raw = (_last(params, param) or "").strip()
+            raw = (last_param(params, param) or "").strip()
             if raw:
                 try:
                     values[field] = parse_date(raw)
                 except ValueError:
                     notices.append(f"Ignored {param}={quoted(raw)}: not a date (YYYY-MM-DD).")
         result, more = cls.from_values(
-            **values, query=_last(params, QUERY) or "", titles=_all(params, FOLLOW)
+            **values, query=last_param(params, QUERY) or "", titles=param_values(params, FOLLOW)
         )
         return result, notices + more
 
@@ -334,10 +334,10 @@ def read_view(
     notices = [f"Ignored unknown parameter {quoted(k)}." for k in params if k not in KNOWN_PARAMS]
     parsed, more = ReleaseFilter.from_query_params(params)
     parsed, unknown = _held_to(parsed, options, arrivals)
-    tz = _last(params, TIMEZONE)
+    tz = last_param(params, TIMEZONE)
     if tz and not valid_timezone(tz):
         more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
-    spoilers = _last(params, SPOILERS)  # exports and feeds: 0 leaves spoilers out
+    spoilers = last_param(params, SPOILERS)  # exports and feeds: 0 leaves spoilers out
     if spoilers not in (None, "0", "1"):
         more.append(f"Ignored {SPOILERS}={quoted(spoilers)}: use 0 (no spoilers) or 1.")
     return parsed, notices + more + unknown
@@ -413,7 +413,9 @@ def parse_title_ids(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     return tuple(ids)[:MAX_FOLLOWED], notices
 
 
-def _all(params: Params, key: str) -> list[str]:
+def param_values(params: Params, key: str) -> list[str]:
+    """Every value of ``key`` in ``params`` (a URL's parameters, as a mapping or Streamlit's
+    query parameters), in order."""
     if hasattr(params, "get_all"):
         return list(params.get_all(key))
     value = params.get(key)
@@ -422,8 +424,9 @@ def _all(params: Params, key: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _last(params: Params, key: str) -> str | None:
-    values = _all(params, key)
+def last_param(params: Params, key: str) -> str | None:
+    """The value of ``key`` a page reads when a URL repeats it: the last."""
+    values = param_values(params, key)
     return values[-1] if values else None
 
 

@@ -4,7 +4,8 @@ The settings live in the URL (see :data:`~calendar_data.params.MINE_PARAMS` and 
 and may be remembered in the browser's own storage as one JSON entry
 (:func:`storage_entry`, read back by :func:`read_storage_entry`). "My calendar" is an export
 link and a feed link carrying the followed titles, my services and my region
-(:func:`calendar_links`): the export routes read them like any other filter.
+(:func:`calendar_links`). The export routes read a link's settings as the page does
+(:func:`settings_in_link`), so a page's link gives the page's rows as a file.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import segno
 
-from .filters import ReleaseFilter, in_set, parse_title_ids
-from .params import TIMEZONE
+from .filters import Params, ReleaseFilter, in_set, last_param, param_values, parse_title_ids
+from .params import EXPORT_PATHS, FEED_PATHS, FOLLOWED, MINE, MY_REGION, MY_SERVICE, TIMEZONE
 from .regions import COUNTRIES
-from .routes import EXPORT_PATHS, FEED_PATHS
 from .text import quoted
 
 #: The browser storage entry's name, and the version of its layout: an entry of another
@@ -71,6 +71,29 @@ def check_region(value: str | None) -> tuple[str | None, list[str]]:
     if value in COUNTRIES:
         return value, []
     return None, [f"Ignored my region {quoted(value)}: not a country code (ISO 3166-1, e.g. GB)."]
+
+
+def settings_in_link(
+    params: Params, known_services: Collection[str], default_region: str | None = None
+) -> tuple[MySettings, list[str]]:
+    """My services, region and switches as a link holds them (``default_region``: the page's
+    region when the link names none), and a notice for each value the page would ignore. The
+    followed titles are the filter's (``follow``)."""
+    services, notices = check_services(param_values(params, MY_SERVICE), known_services)
+    region, more = check_region(last_param(params, MY_REGION))
+    mine, bad = _switch(params, MINE)
+    followed_only, worse = _switch(params, FOLLOWED)
+    settings = MySettings(services, region or default_region, mine, (), followed_only)
+    return settings, notices + more + bad + worse
+
+
+def _switch(params: Params, key: str) -> tuple[bool, list[str]]:
+    """A switch as its widget reads the link (``true`` or ``false``, any case; off when
+    absent), and a notice for a value it would ignore."""
+    value = last_param(params, key)
+    if value is None or value.lower() in ("true", "false"):
+        return value is not None and value.lower() == "true", []
+    return False, [f"Ignored {key}={quoted(value)}: use true or false."]
 
 
 def toggled(follow: Sequence[str], title_id: str) -> tuple[str, ...]:

@@ -43,6 +43,11 @@ MY_REGION = "my_region"
 MINE = "mine"
 FOLLOWED = "followed"
 
+#: The export routes' paths, by format: the files a planner downloads or subscribes to...
+EXPORT_PATHS = {"csv": "/export.csv", "ics": "/export.ics"}
+#: ...and the links served beside them: the rows as JSON, and a feed of them and their changes.
+FEED_PATHS = {"json": "/export.json", "atom": "/feed.atom"}
+
 #: The multi-valued filters and the :class:`~calendar_data.filters.ReleaseFilter` field each
 #: one fills, in URL order.
 MULTI_PARAMS = {

@@ -1,10 +1,12 @@
 """The export links as HTTP routes: ``/export.csv``, ``/export.ics``, ``/export.json`` and the
 Atom feed ``/feed.atom``.
 
-Each link carries the view's own URL parameters, read by :func:`~calendar_data.filters.read_view`
-as the dashboard reads them, so an export is one stateless GET: the same link gives the same
-rows to a browser, a script or a calendar app that subscribes to the .ics. ``server.py`` mounts
-the routes beside Streamlit's; the Browse page's buttons (``ui/downloads.py``) link to them.
+Each link carries the view's own URL parameters, read as the dashboard reads them
+(:func:`~calendar_data.filters.read_view`, and Mine's settings by
+:func:`~calendar_data.mine.settings_in_link`), so an export is one stateless GET: the same link
+gives the same rows to a browser, a script or a calendar app that subscribes to the .ics.
+``server.py`` mounts the routes beside Streamlit's; the Browse page's buttons
+(``ui/downloads.py``) link to them.
 """
 
 from __future__ import annotations
@@ -23,12 +25,11 @@ from . import changes, exports, feeds
 from .days import DEFAULT_TIMEZONE, valid_timezone
 from .filters import ReleaseFilter, read_view, refusals
 from .live import LiveCatalog, current_catalog
-from .params import SPOILERS, TIMEZONE
+from .mine import my_view, settings_in_link
+from .params import EXPORT_PATHS, FEED_PATHS, SPOILERS, TIMEZONE
+from .regions import country_from_locale
 from .text import without_credentials
 
-EXPORT_PATHS = {"csv": "/export.csv", "ics": "/export.ics"}
-#: Links served beside the downloads: the rows as JSON, and a feed of them and their changes.
-FEED_PATHS = {"json": "/export.json", "atom": "/feed.atom"}
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "ics": "text/calendar; charset=utf-8",
@@ -98,8 +99,12 @@ def requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] |
         message = f"The release catalog could not be loaded. {error}"
         return _refused(503, without_credentials(message))
     params = {key: request.query_params.getlist(key) for key in request.query_params}
-    release_filter, notices = read_view(params, live.known_values(), live.records_arrivals)
-    refused = refusals(notices)
+    known = live.known_values()
+    release_filter, notices = read_view(params, known, live.records_arrivals)
+    # The page's region, when none is named: the country of the browser's language.
+    language = country_from_locale(_first_language(request))
+    settings, more = settings_in_link(params, known.get("service", ()), language)
+    refused = refusals(notices + more)
     if refused:
         return _refused(
             400,
@@ -107,7 +112,14 @@ def requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] |
             "not be the ones asked for.\n" + "\n".join(f"- {notice}" for notice in refused),
         )
     tz = valid_timezone(params.get(TIMEZONE, [None])[-1]) or DEFAULT_TIMEZONE
-    return live, release_filter, tz
+    return live, my_view(release_filter, settings)[0], tz
+
+
+def _first_language(request: Request) -> str | None:
+    """The first language of the request's Accept-Language header (``en-GB`` of
+    ``en-GB,en;q=0.9``), as a browser's page reads its own."""
+    first = request.headers.get("accept-language", "").split(",")[0].split(";")[0].strip()
+    return first or None
 
 
 def _feed(

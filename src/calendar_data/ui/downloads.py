@@ -13,7 +13,8 @@ import pyarrow as pa
 from .. import exports, routes
 from ..filters import ReleaseFilter
 from ..live import LiveCatalog
-from ..routes import EXPORT_PATHS, FEED_CHANGES_DAYS, FEED_PATHS, MEDIA_TYPES
+from ..params import EXPORT_PATHS, FEED_PATHS
+from ..routes import FEED_CHANGES_DAYS, MEDIA_TYPES
 
 LABELS = {"csv": "Download CSV", "ics": "Download iCalendar", "json": "JSON", "atom": "Atom feed"}
 ICONS = {
