@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from calendar_data.ui.context import configure_page, frame, pages
+from calendar_data.ui.context import configure_page, frame, name_the_tab, pages
 from calendar_data.ui.mine import draw_followed_links
 
 configure_page()
 frame()
 page = st.navigation(pages())
+name_the_tab(page.title)
 draw_followed_links()  # page links, which need the pages declared
 page.run()

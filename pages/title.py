@@ -7,7 +7,7 @@ from calendar_data.params import TITLE
 from calendar_data.regions import release_dates_by_region
 from calendar_data.schema import KIND_NAMES
 from calendar_data.text import escape_markdown, one_line
-from calendar_data.ui.context import current, source_credits
+from calendar_data.ui.context import current, name_the_tab, source_credits
 from calendar_data.ui.detail import title_rows
 from calendar_data.ui.history import read_history, show_history
 from calendar_data.ui.mine import follow_button, followed_ids
@@ -40,6 +40,7 @@ if not rows:
 first = rows[0]
 updates = [r["updated_at"] for r in rows if r["updated_at"]]
 st.title(escape_markdown(one_line(first["title"], 200)), anchor=False)
+name_the_tab(first["title"])
 follow_button(title_id, first["title"], key="follow_title")
 if first["original_title"] and first["original_title"] != first["title"]:
     st.caption(f"Original title: {escape_markdown(first['original_title'], 200)}")

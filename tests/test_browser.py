@@ -256,6 +256,16 @@ def test_filters_survive_page_changes(page, app_url):
     expect(cards(day_cell(page, "2023-11-02")).filter(has_text=TITLE)).to_have_count(1)
 
 
+def test_each_tab_is_named_for_its_page_or_its_title(page, app_url):
+    """Tabs, bookmarks and the history tell the pages apart (each said only the app's name)."""
+    open_app(page, f"{app_url}/?{NOVEMBER}")
+    expect(page).to_have_title("Calendar · Streaming release calendar")
+    navigate(page, "Browse")
+    expect(page).to_have_title("Browse · Streaming release calendar")
+    open_app(page, f"{app_url}/title?id={TITLE_ID}")
+    expect(page).to_have_title(f"{TITLE} · Streaming release calendar")
+
+
 # ------------------------------------------------------------------ browse downloads
 
 

@@ -25,7 +25,7 @@ from ..filters import ReleaseFilter
 from ..freshness import freshness
 from ..live import LiveCatalog
 from ..params import VIEW_CONTEXT
-from ..text import escape_markdown, escape_message, markdown_link
+from ..text import escape_markdown, escape_message, markdown_link, one_line
 from .data import live_catalog
 from .mine import mine_sidebar
 from .sidebar import filter_sidebar, show_matches, url_notices
@@ -38,12 +38,21 @@ class ViewContext:
     tz: str
 
 
+APP_NAME = "Streaming release calendar"
+
+
 def configure_page() -> None:
     st.set_page_config(
-        page_title="Streaming release calendar",
+        page_title=APP_NAME,
         page_icon="📅",  # an emoji is drawn in the page; a material icon is fetched from Google
         layout="wide",
     )
+
+
+def name_the_tab(name: str) -> None:
+    """The browser tab's title (and a bookmark's, and the history's): ``name`` and the app's,
+    so that tabs on several pages or titles tell themselves apart."""
+    st.set_page_config(page_title=f"{one_line(name, 80)} · {APP_NAME}")
 
 
 #: Whether this process has declared its pages (see the module docstring).
