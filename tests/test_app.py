@@ -223,6 +223,12 @@ def test_panel_shows_the_reference_title(catalog):
     assert "- Executive producers: Shawn Levy, Dan Levine, Josh Barry" in shown
 
 
+def test_a_link_naming_only_the_release_opens_its_title(catalog):
+    at = run_app(release=REFERENCE["release_id"], date="2023-11-01")
+    assert "Aria Mia Loberti as Marie-Laure LeBlanc" in texts(at)
+    assert "Mark Ruffalo" not in texts(run_app(release="no-such-release", date="2023-11-01"))
+
+
 def test_panel_links_to_the_titles_pages(tmp_path, monkeypatch):
     path = tmp_path / "catalog.parquet"
     homepage = "https://www.netflix.com/title/81083008"

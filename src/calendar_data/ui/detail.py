@@ -44,10 +44,20 @@ def show_open_panel(live: LiveCatalog, tz: str) -> bool:
         else:
             title_id, release_id = request
             st.query_params.update({TITLE: title_id, RELEASE: release_id})
-    title_id = st.query_params.get(TITLE)
+    release_id = st.query_params.get(RELEASE)
+    title_id = st.query_params.get(TITLE) or _title_of(live, release_id)
     if title_id:
-        show_panel(live, title_id, st.query_params.get(RELEASE), tz)
+        show_panel(live, title_id, release_id, tz)
     return bool(title_id)
+
+
+def _title_of(live: LiveCatalog, release_id: str | None) -> str | None:
+    """The title of a release (release ids are unique): a link naming only the release opens
+    it."""
+    if not release_id:
+        return None
+    positions = pc.indices_nonzero(pc.equal(live.table["release_id"], release_id))
+    return live.table["title_id"][positions[0].as_py()].as_py() if len(positions) else None
 
 
 def title_rows(live: LiveCatalog, title_id: str) -> list[dict]:
