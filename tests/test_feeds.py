@@ -123,6 +123,18 @@ def test_the_feed_is_valid_atom_with_one_entry_per_release():
     assert undated.findtext(f"{A}title").endswith("date to be announced (2027)")
 
 
+def test_an_entry_tells_its_day_and_time_in_the_feeds_zone():
+    """The day the feed's filter put it on, as the calendar does: the reference lands at 07:00
+    UTC on 2 November, which is 21:00 on 1 November in Honolulu."""
+    body = feeds.to_atom(
+        sample(), ReleaseFilter(), feed_url="/f", updated=GENERATED, tz="Pacific/Honolulu"
+    )
+    first = check_atom(body).find(f"{A}entry")
+    assert first.findtext(f"{A}title").endswith("(Netflix) · 2023-11-01")
+    assert "Wed 1 Nov 2023, 21:00 Pacific/Honolulu" in first.findtext(f"{A}content")
+    assert "UTC" not in first.findtext(f"{A}content")
+
+
 def test_entry_ids_are_stable_and_the_same_input_gives_the_same_feed():
     first, again = (
         feeds.to_atom(sample(), ReleaseFilter(), feed_url="/f", updated=GENERATED) for _ in "12"

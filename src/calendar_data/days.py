@@ -79,6 +79,14 @@ def local_days(table: pa.Table, tz: str = DEFAULT_TIMEZONE) -> pa.ChunkedArray:
     return pc.coalesce(local, dates)
 
 
+def local_day(row: dict, tz: str = DEFAULT_TIMEZONE) -> dt.date | None:
+    """One row's calendar day as seen from ``tz``, as :func:`local_days` reads a table's."""
+    instant = row.get("release_at")
+    if instant is None:
+        return row.get("release_date")
+    return as_utc(instant).astimezone(zoneinfo.ZoneInfo(tz)).date()
+
+
 def is_whole_month(start: dt.date, end: dt.date) -> bool:
     """Whether ``start`` to ``end`` is one calendar month, first day to last."""
     last_day = calendar.monthrange(start.year, start.month)[1]

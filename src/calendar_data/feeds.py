@@ -22,7 +22,7 @@ import pyarrow as pa
 from . import describe
 from .catalog import SourceInfo
 from .changes import describe_change
-from .days import as_utc
+from .days import as_utc, local_day
 from .exports import ICS_COLUMNS, without_spoilers
 from .filters import ReleaseFilter
 from .params import SPOILERS, TIMEZONE
@@ -60,15 +60,16 @@ def to_atom(
     ``feed_url`` is the feed's own address (its ``rel="self"`` link); ``updated`` is when the
     catalog was generated, the ``updated`` of releases without an ``updated_at`` (default: now,
     so pass it for a reproducible feed); ``sources`` are credited in ``<rights>``; ``tz`` is the
-    zone the filter's dates are read in, which names the feed apart from other zones';
+    zone the filter's dates are read in and the entries' days and times are told in, which
+    names the feed apart from other zones';
     ``spoilers=False`` leaves episode titles and synopses out (see :func:`without_spoilers`).
     """
     if not spoilers:
         releases = without_spoilers(releases)
         changes = None if changes is None else without_spoilers(changes)
     fallback = as_utc(updated) or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    entries = [_change_entry(row) for row in _rows(changes, CHANGE_ENTRY_COLUMNS)]
-    entries += [_release_entry(row, fallback) for row in _rows(releases, ENTRY_COLUMNS)]
+    entries = [_change_entry(row, tz) for row in _rows(changes, CHANGE_ENTRY_COLUMNS)]
+    entries += [_release_entry(row, fallback, tz) for row in _rows(releases, ENTRY_COLUMNS)]
     feed = ET.Element("feed", xmlns=ATOM)
     _add(feed, "id", feed_id(release_filter, tz, spoilers))
     _add(feed, "title", f"Streaming releases · {release_filter.short_name()}")
@@ -109,19 +110,19 @@ def change_entry_id(row: Mapping) -> str:
 # --------------------------------------------------------------------------- entries
 
 
-def _release_entry(row: Mapping, fallback: dt.datetime) -> tuple[dt.datetime, ET.Element]:
+def _release_entry(row: Mapping, fallback: dt.datetime, tz: str) -> tuple[dt.datetime, ET.Element]:
     updated = as_utc(row.get("updated_at")) or fallback
     entry = ET.Element("entry")
     _add(entry, "id", release_entry_id(row["release_id"]))
-    _add(entry, "title", f"{describe.release_label(row)} · {_day(row)}")
+    _add(entry, "title", f"{describe.release_label(row)} · {_day(row, tz)}")
     _add(entry, "updated", _rfc3339(updated))
-    _add(entry, "content", _details(row), type="text")
+    _add(entry, "content", _details(row, tz), type="text")
     _link(entry, row)
     _service_category(entry, row)
     return updated, entry
 
 
-def _change_entry(row: Mapping) -> tuple[dt.datetime, ET.Element]:
+def _change_entry(row: Mapping, tz: str) -> tuple[dt.datetime, ET.Element]:
     updated = as_utc(row["changed_at"])
     what = describe_change(row)
     entry = ET.Element("entry")
@@ -129,8 +130,8 @@ def _change_entry(row: Mapping) -> tuple[dt.datetime, ET.Element]:
     _add(entry, "title", f"{what} · {describe.release_label(row)}")
     _add(entry, "updated", _rfc3339(updated))
     source = f"Recorded by: {one_line(row['source'], 200)}" if row.get("source") else ""
-    body = "\n".join(line for line in (what, f"Release date: {_day(row)}", source) if line)
-    _add(entry, "content", body + "\n\n" + _details(row), type="text")
+    body = "\n".join(line for line in (what, f"Release date: {_day(row, tz)}", source) if line)
+    _add(entry, "content", body + "\n\n" + _details(row, tz), type="text")
     _link(entry, row)
     _service_category(entry, row)
     _add(entry, "category", term=row["change"])
@@ -142,18 +143,19 @@ def _service_category(entry: ET.Element, row: Mapping) -> None:
         _add(entry, "category", term=one_line(row["service"], 200))
 
 
-def _day(row: Mapping) -> str:
-    day = row.get("release_date")
+def _day(row: Mapping, tz: str) -> str:
+    """The release's day in ``tz`` (the day the feed's filter and the calendar put it on)."""
+    day = local_day(row, tz)
     if day is None:
         window = one_line(row.get("release_window"), 60)
         return f"date to be announced{f' ({window})' if window else ''}"
     return day.isoformat() + (" (tentative)" if row.get("status") == "tentative" else "")
 
 
-def _details(row: Mapping) -> str:
-    """What lands, when, how long; then the synopsis."""
+def _details(row: Mapping, tz: str) -> str:
+    """What lands, when (in ``tz``), how long; then the synopsis."""
     what = describe.RELEASE_TYPE_NAMES.get(row.get("release_type") or "", "")
-    lines = [what, describe.release_time(row, "UTC"), describe.runtime(row)]
+    lines = [what, describe.release_time(row, tz), describe.runtime(row)]
     if row.get("status") == "tentative":
         lines.append("Date: tentative")
     text = "\n".join(line for line in lines if line)
