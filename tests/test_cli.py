@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import errno
 import io
 import os
@@ -11,9 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
+from sample import REFERENCE
 
-from calendar_data.catalog import load_catalog
+from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.cli import main
 
 SCRIPT = Path(sys.executable).parent / "calendar-data"
@@ -246,6 +249,24 @@ def test_export_reads_its_days_in_the_zone_tz_names_as_the_export_links_do(capsy
     assert exported("--tz", "America/Los_Angeles") == {"ahsoka-s1e8"}
     assert "ahsoka-s1e8" not in exported()  # UTC, as a link without tz
     assert exported() == exported("--tz", "UTC")
+
+
+def test_export_finds_a_release_two_days_from_its_platforms_date(capsys, tmp_path):
+    """23:30 on 30 November in Pago Pago (UTC-11) is 00:30 on 2 December in Kiritimati (UTC+14),
+    as the export links say; the command read only a day either side of its dates."""
+    path = tmp_path / "far.parquet"
+    far = REFERENCE | {
+        "release_date": dt.date(2023, 11, 30),
+        "release_at": dt.datetime(2023, 12, 1, 10, 30, tzinfo=dt.UTC),
+        "release_tz": "Pacific/Pago_Pago",
+    }
+    write_catalog(pa.Table.from_pylist([far]), path, [SourceInfo("synthetic test data")])
+    out = tmp_path / "day.csv"
+    day = ["--from", "2023-12-02", "--to", "2023-12-02", "--tz", "Pacific/Kiritimati"]
+    code, _, err = run(capsys, "export", path, "--format", "csv", "-o", out, *day)
+    assert code == 0, err
+    rows = csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))
+    assert [row["release_id"] for row in rows] == [REFERENCE["release_id"]]
 
 
 def test_export_says_how_many_releases_it_wrote_in_words(capsys, tmp_path):

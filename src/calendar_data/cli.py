@@ -288,13 +288,15 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def _release_dates(release_filter: ReleaseFilter) -> tuple | None:
-    """The release dates that can fall on the filter's days in any time zone (a day either
-    side), for reading only those; of a catalog partitioned by month, only those months."""
+    """The release dates that can fall on the filter's days in any time zone, for reading only
+    those; of a catalog partitioned by month, only those months. Two days either side: a
+    platform's date and a viewer's day are each up to a day from the UTC one (zones run from
+    UTC-12 to UTC+14), so a Pago Pago release lands two days later in Kiritimati."""
     if not (release_filter.start or release_filter.end):
         return None
-    day = dt.timedelta(days=1)
+    days = dt.timedelta(days=2)
     start, end = release_filter.start, release_filter.end
-    return (start and start - day, end and end + day)
+    return (start and start - days, end and end + days)
 
 
 def changes_command(args: argparse.Namespace) -> int:
