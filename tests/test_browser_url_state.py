@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import BROWSER_TESTS, REPO, TIMEZONE, open_app, streamlit_app
+from browser import BROWSER_TESTS, REPO, TIMEZONE, open_app, streamlit_app, wait_idle
 from playwright.sync_api import Page, expect
 from sample import write_sample
 
@@ -37,6 +37,17 @@ def test_a_backwards_range_is_swapped_in_the_address_bar(page, sample_url):
     open_app(page, page.url)
     expect(page.locator(".st-key-from input")).to_have_value("2023-11-01")
     expect(notice(page, "The date range was backwards")).to_have_count(0)
+
+
+@pytest.mark.parametrize("url", ["/?service=Netflx&colour=red", "/?service=netflix&colour=red"])
+def test_on_a_phone_the_notices_outlast_the_turn_to_the_agenda(page, sample_url, url):
+    """The notices were said in the run before the calendar turned to the agenda, which the
+    phone asks for itself, and were gone half a second after the page appeared."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, f"{sample_url}{url}&date=2023-11-01")
+    expect(page).to_have_url(re.compile(r"[?&]view=agenda(&|$)"))
+    wait_idle(page)  # the turn's run is over
+    expect(notice(page, "Ignored unknown parameter 'colour'.")).to_have_count(1)
 
 
 def test_a_name_in_another_case_takes_the_catalogs_spelling(page, sample_url):

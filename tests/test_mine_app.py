@@ -198,6 +198,15 @@ def test_a_stored_entry_restores_a_url_without_settings(catalog):
     assert device_data(at)["write"] is False  # nothing changed here: nothing written
 
 
+def test_the_url_notices_outlast_the_run_that_restores_the_stored_entry(catalog):
+    """The stored entry arrives in a run of its own, before the viewer could read them."""
+    at = run_app(date=NOVEMBER, colour="red")
+    notice = "Ignored unknown parameter 'colour'."
+    assert notice in [info.value for info in at.info]
+    send_stored(at, storage_entry(MySettings(("Max",), "GB", True)))
+    assert notice in [info.value for info in at.info]
+
+
 def test_a_change_made_before_the_stored_entry_arrives_stays_over_it(catalog):
     at = run_app(date=NOVEMBER)
     at.toggle(key="mine").set_value(True).run()

@@ -37,6 +37,7 @@ from ..params import (
     TYPE,
     URL_FILTERS_READ,
     URL_NOTICES,
+    URL_NOTICES_SAID,
     VIEW,
 )
 from ..regions import COUNTRIES
@@ -76,12 +77,20 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
             with contextlib.suppress(StreamlitAPIException):  # bound: its widget drops it
                 del st.query_params[param]
     notices = list(dict.fromkeys([*said, *notices, *bad.values()]))
+    st.session_state[URL_NOTICES_SAID] = notices
     if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
         st.session_state[URL_FILTERS_READ] = True
         if _rewrite_filters(release_filter):
-            st.session_state[URL_NOTICES] = notices
+            repeat_url_notices()
             rerun()
     return notices
+
+
+def repeat_url_notices() -> None:
+    """Say this run's notices about the URL again in the next run, which the app asks for
+    itself (the viewer has not read them yet): once the URL is repaired, they are not found
+    again."""
+    st.session_state[URL_NOTICES] = st.session_state.get(URL_NOTICES_SAID, [])
 
 
 def _page_param_notices(params: Params) -> dict[str, str]:
