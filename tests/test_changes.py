@@ -148,6 +148,17 @@ def test_changes_are_read_newest_first_and_filtered(built, tmp_path):
     assert changes.read_changes(log, since=future).num_rows == 0
 
 
+def test_since_is_a_day_in_the_zone_the_changes_are_shown_in():
+    """The Changes page shows 03:25 on 7 December in Kiritimati for this change, so it is one
+    of the changes since that day there (it was read as a UTC day, which had not begun)."""
+    at = dt.datetime(2026, 12, 6, 13, 25, tzinfo=dt.UTC)
+    row = {"changed_at": at, "release_id": "x", "title_id": "x", "change": "added"}
+    log = pa.Table.from_pylist([row], schema=changes.CHANGE_SCHEMA)
+    day = dt.date(2026, 12, 7)
+    assert changes.select_changes(log, since=day, tz="Pacific/Kiritimati").num_rows == 1
+    assert changes.select_changes(log, since=day).num_rows == 0  # a UTC day
+
+
 def test_a_missing_log_reads_as_empty(tmp_path):
     found = changes.read_changes(tmp_path / "none.changes.parquet")
     assert found.num_rows == 0 and found.schema == changes.CHANGE_SCHEMA

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import reduce
@@ -282,8 +283,9 @@ def read_changes(
     tz: str = "UTC",
 ) -> pa.Table:
     """The changes in the log at ``log``, newest first: those recorded on or after ``since``
-    (a date is a UTC day), of releases ``release_filter`` selects (its dates are the release's
-    local days in ``tz``, as for releases), of one title when ``title_id`` is given.
+    (a date is a day in ``tz``, where the changes are shown), of releases ``release_filter``
+    selects (its dates are the release's local days in ``tz``, as for releases), of one title
+    when ``title_id`` is given.
 
     A missing log is an empty one; an unreadable one raises :class:`ChangeLogError`.
     """
@@ -303,7 +305,7 @@ def select_changes(
     """The rows of a change log ``table`` that :func:`read_changes` gives, newest first."""
     if since is not None:
         if not isinstance(since, dt.datetime):
-            since = dt.datetime.combine(since, dt.time(), dt.UTC)
+            since = dt.datetime.combine(since, dt.time(), zoneinfo.ZoneInfo(tz))
         since = pa.scalar(since, schema.TIMESTAMP)
         table = table.filter(pc.greater_equal(table["changed_at"], since))
     if title_id is not None:
