@@ -6,7 +6,7 @@ from calendar_data import grid
 from calendar_data.catalog import EARLIEST, LATEST
 from calendar_data.days import local_today
 from calendar_data.mine import mark_followed
-from calendar_data.params import DATE, VIEW
+from calendar_data.params import DATE, VIEW, VIEWS
 from calendar_data.text import counted, escape_markdown
 from calendar_data.ui import calendar_view
 from calendar_data.ui.context import current
@@ -43,7 +43,7 @@ controls = st.columns([3, 5], vertical_alignment="bottom")
 view = (
     controls[0].segmented_control(
         "View",
-        grid.VIEWS,
+        VIEWS,
         default=calendar_view.default_view(),
         required=True,
         key=VIEW,

@@ -243,6 +243,10 @@ def test_the_feed_link_gives_the_views_releases_and_recent_changes(catalog):
     ]
     other = check_atom(get("/feed.atom?service=Max").body)
     assert all(e.find(f"{A}category").get("term") == "Max" for e in other.findall(f"{A}entry"))
+    # The Changes page's first day, in a link, as there: none since tomorrow.
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date()
+    later = check_atom(get(f"/feed.atom?{NETFLIX_NOVEMBER}&since={tomorrow}").body)
+    assert len(later.findall(f"{A}entry")) == len(ids) - 1
 
 
 def test_the_feed_still_lists_releases_when_the_change_log_is_broken(catalog):
@@ -267,6 +271,8 @@ def test_the_export_url_names_the_new_links():
         ("from=2023-13-45", "Ignored from='2023-13-45': not a date"),
         ("type=trailer", "Ignored unknown release type 'trailer'."),
         ("tz=Mars/Olympus", "Ignored tz='Mars/Olympus': not a known time zone."),
+        ("since=bogus", "Ignored since='bogus': not a date (YYYY-MM-DD)."),
+        ("view=year", "Ignored view='year': not one of month, week, agenda."),
     ],
 )
 def test_a_link_the_view_would_read_differently_is_refused_by_name(catalog, path, query, named):

@@ -14,6 +14,7 @@ from calendar_data import grid
 from calendar_data.bucketing import DayCards
 from calendar_data.grid import CARDS_PER_DAY, calendar_payload, view_days
 from calendar_data.palette import colour_index
+from calendar_data.params import VIEWS
 
 D = dt.date
 NOV_2 = dt.date(2023, 11, 2)
@@ -94,7 +95,8 @@ def test_period_heading(view, expected):
 
 
 def test_views_are_known():
-    assert grid.VIEWS == ("month", "week", "agenda")
+    assert VIEWS == ("month", "week", "agenda")
+    assert set(grid.CARDS_PER_DAY) == set(VIEWS)
 
 
 # --------------------------------------------------------------------------- opening day, span

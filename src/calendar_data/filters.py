@@ -16,18 +16,23 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .catalog import EARLIEST, LATEST
 from .days import is_whole_month, local_days, parse_date, valid_timezone
 from .params import (
     ARRIVED_SINCE,
+    DATE,
     FOLLOW,
     FROM,
     KNOWN_PARAMS,
     MULTI_PARAMS,
     QUERY,
     REGION,
+    SINCE,
     SPOILERS,
     TIMEZONE,
     TO,
+    VIEW,
+    VIEWS,
 )
 from .regions import COUNTRIES
 from .schema import KINDS, TIMESTAMP
@@ -340,7 +345,29 @@ def read_view(
     spoilers = last_param(params, SPOILERS)  # exports and feeds: 0 leaves spoilers out
     if spoilers not in (None, "0", "1"):
         more.append(f"Ignored {SPOILERS}={quoted(spoilers)}: use 0 (no spoilers) or 1.")
+    more += page_param_notices(params).values()
     return parsed, notices + more + unknown
+
+
+def page_param_notices(params: Params) -> dict[str, str]:
+    """A notice for each bad value of the pages' own parameters (the calendar's view and day,
+    the Changes page's first day), by parameter."""
+    notices = {}
+    view = last_param(params, VIEW)
+    if view is not None and view not in VIEWS:
+        notices[VIEW] = f"Ignored {VIEW}={quoted(view)}: not one of {', '.join(VIEWS)}."
+    for param in (DATE, SINCE):
+        raw = last_param(params, param)
+        if raw is None:
+            continue
+        try:
+            day = parse_date(raw)
+        except ValueError:
+            notices[param] = f"Ignored {param}={quoted(raw)}: not a date (YYYY-MM-DD)."
+            continue
+        if not EARLIEST <= day <= LATEST:
+            notices[param] = f"Ignored {param}={quoted(raw)}: outside {EARLIEST} to {LATEST}."
+    return notices
 
 
 def read_values(

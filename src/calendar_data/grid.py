@@ -22,7 +22,6 @@ from .palette import colour_index
 from .posters import poster
 from .text import one_line
 
-VIEWS = ("month", "week", "agenda")
 #: How many cards a day shows in each view before "+N more".
 CARDS_PER_DAY = {"month": 3, "week": 12, "agenda": 50}
 #: The views whose cards show the title's picture (a month's or a week's cell is too small).

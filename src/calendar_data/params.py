@@ -29,6 +29,7 @@ TIMEZONE = "tz"
 #: The calendar's view (month, week, agenda) and a day of the period it shows.
 VIEW = "view"
 DATE = "date"
+VIEWS = ("month", "week", "agenda")
 #: The open title (its ``title_id``) and the release of it that is open (its ``release_id``).
 TITLE = "id"
 RELEASE = "release"

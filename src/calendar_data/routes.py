@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 from urllib.parse import quote, urlencode
 
 import pyarrow as pa
@@ -22,11 +23,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import changes, exports, feeds
-from .days import DEFAULT_TIMEZONE, valid_timezone
+from .days import DEFAULT_TIMEZONE, parse_date, valid_timezone
 from .filters import ReleaseFilter, read_view, refusals
 from .live import LiveCatalog, current_catalog
 from .mine import my_view, settings_in_link
-from .params import EXPORT_PATHS, FEED_PATHS, SPOILERS, TIMEZONE
+from .params import EXPORT_PATHS, FEED_PATHS, SINCE, SPOILERS, TIMEZONE
 from .regions import country_from_locale
 from .text import without_credentials
 
@@ -135,7 +136,7 @@ def _feed(
         rows,
         release_filter,
         feed_url=requested_url(request),
-        changes=_recent_changes(live, release_filter, tz),
+        changes=_recent_changes(live, release_filter, tz, _since(request)),
         updated=_generated_at(live),
         sources=live.catalog.sources,
         tz=tz,
@@ -150,14 +151,26 @@ def requested_url(request: Request) -> str:
     return str(URL(scope={**request.scope, "query_string": query.encode()}))
 
 
-def _recent_changes(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> pa.Table | None:
-    """The changes the filter selects from the catalog's change log (a local one only), or
-    none when there is no log or it cannot be read: the feed still lists the releases."""
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=FEED_CHANGES_DAYS)
+def _since(request: Request) -> dt.date | None:
+    """The Changes page's first day in a link (checked by :func:`requested_view`)."""
+    since = request.query_params.getlist(SINCE)
+    return parse_date(since[-1]) if since else None
+
+
+def _recent_changes(
+    live: LiveCatalog, release_filter: ReleaseFilter, tz: str, since: dt.date | None
+) -> pa.Table | None:
+    """The changes the filter selects from the catalog's change log (a local one only) of the
+    last :data:`FEED_CHANGES_DAYS` days, or from ``since`` (a day in ``tz``, as on the Changes
+    page) when that is later; none when there is no log or it cannot be read: the feed still
+    lists the releases."""
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(days=FEED_CHANGES_DAYS)
+    if since is not None:
+        recent = max(recent, dt.datetime.combine(since, dt.time(), zoneinfo.ZoneInfo(tz)))
     log = change_log(live)
     if log is None:
         return None
-    return changes.select_changes(log, since=since, release_filter=release_filter, tz=tz)
+    return changes.select_changes(log, since=recent, release_filter=release_filter, tz=tz)
 
 
 def change_log(live: LiveCatalog) -> pa.Table | None:

@@ -15,14 +15,11 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
-from .. import grid
-from ..catalog import EARLIEST, LATEST
-from ..days import DEFAULT_TIMEZONE, parse_date, valid_timezone, zone_names
-from ..filters import TYPE_LABELS, Params, ReleaseFilter, read_view
+from ..days import DEFAULT_TIMEZONE, valid_timezone, zone_names
+from ..filters import TYPE_LABELS, ReleaseFilter, page_param_notices, read_view
 from ..live import LiveCatalog
 from ..params import (
     ARRIVED_SINCE,
-    DATE,
     FROM,
     GENRE,
     KIND,
@@ -31,18 +28,16 @@ from ..params import (
     QUERY,
     REGION,
     SERVICE,
-    SINCE,
     TIMEZONE,
     TO,
     TYPE,
     URL_FILTERS_READ,
     URL_NOTICES,
     URL_NOTICES_SAID,
-    VIEW,
 )
 from ..regions import COUNTRIES
 from ..schema import KIND_NAMES, KINDS
-from ..text import escape_markdown, one_line, quoted
+from ..text import escape_markdown, one_line
 from .date_picker import date_picker
 
 LABELS = {
@@ -71,12 +66,12 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     release_filter, notices = read_view(
         st.query_params, live.known_values(), live.records_arrivals
     )
-    bad = _page_param_notices(st.query_params)
+    bad = page_param_notices(st.query_params)
     for param in list(st.query_params):
         if param not in KNOWN_PARAMS or param in bad:
             with contextlib.suppress(StreamlitAPIException):  # bound: its widget drops it
                 del st.query_params[param]
-    notices = list(dict.fromkeys([*said, *notices, *bad.values()]))
+    notices = list(dict.fromkeys([*said, *notices]))  # read_view's include the pages' own
     st.session_state[URL_NOTICES_SAID] = notices
     if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
         st.session_state[URL_FILTERS_READ] = True
@@ -91,26 +86,6 @@ def repeat_url_notices() -> None:
     itself (the viewer has not read them yet): once the URL is repaired, they are not found
     again."""
     st.session_state[URL_NOTICES] = st.session_state.get(URL_NOTICES_SAID, [])
-
-
-def _page_param_notices(params: Params) -> dict[str, str]:
-    """A notice for each bad value of the calendar's and the Changes page's parameters."""
-    notices = {}
-    view = params.get(VIEW)
-    if view is not None and view not in grid.VIEWS:
-        notices[VIEW] = f"Ignored {VIEW}={quoted(view)}: not one of {', '.join(grid.VIEWS)}."
-    for param in (DATE, SINCE):
-        raw = params.get(param)
-        if raw is None:
-            continue
-        try:
-            day = parse_date(raw)
-        except ValueError:
-            notices[param] = f"Ignored {param}={quoted(raw)}: not a date (YYYY-MM-DD)."
-            continue
-        if not EARLIEST <= day <= LATEST:
-            notices[param] = f"Ignored {param}={quoted(raw)}: outside {EARLIEST} to {LATEST}."
-    return notices
 
 
 def _rewrite_filters(release_filter: ReleaseFilter) -> bool:
