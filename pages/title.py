@@ -89,13 +89,17 @@ st.dataframe(
     key="title-releases",
 )
 
-dates_by_country = release_dates_by_region(rows)
+dates_by_country = release_dates_by_region(rows, context.tz)
 if not dates_by_country.empty:
     st.header("Release dates by country", anchor=False)
     st.dataframe(
         dates_by_country,
         hide_index=True,
-        column_config={"region": "Region", "release_date": "First date", "services": "Services"},
+        column_config={
+            "region": "Region",
+            "release_date": f"First day ({context.tz})",
+            "services": "Services",
+        },
         key="title-release-dates",
     )
 

@@ -95,6 +95,17 @@ def test_release_dates_by_country_show_each_regions_first_date():
     ]
 
 
+def test_release_dates_by_country_are_days_in_the_viewers_zone():
+    """Ahsoka's finale: 3 October in the US, the 4th in Tokyo, as the calendar shows it."""
+    at = dt.datetime(2023, 10, 4, 1, tzinfo=dt.UTC)
+    rows = [{"region": "US", "release_date": dt.date(2023, 10, 3), "release_at": at,
+             "service": "Disney+"}]  # fmt: skip
+    assert release_dates_by_region(rows)["release_date"].tolist() == [dt.date(2023, 10, 4)]
+    in_tokyo = release_dates_by_region(rows, "Asia/Tokyo")["release_date"].tolist()
+    in_los_angeles = release_dates_by_region(rows, "America/Los_Angeles")["release_date"].tolist()
+    assert (in_tokyo, in_los_angeles) == ([dt.date(2023, 10, 4)], [dt.date(2023, 10, 3)])
+
+
 def test_no_dated_release_gives_an_empty_table():
     assert release_dates_by_region([]).empty
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import pycountry
 
+from .days import DEFAULT_TIMEZONE, local_day
+
 #: Code -> English short name, e.g. ``"GB": "United Kingdom"``, sorted by code.
 COUNTRIES: dict[str, str] = {
     country.alpha_2: country.name
@@ -43,17 +45,16 @@ def country_from_locale(locale: str | None) -> str | None:
     return None
 
 
-def release_dates_by_region(releases: Iterable[Mapping]) -> pd.DataFrame:
-    """The earliest release date in each region among ``releases`` (one title's rows),
-    earliest first: columns ``region`` (``Worldwide`` for releases without one),
-    ``release_date`` and ``services`` (those releasing there on that date). Undated releases
-    are left out."""
+def release_dates_by_region(
+    releases: Iterable[Mapping], tz: str = DEFAULT_TIMEZONE
+) -> pd.DataFrame:
+    """The earliest release day in each region among ``releases`` (one title's rows), as
+    seen from ``tz`` (the viewer's zone, as the calendar shows them), earliest first: columns
+    ``region`` (``Worldwide`` for releases without one), ``release_date`` and ``services``
+    (those releasing there on that day). Undated releases are left out."""
+    dated = ((row, local_day(row, tz)) for row in releases)
     frame = pd.DataFrame(
-        [
-            (row["region"] or WORLDWIDE, row["release_date"], row["service"])
-            for row in releases
-            if row["release_date"] is not None
-        ],
+        [(row["region"] or WORLDWIDE, day, row["service"]) for row, day in dated if day],
         columns=["region", "release_date", "services"],
     )
     first = frame.groupby("region")["release_date"].transform("min")
