@@ -4,6 +4,7 @@
   colour stripe.
 - On a phone the month's day cells name their weekday and month ("Mon 30 Oct"), and the page's
   title and controls leave the calendar room in the first screen.
+- The calendar's own width decides its layout: beside an open sidebar, a tablet's is a phone's.
 """
 
 from __future__ import annotations
@@ -90,3 +91,19 @@ def test_on_a_phone_the_calendar_starts_in_the_top_of_the_first_screen(browser, 
         expect(calendar.locator("[data-card]").first).to_be_visible()
         top = calendar.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
         assert top <= PHONE["height"] * 0.4, f"the calendar starts {top:.0f}px down the page"
+
+
+@pytest.mark.parametrize(("width", "columns"), [(1400, 7), (900, 1)])
+def test_the_month_is_laid_out_for_the_calendars_width_not_the_screens(
+    browser, app_url, width, columns
+):
+    """At 900 px the open sidebar leaves the calendar under 500 px: seven columns of it broke
+    titles every few letters ("The Gil ded Age")."""
+    with new_page(browser) as wide:
+        wide.set_viewport_size({"width": width, "height": 1000})
+        open_app(wide, f"{app_url}/?{NOVEMBER}")
+        expect(wide.get_by_test_id("stSidebar")).to_be_visible()
+        grid = wide.locator(".st-key-calendar_grid .calendar")
+        expect(grid.locator("[data-card]").first).to_be_visible()
+        tracks = grid.evaluate("e => getComputedStyle(e).gridTemplateColumns.split(' ').length")
+        assert tracks == columns

@@ -72,7 +72,7 @@ _CALENDAR = st.components.v2.component(
 #: Its style sheet, then not isolated, is nested under its element, so it styles nothing else.
 _DRAWER = st.components.v2.component(
     "calendar_data.day_drawer",
-    css=f".st-key-{DRAWER_KEY} {{\n{_css()}\n}}",
+    css=f".st-key-{DRAWER_KEY} {{\ncontainer: calendar / inline-size;\n{_css()}\n}}",
     js=_assets("poster.js", "calendar.js"),
     isolate_styles=False,
 )
