@@ -107,3 +107,8 @@ def test_the_month_is_laid_out_for_the_calendars_width_not_the_screens(
         expect(grid.locator("[data-card]").first).to_be_visible()
         tracks = grid.evaluate("e => getComputedStyle(e).gridTemplateColumns.split(' ').length")
         assert tracks == columns
+        # The view control's last option is not cut off by its column (it was, at 900 px).
+        column = wide.locator("[data-testid='stColumn']").filter(has=wide.locator(".st-key-view"))
+        box = column.bounding_box()
+        option = wide.locator(".st-key-view").get_by_role("radio", name="agenda").bounding_box()
+        assert option["x"] + option["width"] <= box["x"] + box["width"]
