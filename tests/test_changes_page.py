@@ -56,6 +56,7 @@ def test_changes_lists_every_change_newest_first(logged):
     assert moved and "2023-11-02 →" in moved[0]["Change"]
     assert any(row["Change"] == "Added" for row in shown)
     assert {row["Source"] for row in shown} == {"build test.json"}
+    assert list(shown[0]) == ["Release", "Change", "When", "Source"]  # a phone shows two
 
 
 def test_changes_follow_the_sidebar_filters_and_the_zone(logged):

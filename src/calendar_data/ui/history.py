@@ -54,15 +54,16 @@ def read_history(
 
 
 def show_history(table: pa.Table, tz: str, key: str) -> None:
-    """The newest :data:`SHOWN` changes as a table, times in ``tz``."""
+    """The newest :data:`SHOWN` changes as a table, times in ``tz``: what changed first, so a
+    phone's screen, which shows two columns, says which release and how."""
     zone = zoneinfo.ZoneInfo(tz)
     rows = table.slice(0, SHOWN).to_pylist()
     st.dataframe(
         [
             {
-                "When": row["changed_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                "Change": changes.describe_change(row),
                 "Release": describe.release_label(row),
+                "Change": changes.describe_change(row),
+                "When": row["changed_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 "Source": one_line(row["source"], 200),
             }
             for row in rows
