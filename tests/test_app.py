@@ -240,6 +240,17 @@ def test_panel_links_to_the_titles_pages(tmp_path, monkeypatch):
     assert "Trailer" not in shown  # not an http(s) link
 
 
+def test_panel_credits_the_source_of_its_data(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.parquet"
+    notice = "This product uses the TMDB API but is not endorsed or certified by TMDB."
+    tmdb = SourceInfo("TMDB", url="https://www.themoviedb.org", attribution=notice)
+    write_catalog(pa.Table.from_pylist([REFERENCE | {"source": "TMDB"}]), path, [tmdb])
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    captions = [c.value for c in run_app(id=REFERENCE_ID, date="2023-11-01").caption]
+    credit = "Source: [TMDB](https://www.themoviedb.org) — This product uses the TMDB API"
+    assert any(caption.startswith(credit) for caption in captions)
+
+
 def test_panel_reopens_from_a_link(catalog):
     at = run_app(id=REFERENCE_ID, date="2023-11-01")
     assert "Aria Mia Loberti as Marie-Laure LeBlanc" in texts(at)

@@ -15,7 +15,7 @@ from route_client import get
 from sample import REFERENCE, sample_rows
 
 from calendar_data import changes, exports, feeds, routes
-from calendar_data.catalog import load_catalog
+from calendar_data.catalog import SourceInfo, load_catalog
 from calendar_data.cli import main
 from calendar_data.days import local_days
 from calendar_data.filters import ReleaseFilter
@@ -133,6 +133,18 @@ def test_an_entry_tells_its_day_and_time_in_the_feeds_zone():
     assert first.findtext(f"{A}title").endswith("(Netflix) · 2023-11-01")
     assert "Wed 1 Nov 2023, 21:00 Pacific/Honolulu" in first.findtext(f"{A}content")
     assert "UTC" not in first.findtext(f"{A}content")
+
+
+def test_the_feed_credits_the_sources_of_its_releases_only():
+    tvmaze = SourceInfo("TVmaze", attribution="Data from TVmaze (https://www.tvmaze.com)")
+    sources = [SourceInfo("editorial sample"), tvmaze]
+    body = feeds.to_atom(sample(), ReleaseFilter(), feed_url="/f", sources=sources)
+    assert check_atom(body).findtext(f"{A}rights") == "editorial sample"  # no TVmaze row
+    table = sample()
+    from_tvmaze = pa.array(["TVmaze"] * table.num_rows)
+    table = table.set_column(table.column_names.index("source"), "source", from_tvmaze)
+    body = feeds.to_atom(table, ReleaseFilter(), feed_url="/f", sources=sources)
+    assert check_atom(body).findtext(f"{A}rights") == tvmaze.attribution
 
 
 def test_entry_ids_are_stable_and_the_same_input_gives_the_same_feed():

@@ -78,11 +78,23 @@ def to_atom(
     _add(author, "name", AUTHOR)
     _add(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     _add(feed, "generator", GENERATOR)
-    credits = [s.attribution or s.name for s in sources if s.attribution or s.name]
+    credits = _credits(sources, releases)
     if credits:
-        _add(feed, "rights", "; ".join(dict.fromkeys(credits)))
+        _add(feed, "rights", " · ".join(credits))
     feed.extend(entry for _, entry in entries)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _credits(sources: Iterable[SourceInfo], releases: pa.Table) -> list[str]:
+    """The attribution of each source the feed's releases come from (of every source, for
+    rows that do not say), once each."""
+    named = set(releases["source"].to_pylist()) if "source" in releases.column_names else None
+    credits = (
+        source.attribution or source.name
+        for source in sources
+        if named is None or source.name in named
+    )
+    return list(dict.fromkeys(credit for credit in credits if credit))
 
 
 def feed_id(release_filter: ReleaseFilter, tz: str = "UTC", spoilers: bool = True) -> str:

@@ -19,6 +19,7 @@ from ..params import OPEN_DAY as DAY_KEY
 from ..params import PANEL_REQUEST, RELEASE, TITLE
 from ..schema import KIND_NAMES
 from ..text import escape_markdown, one_line
+from .context import source_credits
 from .mine import follow_button
 from .poster import show_poster
 
@@ -72,11 +73,14 @@ def show_panel(live: LiveCatalog, title_id: str, release_id: str | None, tz: str
     no such release (a link from before the URL named the release)."""
     rows = title_rows(live, title_id)
     row = next((r for r in rows if r["release_id"] == release_id), rows[0] if rows else None)
-    _panel(row, tz)
+    credits = source_credits(live.catalog.sources, {row["source"]}) if row else []
+    _panel(row, tz, credits)
 
 
 @st.dialog("Release details", position="right", width="medium", on_dismiss=close_panel)
-def _panel(row: dict | None, tz: str) -> None:
+def _panel(row: dict | None, tz: str, credits: list[str]) -> None:
+    """The release's facts, and last the source they come from, with the attribution its
+    terms ask for where its data is shown."""
     if row is None:
         st.info("This title is not in the catalog (it may have been filtered out or removed).")
         return
@@ -121,3 +125,4 @@ def _panel(row: dict | None, tz: str) -> None:
         icon=":material/movie:",
         query_params={TITLE: row["title_id"]},
     )
+    st.caption(f"Source: {'; '.join(credits)}")
