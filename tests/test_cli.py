@@ -86,6 +86,10 @@ def test_demo_start_date(capsys, tmp_path):
             ["export", "x", "--format", "csv", "-o", "y", "--tz", "Mars/Olympus"],
             "argument --tz: 'Mars/Olympus' is not a known time zone",
         ),
+        (
+            ["export", "x", "--format", "csv", "-o", "y", "--tz", "europe/paris"],
+            "'europe/paris' is not a known time zone (did you mean 'Europe/Paris'?)",
+        ),
         ([], "required: COMMAND"),
     ],
 )

@@ -99,6 +99,7 @@ def test_the_dashboards_own_parameters_are_accepted(catalog):
         ("colour=red", "Ignored unknown parameter 'colour'."),
         ("tz=Mars/Olympus", "Ignored tz='Mars/Olympus': not a known time zone."),
         ("tz=localtime", "Ignored tz='localtime': not a known time zone."),  # the server's
+        ("tz=europe/london", "not a known time zone. Did you mean 'Europe/London'?"),
         ("service=%3Cscript%3Ealert(1)%3C/script%3E", "'<script>alert(1)</script>'"),
     ],
 )

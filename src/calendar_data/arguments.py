@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from .days import parse_date, valid_timezone
+from .days import closest_zone, parse_date, valid_timezone
 
 
 def date_argument(text: str) -> dt.date:
@@ -21,7 +21,9 @@ def timezone_argument(text: str) -> str:
     """An IANA time zone name such as ``Europe/Paris``; anything else is a usage error."""
     zone = valid_timezone(text)
     if zone is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a known time zone (e.g. Europe/Paris)")
+        close = closest_zone(text)
+        example = f"did you mean {close!r}?" if close else "e.g. Europe/Paris"
+        raise argparse.ArgumentTypeError(f"{text!r} is not a known time zone ({example})")
     return zone
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import difflib
 import functools
 import re
 import zoneinfo
@@ -45,6 +46,14 @@ def zone_names() -> frozenset[str]:
         if zone not in ("Factory", "localtime", "posixrules")
         and not zone.startswith(("posix/", "right/"))
     )
+
+
+def closest_zone(name: str) -> str | None:
+    """The zone ``name`` most likely means: the one it spells in another case
+    (``europe/london``), else the closest name, if any is close."""
+    zones = {zone.casefold(): zone for zone in zone_names()}
+    close = difflib.get_close_matches(name.casefold(), list(zones), n=1, cutoff=0.8)
+    return zones.get(name.casefold()) or (zones[close[0]] if close else None)
 
 
 def valid_timezone(name: object) -> str | None:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .catalog import EARLIEST, LATEST
-from .days import is_whole_month, local_days, parse_date, valid_timezone
+from .days import closest_zone, is_whole_month, local_days, parse_date, valid_timezone
 from .params import (
     ARRIVED_SINCE,
     DATE,
@@ -341,7 +341,9 @@ def read_view(
     parsed, unknown = _held_to(parsed, options, arrivals)
     tz = last_param(params, TIMEZONE)
     if tz and not valid_timezone(tz):
-        more.append(f"Ignored tz={quoted(tz)}: not a known time zone.")
+        close = closest_zone(tz)
+        guess = f" Did you mean {quoted(close)}?" if close else ""
+        more.append(f"Ignored tz={quoted(tz)}: not a known time zone.{guess}")
     spoilers = last_param(params, SPOILERS)  # exports and feeds: 0 leaves spoilers out
     if spoilers not in (None, "0", "1"):
         more.append(f"Ignored {SPOILERS}={quoted(spoilers)}: use 0 (no spoilers) or 1.")
