@@ -235,6 +235,18 @@ def test_build_reports_link_warnings(tmp_path):
     assert load_catalog(tmp_path / "c.parquet").table["image_url"].to_pylist() == [None]
 
 
+def test_build_warns_of_a_platform_zone_that_is_no_time_zone(tmp_path):
+    rows = [row(release_id="r1", release_tz="Europe/Londn"), row(release_id="r2")]
+    write(tmp_path / "a.csv", csv_text(rows))
+    result = build([tmp_path / "a.csv"], tmp_path / "c.parquet")
+    warning = (
+        f"{tmp_path / 'a.csv'}: release_tz 'Europe/Londn' is not a known time zone; did you "
+        "mean 'Europe/London'? (its releases show no platform rule)"
+    )
+    assert warning in result.warnings
+    assert load_catalog(tmp_path / "c.parquet").table.num_rows == 2  # built all the same
+
+
 def test_duplicate_ids_across_sources_name_both_files_and_write_nothing(tmp_path):
     out = tmp_path / "c.parquet"
     write(tmp_path / "a.csv", csv_text([row()]))

@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from . import catalog, schema
 from .catalog import CatalogError, SourceInfo, decode_metadata
-from .days import parse_date
+from .days import closest_zone, parse_date, valid_timezone
 from .schema import COLUMNS_BY_NAME
 from .text import first_line, quoted
 
@@ -76,12 +76,29 @@ def build(
         table, conform_warnings = catalog.conform(raw, str(path))
         catalog.validate(table, str(path))
         tables.append(table)
-        warnings += conform_warnings
+        warnings += conform_warnings + _unknown_zones(table, path)
     _check_ids_across(tables, paths)
     combined = pa.concat_tables(tables)
     infos = tuple(declared.get(name, SourceInfo(name)) for name in _source_names(combined))
     warnings += catalog.write_catalog(combined, out, infos)
     return BuildResult(Path(out), combined.num_rows, infos, warnings)
+
+
+def _unknown_zones(table: pa.Table, path: Path) -> list[str]:
+    """A warning for each ``release_tz`` that is no time zone: its releases keep their dates
+    and times, but say no platform rule."""
+    if "release_tz" not in table.column_names:
+        return []
+    warnings = []
+    for zone in pc.unique(table["release_tz"].drop_null().cast(pa.string())).to_pylist():
+        if valid_timezone(zone) is None:
+            close = closest_zone(zone)
+            guess = f"; did you mean {close!r}?" if close else ""
+            warnings.append(
+                f"{path}: release_tz {zone!r} is not a known time zone{guess} "
+                "(its releases show no platform rule)"
+            )
+    return warnings[:MAX_PROBLEMS]
 
 
 def _check_ids_across(tables: list[pa.Table], paths: list[Path]) -> None:
