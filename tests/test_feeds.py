@@ -147,6 +147,16 @@ def test_the_feed_credits_the_sources_of_its_releases_only():
     assert check_atom(body).findtext(f"{A}rights") == tvmaze.attribution
 
 
+def test_every_entry_opens_its_own_page_else_its_title_page_on_the_dashboard():
+    base = "http://calendar.test/sub/feed.atom?service=Netflix"
+    feed = check_atom(feeds.to_atom(sample(), ReleaseFilter(), feed_url=base))
+    for entry in feed.findall(f"{A}entry"):
+        (link,) = entry.findall(f"{A}link")
+        assert link.get("rel") == "alternate" and link.get("href").startswith("http")
+    pages = [link.get("href") for link in feed.iter(f"{A}link")]
+    assert f"http://calendar.test/sub/title?id={REFERENCE['title_id']}" in pages
+
+
 def test_entry_ids_are_stable_and_the_same_input_gives_the_same_feed():
     first, again = (
         feeds.to_atom(sample(), ReleaseFilter(), feed_url="/f", updated=GENERATED) for _ in "12"
@@ -172,7 +182,9 @@ def test_hostile_text_is_escaped_and_what_xml_cannot_hold_is_dropped():
     entry = feed.find(f"{A}entry")
     assert entry.findtext(f"{A}title").startswith("<script>alert(1)</script> & ]]>")
     assert '"quoted" <b>bold</b>' in entry.findtext(f"{A}content")
-    assert b"<script>" not in body and entry.find(f"{A}link") is None
+    assert b"<script>" not in body and b"javascript:" not in body
+    title_page = f"/title?id={rows[0]['title_id']}"  # its homepage was no link: its Title page
+    assert entry.find(f"{A}link").get("href") == title_page
 
 
 def test_changes_become_entries_of_their_own():
@@ -194,6 +206,8 @@ def test_changes_become_entries_of_their_own():
     assert change.findtext(f"{A}updated") == "2023-10-20T09:30:00Z"
     assert "Recorded by: build releases.csv" in change.findtext(f"{A}content")
     assert feed.findtext(f"{A}updated") == "2023-10-20T09:30:00Z"
+    # A change entry opens its title's page (it had no link at all).
+    assert change.find(f"{A}link").get("href") == f"/title?id={REFERENCE['title_id']}"
 
 
 def test_an_arrival_entry_names_its_region_and_service():

@@ -15,7 +15,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 import pyarrow as pa
 
@@ -25,7 +25,7 @@ from .changes import describe_change
 from .days import as_utc, local_day
 from .exports import ICS_COLUMNS, without_spoilers
 from .filters import ReleaseFilter
-from .params import SPOILERS, TIMEZONE
+from .params import SPOILERS, TIMEZONE, TITLE
 from .text import clean, one_line, safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -37,7 +37,7 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:calendar-data:atom")
 #: Everything XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE/F).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Columns an entry is made of; the ones missing from a table count as empty.
-ENTRY_COLUMNS = (*ICS_COLUMNS, "release_tz", "release_window", "updated_at")
+ENTRY_COLUMNS = (*ICS_COLUMNS, "title_id", "release_tz", "release_window", "updated_at")
 CHANGE_ENTRY_COLUMNS = (
     *ENTRY_COLUMNS, "region", "changed_at", "source", "change", "old_value", "new_value"
 )  # fmt: skip
@@ -68,8 +68,10 @@ def to_atom(
         releases = without_spoilers(releases)
         changes = None if changes is None else without_spoilers(changes)
     fallback = as_utc(updated) or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    entries = [_change_entry(row, tz) for row in _rows(changes, CHANGE_ENTRY_COLUMNS)]
-    entries += [_release_entry(row, fallback, tz) for row in _rows(releases, ENTRY_COLUMNS)]
+    entries = [_change_entry(row, tz, feed_url) for row in _rows(changes, CHANGE_ENTRY_COLUMNS)]
+    entries += [
+        _release_entry(row, fallback, tz, feed_url) for row in _rows(releases, ENTRY_COLUMNS)
+    ]
     feed = ET.Element("feed", xmlns=ATOM)
     _add(feed, "id", feed_id(release_filter, tz, spoilers))
     _add(feed, "title", f"Streaming releases · {release_filter.short_name()}")
@@ -122,19 +124,21 @@ def change_entry_id(row: Mapping) -> str:
 # --------------------------------------------------------------------------- entries
 
 
-def _release_entry(row: Mapping, fallback: dt.datetime, tz: str) -> tuple[dt.datetime, ET.Element]:
+def _release_entry(
+    row: Mapping, fallback: dt.datetime, tz: str, feed_url: str
+) -> tuple[dt.datetime, ET.Element]:
     updated = as_utc(row.get("updated_at")) or fallback
     entry = ET.Element("entry")
     _add(entry, "id", release_entry_id(row["release_id"]))
     _add(entry, "title", f"{describe.release_label(row)} · {_day(row, tz)}")
     _add(entry, "updated", _rfc3339(updated))
     _add(entry, "content", _details(row, tz), type="text")
-    _link(entry, row)
+    _link(entry, row, feed_url)
     _service_category(entry, row)
     return updated, entry
 
 
-def _change_entry(row: Mapping, tz: str) -> tuple[dt.datetime, ET.Element]:
+def _change_entry(row: Mapping, tz: str, feed_url: str) -> tuple[dt.datetime, ET.Element]:
     updated = as_utc(row["changed_at"])
     what = describe_change(row)
     entry = ET.Element("entry")
@@ -144,7 +148,7 @@ def _change_entry(row: Mapping, tz: str) -> tuple[dt.datetime, ET.Element]:
     source = f"Recorded by: {one_line(row['source'], 200)}" if row.get("source") else ""
     body = "\n".join(line for line in (what, f"Release date: {_day(row, tz)}", source) if line)
     _add(entry, "content", body + "\n\n" + _details(row, tz), type="text")
-    _link(entry, row)
+    _link(entry, row, feed_url)
     _service_category(entry, row)
     _add(entry, "category", term=row["change"])
     return updated, entry
@@ -175,12 +179,17 @@ def _details(row: Mapping, tz: str) -> str:
     return f"{text}\n\n{synopsis}" if synopsis else text
 
 
-def _link(entry: ET.Element, row: Mapping) -> None:
+def _link(entry: ET.Element, row: Mapping, feed_url: str) -> None:
+    """The release's own page (its homepage, else its source's), else its title's page on the
+    dashboard that serves the feed: every entry opens somewhere."""
     for name in ("homepage_url", "source_url"):
         url = safe_url(row.get(name))
         if url:
             _add(entry, "link", rel="alternate", type="text/html", href=url)
             return
+    if row.get("title_id"):
+        page = urljoin(feed_url, "title?" + urlencode({TITLE: row["title_id"]}))
+        _add(entry, "link", rel="alternate", type="text/html", href=page)
 
 
 # --------------------------------------------------------------------------- XML
