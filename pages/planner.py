@@ -137,7 +137,7 @@ else:
     else:
         chart(charts.load_bars(load, metric, label), "planner_bars")
     target = "cell" if drawn == "Heatmap" else "bar"
-    st.caption(f"Click a {target} to show only that service and week.")
+    st.caption(f"Click or tap a {target} to show only that service and week.")
     if metric == "runtime_hours":
         st.caption(planner.runtime_coverage(load))
 
@@ -152,7 +152,7 @@ else:
             which = f"all {series:,} series"
         st.caption(
             f"Showing {which}: each season runs from its first to its last release in the "
-            "selection. Click a season to show only its service and dates."
+            "selection. Click or tap a season to show only its service and dates."
         )
 
     st.header("Clashes", anchor=False)
