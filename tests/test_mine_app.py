@@ -120,8 +120,11 @@ def test_the_sidebar_counts_what_my_services_leave(catalog):
 
 
 def test_bad_settings_in_the_url_get_one_clear_notice_each(catalog):
-    at = run_app(follow=f"{REFERENCE_ID},gone-show,<b>", my_service=["Nope+"], my_region="XX")
+    bad = {"my_service": ["Nope+"], "my_region": "XX", "mine": "maybe", "followed": "1"}
+    at = run_app(follow=f"{REFERENCE_ID},gone-show,<b>", **bad)
     shown = infos(at)
+    assert "Ignored mine='maybe': use true or false." in shown  # the switches were dropped
+    assert "Ignored followed='1': use true or false." in shown  # without a word
     assert "Ignored follow '<b>': not a title id." in shown
     assert "followed title 'gone-show' is not in this catalog" in shown
     assert "Ignored my service 'Nope+': not in this catalog." in shown

@@ -30,12 +30,11 @@ from ..mine import (
     MySettings,
     StorageError,
     calendar_links,
-    check_region,
-    check_services,
     followed_titles,
     my_view,
     qr_png,
     read_storage_entry,
+    settings_in_link,
     storage_entry,
     toggled,
 )
@@ -325,9 +324,9 @@ def _followed(live: LiveCatalog, follow: tuple[str, ...], today) -> list:
 
 
 def _url_notices(known: set[str]) -> list[str]:
-    """Notices for the values of my settings in the URL that their widgets would drop."""
-    _, notices = check_services(st.query_params.get_all(SERVICES_KEY), known)
-    return notices + check_region(st.query_params.get(REGION_KEY))[1]
+    """Notices for the values of my settings in the URL that their widgets would drop, as
+    the export links name them."""
+    return settings_in_link(st.query_params, known)[1]
 
 
 def _mirror_follow(follow: tuple[str, ...]) -> None:
