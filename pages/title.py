@@ -3,23 +3,24 @@
 import streamlit as st
 
 from calendar_data import describe
-from calendar_data.params import TITLE
+from calendar_data.params import RELEASE, TITLE
 from calendar_data.regions import release_dates_by_region
 from calendar_data.schema import KIND_NAMES
 from calendar_data.text import escape_markdown, one_line
 from calendar_data.ui.context import current, name_the_tab, source_credits
-from calendar_data.ui.detail import title_rows
+from calendar_data.ui.detail import title_of, title_rows
 from calendar_data.ui.history import read_history, show_history
 from calendar_data.ui.mine import follow_button, followed_ids
 from calendar_data.ui.poster import show_poster
 
 context = current()
-title_id = st.query_params.get(TITLE)
+release_id = st.query_params.get(RELEASE)
+title_id = st.query_params.get(TITLE) or title_of(context.live, release_id)
 rows = title_rows(context.live, title_id) if title_id else []
 
 if not rows:
     st.title("Title", anchor=False)
-    if title_id:
+    if title_id or release_id:
         st.info(
             "We could not find that title in this catalog. It may have been removed, or the "
             "link may be incomplete. Pick a card on the calendar to open a title.",

@@ -226,7 +226,18 @@ def test_panel_shows_the_reference_title(catalog):
 def test_a_link_naming_only_the_release_opens_its_title(catalog):
     at = run_app(release=REFERENCE["release_id"], date="2023-11-01")
     assert "Aria Mia Loberti as Marie-Laure LeBlanc" in texts(at)
-    assert "Mark Ruffalo" not in texts(run_app(release="no-such-release", date="2023-11-01"))
+    unknown = texts(run_app(release="no-such-release", date="2023-11-01"))
+    assert "This title is not in the catalog" in unknown  # it was ignored without a word
+
+
+def test_the_title_page_finds_the_title_of_a_release_alone(catalog):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("pages/title.py")
+    at.query_params["release"] = REFERENCE["release_id"]
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == [REFERENCE["title"]]
 
 
 def test_panel_links_to_the_titles_pages(tmp_path, monkeypatch):

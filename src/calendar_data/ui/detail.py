@@ -46,13 +46,13 @@ def show_open_panel(live: LiveCatalog, tz: str) -> bool:
             title_id, release_id = request
             st.query_params.update({TITLE: title_id, RELEASE: release_id})
     release_id = st.query_params.get(RELEASE)
-    title_id = st.query_params.get(TITLE) or _title_of(live, release_id)
-    if title_id:
+    title_id = st.query_params.get(TITLE) or title_of(live, release_id)
+    if title_id or release_id:  # a release the catalog lacks: the drawer says so
         show_panel(live, title_id, release_id, tz)
-    return bool(title_id)
+    return bool(title_id or release_id)
 
 
-def _title_of(live: LiveCatalog, release_id: str | None) -> str | None:
+def title_of(live: LiveCatalog, release_id: str | None) -> str | None:
     """The title of a release (release ids are unique): a link naming only the release opens
     it."""
     if not release_id:
@@ -68,10 +68,11 @@ def title_rows(live: LiveCatalog, title_id: str) -> list[dict]:
     return sorted(rows, key=lambda r: (r["release_date"] is None, r["release_date"] or 0))
 
 
-def show_panel(live: LiveCatalog, title_id: str, release_id: str | None, tz: str) -> None:
+def show_panel(live: LiveCatalog, title_id: str | None, release_id: str | None, tz: str) -> None:
     """The drawer of a title's release ``release_id``; its first release when the title has
-    no such release (a link from before the URL named the release)."""
-    rows = title_rows(live, title_id)
+    no such release (a link from before the URL named the release); a notice when the catalog
+    has neither."""
+    rows = title_rows(live, title_id) if title_id else []
     row = next((r for r in rows if r["release_id"] == release_id), rows[0] if rows else None)
     credits = source_credits(live.catalog.sources, {row["source"]}) if row else []
     _panel(row, tz, credits)
