@@ -133,6 +133,6 @@ if links:
     st.markdown(" · ".join(links))
 sources = source_credits(context.live.catalog.sources, {r["source"] for r in rows})
 st.caption(
-    f"Source: {'; '.join(sources)}"
+    f"Source: {sources}"
     + (f" · record changed {max(updates):%-d %b %Y}" if updates else "")
 )

@@ -262,6 +262,21 @@ def test_panel_credits_the_source_of_its_data(tmp_path, monkeypatch):
     assert any(caption.startswith(credit) for caption in captions)
 
 
+def test_the_sidebar_credits_each_source_once_and_reads_cleanly(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.parquet"
+    tmdb = SourceInfo("TMDB", attribution="Not endorsed or certified by TMDB.")
+    tvmaze = SourceInfo("TVmaze", attribution="Data from TVmaze, licensed CC BY-SA 4.0")
+    rows = [REFERENCE | {"source": "TMDB"}]
+    write_catalog(pa.Table.from_pylist(rows), path, [tmdb, tvmaze])
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    (line,) = [c.value for c in run_app().sidebar.caption if c.value.startswith("Catalog:")]
+    sources = line.split("  \n")[0].replace("\\", "")
+    assert sources == (
+        "Catalog: TMDB — Not endorsed or certified by TMDB. · "
+        "TVmaze — Data from TVmaze, licensed CC BY-SA 4.0"
+    )  # it read "…by TMDB.; TVmaze"
+
+
 def test_panel_reopens_from_a_link(catalog):
     at = run_app(id=REFERENCE_ID, date="2023-11-01")
     assert "Aria Mia Loberti as Marie-Laure LeBlanc" in texts(at)

@@ -114,10 +114,10 @@ def _rerun_on_this_page() -> NoReturn:
     st.rerun()
 
 
-def source_credits(sources: Iterable[SourceInfo], named: Collection[str] | None = None) -> list:
-    """Each source's name (linked to its site) and the attribution its terms ask for, as
-    Markdown; only the sources ``named``, when given (the Title page names a title's), and
-    those of them ``sources`` does not describe by their names alone."""
+def source_credits(sources: Iterable[SourceInfo], named: Collection[str] | None = None) -> str:
+    """Each source's name (linked to its site) and the attribution its terms ask for, as one
+    line of Markdown; only the sources ``named``, when given (the Title page names a title's),
+    and those of them ``sources`` does not describe by their names alone."""
     sources = list(sources)
     credits = [
         " — ".join(
@@ -129,7 +129,7 @@ def source_credits(sources: Iterable[SourceInfo], named: Collection[str] | None 
         if named is None or s.name in named
     ]
     undescribed = set(named or ()) - {s.name for s in sources}
-    return credits + [escape_markdown(name, 200) for name in sorted(undescribed)]
+    return " · ".join(credits + [escape_markdown(name, 200) for name in sorted(undescribed)])
 
 
 def _credits(live: LiveCatalog, tz: str) -> None:
@@ -142,9 +142,10 @@ def _credits(live: LiveCatalog, tz: str) -> None:
         st.divider()
         st.caption(
             "Catalog: "
-            + ("; ".join(credits) or "unnamed source")
-            + (f" · generated {generated}" if generated else "")
-            + f" · times in {escape_markdown(tz)}"
+            + (credits or "unnamed source")
+            + "  \n"  # the sources' credits, then the catalog's own facts
+            + (f"generated {generated} · " if generated else "")
+            + f"times in {escape_markdown(tz)}"
         )
         fresh = freshness(catalog.refresh, dt.datetime.now(dt.UTC))
         if fresh.text:

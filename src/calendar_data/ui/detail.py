@@ -74,12 +74,12 @@ def show_panel(live: LiveCatalog, title_id: str | None, release_id: str | None, 
     has neither."""
     rows = title_rows(live, title_id) if title_id else []
     row = next((r for r in rows if r["release_id"] == release_id), rows[0] if rows else None)
-    credits = source_credits(live.catalog.sources, {row["source"]}) if row else []
+    credits = source_credits(live.catalog.sources, {row["source"]}) if row else ""
     _panel(row, tz, credits)
 
 
 @st.dialog("Release details", position="right", width="medium", on_dismiss=close_panel)
-def _panel(row: dict | None, tz: str, credits: list[str]) -> None:
+def _panel(row: dict | None, tz: str, credits: str) -> None:
     """The release's facts, and last the source they come from, with the attribution its
     terms ask for where its data is shown."""
     if row is None:
@@ -126,4 +126,4 @@ def _panel(row: dict | None, tz: str, credits: list[str]) -> None:
         icon=":material/movie:",
         query_params={TITLE: row["title_id"]},
     )
-    st.caption(f"Source: {'; '.join(credits)}")
+    st.caption(f"Source: {credits}")
