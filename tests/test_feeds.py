@@ -157,6 +157,21 @@ def test_every_entry_opens_its_own_page_else_its_title_page_on_the_dashboard():
     assert f"http://calendar.test/sub/title?id={REFERENCE['title_id']}" in pages
 
 
+def test_a_removed_release_opens_the_changes_page_searching_for_it():
+    """Its title may have left the catalog with it: its Title page would say "not found"."""
+    old = sample()
+    removed = changes.diff_catalogs(
+        old.select(changes.READ),
+        old.slice(1).select(changes.READ),
+        changed_at=dt.datetime(2023, 10, 20, 9, 30, tzinfo=dt.UTC),
+        source="build releases.csv",
+    )
+    feed = check_atom(feeds.to_atom(old.slice(1), ReleaseFilter(), feed_url="/f", changes=removed))
+    entry = feed.find(f"{A}entry")
+    assert entry.findtext(f"{A}title").startswith("Removed · All the Light We Cannot See")
+    assert entry.find(f"{A}link").get("href") == "/changes?q=All+the+Light+We+Cannot+See"
+
+
 def test_entry_ids_are_stable_and_the_same_input_gives_the_same_feed():
     first, again = (
         feeds.to_atom(sample(), ReleaseFilter(), feed_url="/f", updated=GENERATED) for _ in "12"

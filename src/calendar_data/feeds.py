@@ -25,7 +25,7 @@ from .changes import describe_change
 from .days import as_utc, local_day
 from .exports import ICS_COLUMNS, without_spoilers
 from .filters import ReleaseFilter
-from .params import SPOILERS, TIMEZONE, TITLE
+from .params import QUERY, SPOILERS, TIMEZONE, TITLE
 from .text import clean, one_line, safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -38,6 +38,8 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:calendar-data:atom")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Columns an entry is made of; the ones missing from a table count as empty.
 ENTRY_COLUMNS = (*ICS_COLUMNS, "title_id", "release_tz", "release_window", "updated_at")
+#: Changes after which the release is no longer in the catalog.
+GONE = ("removed", "left")
 CHANGE_ENTRY_COLUMNS = (
     *ENTRY_COLUMNS, "region", "changed_at", "source", "change", "old_value", "new_value"
 )  # fmt: skip
@@ -180,16 +182,21 @@ def _details(row: Mapping, tz: str) -> str:
 
 
 def _link(entry: ET.Element, row: Mapping, feed_url: str) -> None:
-    """The release's own page (its homepage, else its source's), else its title's page on the
-    dashboard that serves the feed: every entry opens somewhere."""
+    """The release's own page (its homepage, else its source's), else a page of the dashboard
+    that serves the feed: its title's, or, for a release that is gone (whose title may be too),
+    the Changes page searching for it. Every entry opens somewhere."""
     for name in ("homepage_url", "source_url"):
         url = safe_url(row.get(name))
         if url:
             _add(entry, "link", rel="alternate", type="text/html", href=url)
             return
-    if row.get("title_id"):
-        page = urljoin(feed_url, "title?" + urlencode({TITLE: row["title_id"]}))
-        _add(entry, "link", rel="alternate", type="text/html", href=page)
+    if row.get("change") in GONE:
+        page = "changes?" + urlencode({QUERY: one_line(row["title"], 200)})
+    elif row.get("title_id"):
+        page = "title?" + urlencode({TITLE: row["title_id"]})
+    else:
+        return
+    _add(entry, "link", rel="alternate", type="text/html", href=urljoin(feed_url, page))
 
 
 # --------------------------------------------------------------------------- XML
