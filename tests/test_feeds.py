@@ -135,7 +135,7 @@ def test_an_entry_tells_its_day_and_time_in_the_feeds_zone():
     assert "UTC" not in first.findtext(f"{A}content")
 
 
-def test_the_feed_credits_the_sources_of_its_releases_only():
+def test_the_feed_credits_the_sources_its_entries_come_from():
     tvmaze = SourceInfo("TVmaze", attribution="Data from TVmaze (https://www.tvmaze.com)")
     sources = [SourceInfo("editorial sample"), tvmaze]
     body = feeds.to_atom(sample(), ReleaseFilter(), feed_url="/f", sources=sources)
@@ -145,6 +145,8 @@ def test_the_feed_credits_the_sources_of_its_releases_only():
     table = table.set_column(table.column_names.index("source"), "source", from_tvmaze)
     body = feeds.to_atom(table, ReleaseFilter(), feed_url="/f", sources=sources)
     assert check_atom(body).findtext(f"{A}rights") == tvmaze.attribution
+    nothing = feeds.to_atom(table.slice(0, 0), ReleaseFilter(), feed_url="/f", sources=sources)
+    assert check_atom(nothing).findtext(f"{A}rights") == f"editorial sample · {tvmaze.attribution}"
 
 
 def test_every_entry_opens_its_own_page_else_its_title_page_on_the_dashboard():

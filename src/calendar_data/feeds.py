@@ -90,9 +90,10 @@ def to_atom(
 
 
 def _credits(sources: Iterable[SourceInfo], releases: pa.Table) -> list[str]:
-    """The attribution of each source the feed's releases come from (of every source, for
-    rows that do not say), once each."""
-    named = set(releases["source"].to_pylist()) if "source" in releases.column_names else None
+    """The attribution of each source the feed's releases come from, once each (of every
+    source, for rows that do not say, or a feed of changes only, whose data came from them)."""
+    says = "source" in releases.column_names and releases.num_rows
+    named = set(releases["source"].to_pylist()) if says else None
     credits = (
         source.attribution or source.name
         for source in sources
