@@ -5,7 +5,8 @@ and may be remembered in the browser's own storage as one JSON entry
 (:func:`storage_entry`, read back by :func:`read_storage_entry`). "My calendar" is an export
 link and a feed link carrying the followed titles, my services and my region
 (:func:`calendar_links`). The export routes read a link's settings as the page does
-(:func:`settings_in_link`), so a page's link gives the page's rows as a file.
+(:func:`settings_in_link`); only ``follow`` reads differently there (see
+:data:`~calendar_data.params.FOLLOW`).
 """
 
 from __future__ import annotations
