@@ -202,11 +202,14 @@ def test_a_stored_entry_restores_a_url_without_settings(catalog):
 
 
 def test_the_url_notices_outlast_the_run_that_restores_the_stored_entry(catalog):
-    """The stored entry arrives in a run of its own, before the viewer could read them."""
+    """The stored entry arrives in a run of its own, and the browser's word that it drew the
+    restored values in another, before the viewer could read them."""
     at = run_app(date=NOVEMBER, colour="red")
     notice = "Ignored unknown parameter 'colour'."
     assert notice in [info.value for info in at.info]
     send_stored(at, storage_entry(MySettings(("Max",), "GB", True)))
+    assert notice in [info.value for info in at.info]
+    send_event(at, "drawn", True)  # then the browser says it drew the restored values
     assert notice in [info.value for info in at.info]
 
 

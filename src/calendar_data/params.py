@@ -76,7 +76,7 @@ OPEN_DAY = "_open_day"
 REJECTED_CATALOG = "_rejected"
 #: Notices about the URL, kept for the run that follows a repair of the URL.
 URL_NOTICES = "_url_notices"
-#: The notices about the URL that this run said (see ``ui.sidebar.repeat_url_notices``).
+#: The notices about the URL that this run said (see ``ui.sidebar.keeps_url_notices``).
 URL_NOTICES_SAID = "_url_notices_said"
 #: Whether this session's filters have read the URL: the first run writes it back as read,
 #: if need be, before the filters' widgets bind to it (a bound parameter cannot be written).

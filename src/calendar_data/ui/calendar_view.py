@@ -34,7 +34,7 @@ from ..params import DATE
 from ..text import escape_markdown, one_line
 from .detail import DAY_KEY, open_release
 from .mine import followed_ids
-from .sidebar import repeat_url_notices
+from .sidebar import keeps_url_notices
 
 #: Cards the day drawer draws: a day of a million-row catalog holds thousands.
 DRAWER_CARDS = 200
@@ -126,11 +126,11 @@ def draw_calendar(payload: dict, ask: bool = False) -> None:
     )
 
 
+@keeps_url_notices
 def _on_a_phone() -> None:
     """The agenda, when the view may follow the screen; else the view the URL named, set again
     so that the URL holds it now that no view is the default (:func:`default_view`)."""
     st.session_state[_PHONE_KEY] = True
-    repeat_url_notices()  # the viewer has had no time to read them
     follows = st.session_state.get(_FOLLOW_KEY)
     st.session_state[VIEW_KEY] = "agenda" if follows else st.session_state.get(VIEW_KEY)
 

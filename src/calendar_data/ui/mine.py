@@ -49,7 +49,7 @@ from ..params import (
 )
 from ..regions import COUNTRIES, country_from_locale
 from ..text import escape_markdown, escape_message, one_line, quoted
-from .sidebar import repeat_url_notices
+from .sidebar import keeps_url_notices
 
 SERVICES_KEY, REGION_KEY, SWITCH_KEY, FOLLOWED_KEY = MY_SERVICE, MY_REGION, MINE, FOLLOWED
 FOLLOW_KEY = "_follow"  # this session's followed title ids
@@ -355,13 +355,14 @@ def _remember(settings: MySettings, default_region: str | None) -> None:
     )
 
 
+@keeps_url_notices
 def _stored_arrived() -> None:
-    repeat_url_notices()  # the viewer has had no time to read them
     value = (st.session_state.get(DEVICE_KEY) or {}).get("stored")
     if isinstance(value, str):  # from the browser: checked, not trusted
         st.session_state[_STORED] = value
 
 
+@keeps_url_notices
 def _restored_drawn() -> None:
     st.session_state.pop(_RESTORED, None)
 

@@ -8,6 +8,7 @@ back in URL form and parsed by :class:`ReleaseFilter`, the one mapping between U
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -76,15 +77,27 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
         st.session_state[URL_FILTERS_READ] = True
         if _rewrite_filters(release_filter):
-            repeat_url_notices()
+            _repeat_url_notices()
             rerun()
     return notices
 
 
-def repeat_url_notices() -> None:
-    """Say this run's notices about the URL again in the next run, which the app asks for
-    itself (the viewer has not read them yet): once the URL is repaired, they are not found
-    again."""
+def keeps_url_notices(callback: Callable[..., None]) -> Callable[..., None]:
+    """Mark the callback of a run the app asks for itself, not the viewer (the screen's width,
+    the device's stored settings and its word that it drew them): that run says this run's
+    notices about the URL again, which the viewer has not had time to read."""
+
+    @functools.wraps(callback)
+    def saying_them_again(*args, **kwargs) -> None:
+        _repeat_url_notices()
+        callback(*args, **kwargs)
+
+    return saying_them_again
+
+
+def _repeat_url_notices() -> None:
+    """Say this run's notices about the URL again in the next run: once the URL is repaired,
+    they are not found again."""
     st.session_state[URL_NOTICES] = st.session_state.get(URL_NOTICES_SAID, [])
 
 
