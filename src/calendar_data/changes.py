@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import reduce
@@ -35,7 +34,7 @@ import pyarrow.parquet as pq
 
 from . import describe, schema
 from .catalog import load_catalog
-from .days import local_days
+from .days import day_start, local_days
 from .files import atomic_write
 from .filters import ReleaseFilter
 from .text import one_line
@@ -305,7 +304,7 @@ def select_changes(
     """The rows of a change log ``table`` that :func:`read_changes` gives, newest first."""
     if since is not None:
         if not isinstance(since, dt.datetime):
-            since = dt.datetime.combine(since, dt.time(), zoneinfo.ZoneInfo(tz))
+            since = day_start(since, tz)
         since = pa.scalar(since, schema.TIMESTAMP)
         table = table.filter(pc.greater_equal(table["changed_at"], since))
     if title_id is not None:

@@ -88,6 +88,11 @@ def local_days(table: pa.Table, tz: str = DEFAULT_TIMEZONE) -> pa.ChunkedArray:
     return pc.coalesce(local, dates)
 
 
+def day_start(day: dt.date, tz: str = DEFAULT_TIMEZONE) -> dt.datetime:
+    """The instant ``day`` begins in ``tz``."""
+    return dt.datetime.combine(day, dt.time(), zoneinfo.ZoneInfo(tz))
+
+
 def local_day(row: dict, tz: str = DEFAULT_TIMEZONE) -> dt.date | None:
     """One row's calendar day as seen from ``tz``, as :func:`local_days` reads a table's."""
     instant = row.get("release_at")

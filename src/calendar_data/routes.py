@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 from urllib.parse import quote, urlencode
 
 import pyarrow as pa
@@ -23,7 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import changes, exports, feeds
-from .days import DEFAULT_TIMEZONE, parse_date, valid_timezone
+from .days import DEFAULT_TIMEZONE, day_start, parse_date, valid_timezone
 from .filters import ReleaseFilter, read_view, refusals
 from .live import LiveCatalog, current_catalog
 from .mine import my_view, settings_in_link
@@ -166,7 +165,7 @@ def _recent_changes(
     lists the releases."""
     recent = dt.datetime.now(dt.UTC) - dt.timedelta(days=FEED_CHANGES_DAYS)
     if since is not None:
-        recent = max(recent, dt.datetime.combine(since, dt.time(), zoneinfo.ZoneInfo(tz)))
+        recent = max(recent, day_start(since, tz))
     log = change_log(live)
     if log is None:
         return None
