@@ -191,7 +191,7 @@ def test_a_followed_title_that_left_can_be_unfollowed_on_its_page(catalog):
 
 def test_a_stored_entry_restores_a_url_without_settings(catalog):
     at = run_app(date=NOVEMBER)
-    assert device_data(at) == {"key": STORAGE_KEY, "write": False, "entry": None, "restored": False}
+    assert device_data(at) == {"key": STORAGE_KEY, "write": False, "entry": None, "restored": 0}
     stored = MySettings(("Max",), "GB", True, ("test-title-3", REFERENCE_ID), False)
     send_stored(at, storage_entry(stored))
     assert not at.exception
@@ -209,7 +209,7 @@ def test_the_url_notices_outlast_the_run_that_restores_the_stored_entry(catalog)
     assert notice in [info.value for info in at.info]
     send_stored(at, storage_entry(MySettings(("Max",), "GB", True)))
     assert notice in [info.value for info in at.info]
-    send_event(at, "drawn", True)  # then the browser says it drew the restored values
+    send_event(at, "drawn", 1)  # then the browser says it drew the restored values
     assert notice in [info.value for info in at.info]
 
 
@@ -229,16 +229,43 @@ def test_a_change_made_before_the_stored_entry_arrives_stays_over_it(catalog):
 
 def test_old_values_sent_before_the_restored_ones_are_drawn_are_undone(catalog):
     at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
-    assert device_data(at)["restored"] is True
+    assert device_data(at)["restored"] == 1
     # A click before the browser drew the restored values sends the old ones along.
     at.multiselect(key="my_service").set_value([])
     at.toggle(key="mine").set_value(True).run()
     assert at.multiselect(key="my_service").value == ["Max"]
     assert at.toggle(key="mine").value is True
-    send_event(at, "drawn", True)  # the device drew them: from now on a change is a change
-    assert device_data(at)["restored"] is False
+    send_event(at, "drawn", 1)  # the device drew them: from now on a change is a change
+    assert device_data(at)["restored"] == 0
     at.multiselect(key="my_service").set_value([]).run()
     assert at.multiselect(key="my_service").value == []
+
+
+def test_the_devices_word_that_came_with_old_values_is_asked_again(catalog):
+    """A widget takes a value set by the app one render after the device is drawn: the device
+    can speak while the browser still holds the old values, and a click after it sends them."""
+    at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
+    at.multiselect(key="my_service").set_value([])
+    send_event(at, "drawn", 1)  # with the old value: too early
+    assert at.multiselect(key="my_service").value == ["Max"]
+    assert device_data(at)["restored"] == 2
+    at.multiselect(key="my_service").set_value([])
+    at.toggle(key="mine").set_value(True).run()  # a click still sending the old value
+    assert at.multiselect(key="my_service").value == ["Max"]
+    assert at.toggle(key="mine").value is True
+    send_event(at, "drawn", 2)
+    assert device_data(at)["restored"] == 0
+    at.multiselect(key="my_service").set_value([]).run()
+    assert at.multiselect(key="my_service").value == []
+
+
+def test_the_device_is_asked_a_few_times_at_most(catalog):
+    at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
+    for round_ in (1, 2, 3):
+        at.multiselect(key="my_service").set_value([])
+        send_event(at, "drawn", round_)
+    assert device_data(at)["restored"] == 0
+    assert at.multiselect(key="my_service").value == ["Max"]
 
 
 def test_titles_followed_before_the_stored_entry_arrives_join_it(catalog):
@@ -253,7 +280,7 @@ def test_a_stored_entry_arriving_after_a_reset_is_forgotten(catalog):
     at.button(key="mine_reset").click().run()
     send_stored(at, storage_entry(MySettings(("Max",), follow=("test-title-3",))))
     assert follow_list(at) == [] and at.multiselect(key="my_service").value == []
-    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None, "restored": False}
+    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None, "restored": 0}
 
 
 def test_a_url_with_settings_wins_over_the_stored_entry(catalog):
@@ -268,7 +295,7 @@ def test_a_corrupt_or_older_entry_gives_a_notice_and_is_ignored(catalog):
     at = send_stored(run_app(), json.dumps({"version": 0, "follow": ["x"]}))
     assert "from another version of the app" in infos(at)
     assert follow_list(at) == []
-    removed = {"key": STORAGE_KEY, "write": True, "entry": None, "restored": False}
+    removed = {"key": STORAGE_KEY, "write": True, "entry": None, "restored": 0}
     assert device_data(at) == removed
 
 
@@ -279,7 +306,7 @@ def test_a_change_is_remembered_and_reset_forgets_everything(catalog):
     assert data["write"] is True
     assert json.loads(data["entry"])["follow"] == [REFERENCE_ID]
     at.button(key="mine_reset").click().run()
-    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None, "restored": False}
+    assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None, "restored": 0}
     assert follow_list(at) == []
     assert at.multiselect(key="my_service").value == []
     assert at.toggle(key="mine").value is False

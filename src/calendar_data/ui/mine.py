@@ -10,7 +10,9 @@ A stored entry is applied only to a session whose first URL named none of them. 
 moment after the first run (once the component is drawn): a setting the viewer changed before
 it keeps the viewer's value, and titles followed before it join the stored ones. Until the
 browser has drawn the restored values, a click sends the widgets' old values along with it:
-those echoes are undone (see :func:`_setting_changed`).
+those echoes are undone (see :func:`_setting_changed`). The browser draws them a moment after
+the device says so (a widget takes a value set here one render later), so the device's word
+counts only once it arrives with no echo; otherwise it is asked again (:func:`_settle`).
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ _DIRTY = "_mine_dirty"  # the viewer changed a setting: the device remembers the
 _TOUCHED = "_mine_touched"  # the settings the viewer changed in this session, by key
 _IGNORE_STORED = "_mine_ignore_stored"  # the first URL named a setting, or the viewer reset
 _RESTORED = "_mine_restored"  # {key: (old, restored)}, until the browser has drawn them
+_ROUND = "_mine_round"  # how many times the device was asked to say it drew them
+_DRAWN = "_mine_drawn"  # the device said so in this run
+_ECHOED = "_mine_echoed"  # an old value was undone in this run: they were not drawn yet
+_ROUNDS = 3
 _FOLLOWED_MEMO = "_mine_followed"
 _LIST_SLOT = "_mine_list"  # the followed titles' expander and entries, until their links
 _DEVICE = st.components.v2.component(
@@ -72,6 +78,7 @@ def mine_sidebar(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> R
     known = set(live.known_values().get("service", ()))
     default_region = country_from_locale(st.context.locale)
     notices = _restore(live, known, default_region) + _url_notices(known)
+    _settle()
     with st.sidebar:
         st.divider()
         st.header("Mine", anchor=False)
@@ -299,6 +306,7 @@ def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> 
         st.session_state[key] = value
     if restored:
         st.session_state[_RESTORED] = restored
+        st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     st.session_state[FOLLOW_KEY] = tuple(dict.fromkeys((*settings.follow, *followed_ids())))
     return notices + more + _gone(live, settings.follow)
 
@@ -348,7 +356,7 @@ def _remember(settings: MySettings, default_region: str | None) -> None:
             "key": STORAGE_KEY,
             "write": bool(st.session_state.get(_DIRTY)),
             "entry": None if untouched else storage_entry(settings),
-            "restored": _RESTORED in st.session_state,
+            "restored": st.session_state[_ROUND] if _RESTORED in st.session_state else 0,
         },
         on_stored_change=_stored_arrived,
         on_drawn_change=_restored_drawn,
@@ -364,7 +372,20 @@ def _stored_arrived() -> None:
 
 @keeps_url_notices
 def _restored_drawn() -> None:
-    st.session_state.pop(_RESTORED, None)
+    st.session_state[_DRAWN] = True
+
+
+def _settle() -> None:
+    """End the undoing of old values once the device says the restored ones are drawn, unless
+    this very run undid one (the browser sent the old value after the device spoke): then ask
+    the device again, in a new round, a few times at most."""
+    drawn, echoed = st.session_state.pop(_DRAWN, False), st.session_state.pop(_ECHOED, False)
+    if not drawn:
+        return
+    if echoed and _RESTORED in st.session_state and st.session_state[_ROUND] < _ROUNDS:
+        st.session_state[_ROUND] += 1
+    else:
+        st.session_state.pop(_RESTORED, None)
 
 
 def _setting_changed(key: str) -> None:
@@ -377,6 +398,7 @@ def _setting_changed(key: str) -> None:
     echo = st.session_state.get(_RESTORED, {}).get(key)
     if echo and st.session_state.get(key) == echo[0]:
         st.session_state[key] = echo[1]
+        st.session_state[_ECHOED] = True
     else:
         st.session_state[key] = st.session_state[key]
         _changed(key)
