@@ -184,6 +184,12 @@ def test_entry_ids_are_stable_and_the_same_input_gives_the_same_feed():
     assert feeds.feed_id(ReleaseFilter(services=("Netflix",))) != feeds.feed_id(ReleaseFilter())
 
 
+def test_a_feed_id_does_not_depend_on_the_order_of_its_links_values():
+    one = ReleaseFilter(services=("Netflix", "Hulu"), titles=("b", "a"))
+    other = ReleaseFilter(services=("Hulu", "Netflix"), titles=("a", "b"))
+    assert feeds.feed_id(one, "Europe/London") == feeds.feed_id(other, "Europe/London")
+
+
 def test_hostile_text_is_escaped_and_what_xml_cannot_hold_is_dropped():
     rows = sample_rows()
     rows[0] = {

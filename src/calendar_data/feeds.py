@@ -15,6 +15,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from urllib.parse import urlencode, urljoin
 
 import pyarrow as pa
@@ -25,13 +26,15 @@ from .changes import describe_change
 from .days import as_utc, local_day
 from .exports import ICS_COLUMNS, without_spoilers
 from .filters import ReleaseFilter
-from .params import QUERY, SPOILERS, TIMEZONE, TITLE
+from .params import MULTI_PARAMS, QUERY, SPOILERS, TIMEZONE, TITLE
 from .text import clean, one_line, safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 GENERATOR = "calendar-data"
 AUTHOR = "calendar-data"
+#: The filter's fields whose values' order means nothing.
+_SET_FIELDS = (*MULTI_PARAMS.values(), "titles")
 #: The namespace of every id this feed makes; fixed, so ids never change.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:calendar-data:atom")
 #: Everything XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE/F).
@@ -104,8 +107,9 @@ def _credits(sources: Iterable[SourceInfo], releases: pa.Table) -> list[str]:
 
 def feed_id(release_filter: ReleaseFilter, tz: str = "UTC", spoilers: bool = True) -> str:
     """The same ``urn:uuid:`` for the same filter (zone, and spoilers), wherever the feed is
-    served."""
-    params = release_filter.to_query_params()
+    served and in whatever order its link names the values."""
+    sets = {field: tuple(sorted(getattr(release_filter, field))) for field in _SET_FIELDS}
+    params = replace(release_filter, **sets).to_query_params()
     if tz != "UTC":
         params[TIMEZONE] = [tz]
     if not spoilers:
