@@ -160,6 +160,7 @@ def test_a_page_link_with_my_services_on_exports_the_rows_the_page_shows(catalog
         netflix + rows_of_link("service=Hulu")
     )
     assert rows_of_link("mine=TRUE&my_service=Netflix") == netflix
+    assert rows_of_link("mine=true&my_service=netflix") == netflix  # any case, as service=
     everything = rows_of_link("")
     assert rows_of_link("mine=false&my_service=Netflix") == everything != netflix
     assert rows_of_link("my_service=Netflix") == everything  # the switch is off

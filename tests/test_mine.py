@@ -105,11 +105,12 @@ def test_country_from_the_browsers_language():
 
 def test_check_region_and_services_name_what_they_ignore():
     assert check_region("GB") == ("GB", [])
-    assert check_region("gb")[0] is None
+    assert check_region("gb") == ("GB", [])  # read in any case, as the filters are
     region, notices = check_region("Narnia")
     assert region is None and "'Narnia'" in notices[0] and "country code" in notices[0]
     services, notices = check_services(["Netflix", "Nope+"], {"Netflix", "Max"})
     assert services == ("Netflix",) and "'Nope+'" in notices[0]
+    assert check_services(["max", "NETFLIX", "Max"], {"Netflix", "Max"}) == (("Max", "Netflix"), [])
 
 
 def test_toggled_adds_at_the_end_or_removes():

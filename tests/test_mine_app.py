@@ -134,6 +134,15 @@ def test_bad_settings_in_the_url_get_one_clear_notice_each(catalog):
     assert links[-2:] == [f"{REFERENCE} · no upcoming releases", "gone-show · no upcoming releases"]
 
 
+def test_my_settings_in_another_case_are_read_and_spelled_as_the_catalog_does(catalog):
+    at = run_app(my_service=["hulu", "NETFLIX"], my_region="gb", mine="true")
+    assert not infos(at)
+    assert at.multiselect(key="my_service").value == ["Hulu", "Netflix"]
+    assert at.selectbox(key="my_region").value == "GB"
+    assert at.query_params["my_service"] == ["Hulu", "Netflix"]
+    assert at.query_params["my_region"] == "GB"
+
+
 def test_the_region_defaults_to_the_browsers_country(catalog, monkeypatch):
     from calendar_data.ui import mine
 

@@ -169,12 +169,12 @@ class ReleaseFilter:
             if param == REGION:  # any country: its worldwide releases match
                 allowed = {*allowed, *COUNTRIES}
             field = MULTI_PARAMS[param]
-            spellings = _spellings(allowed)
+            by_case = spellings(allowed)
             kept: dict[str, None] = {}
             for value in getattr(self, field):
-                match = value if value in allowed else spellings.get(value.casefold())
+                match = value if value in allowed else by_case.get(value.casefold())
                 if match is None:
-                    notices.append(_not_in_catalog(param, value, spellings))
+                    notices.append(_not_in_catalog(param, value, by_case))
                 else:
                     kept.setdefault(match)
             changes[field] = tuple(kept)
@@ -404,13 +404,13 @@ def refusals(notices: Sequence[str]) -> list[str]:
     return [notice for notice in notices if notice != SWAPPED_RANGE]
 
 
-def _spellings(allowed: Collection[str]) -> dict[str, str]:
+def spellings(allowed: Collection[str]) -> dict[str, str]:
     """The catalog's spelling of each value, by its case-folded form. (A value spelled as the
     catalog spells it is matched before this, so values that differ only in case stay apart.)"""
-    spellings: dict[str, str] = {}
+    by_case: dict[str, str] = {}
     for value in allowed:
-        spellings.setdefault(value.casefold(), value)
-    return spellings
+        by_case.setdefault(value.casefold(), value)
+    return by_case
 
 
 def _not_in_catalog(param: str, value: str, spellings: Mapping[str, str]) -> str:

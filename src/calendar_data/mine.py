@@ -22,7 +22,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import segno
 
-from .filters import Params, ReleaseFilter, in_set, last_param, param_values, parse_title_ids
+from .filters import (
+    Params,
+    ReleaseFilter,
+    in_set,
+    last_param,
+    param_values,
+    parse_title_ids,
+    spellings,
+)
 from .params import EXPORT_PATHS, FEED_PATHS, FOLLOWED, MINE, MY_REGION, MY_SERVICE, TIMEZONE
 from .regions import COUNTRIES
 from .text import quoted
@@ -49,6 +57,12 @@ class MySettings:
     followed_only: bool = False
 
 
+    def link_params(self) -> dict[str, list[str]]:
+        """My services and region as a link names them (nothing for what is unset)."""
+        params = {MY_SERVICE: list(self.services)} if self.services else {}
+        return {**params, MY_REGION: [self.region]} if self.region else params
+
+
 class StorageError(ValueError):
     """A remembered entry that cannot be used; the message says why, in one line."""
 
@@ -57,20 +71,26 @@ class StorageError(ValueError):
 
 
 def check_services(values: Sequence[str], known: Collection[str]) -> tuple[tuple[str, ...], list]:
-    """The services the catalog has, in order, and a notice for each it lacks."""
-    kept = tuple(dict.fromkeys(v for v in values if v in known))[:MAX_SERVICES]
+    """The services the catalog has, in order and as it spells them (a value may differ in
+    case, as the filters' may), and a notice for each it lacks."""
+    by_case = spellings(known)
+    spelled = [v if v in known else by_case.get(v.casefold()) for v in values]
+    kept = tuple(dict.fromkeys(v for v in spelled if v))[:MAX_SERVICES]
     notices = [
-        f"Ignored my service {quoted(v)}: not in this catalog." for v in values if v not in known
+        f"Ignored my service {quoted(v)}: not in this catalog."
+        for v, known_as in zip(values, spelled, strict=True)
+        if not known_as
     ]
     return kept, notices
 
 
 def check_region(value: str | None) -> tuple[str | None, list[str]]:
-    """An ISO 3166-1 alpha-2 code (upper case, as URLs hold it), or None and a notice."""
+    """An ISO 3166-1 alpha-2 code in upper case (as URLs hold it; any case is read), or None
+    and a notice."""
     if not value:
         return None, []
-    if value in COUNTRIES:
-        return value, []
+    if value.upper() in COUNTRIES:
+        return value.upper(), []
     return None, [f"Ignored my region {quoted(value)}: not a country code (ISO 3166-1, e.g. GB)."]
 
 

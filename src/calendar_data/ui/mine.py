@@ -36,7 +36,6 @@ from ..mine import (
     my_view,
     qr_png,
     read_storage_entry,
-    settings_in_link,
     storage_entry,
     toggled,
 )
@@ -77,7 +76,7 @@ def mine_sidebar(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> R
     """Draw "Mine" in the sidebar; return ``release_filter`` narrowed by it."""
     known = set(live.known_values().get("service", ()))
     default_region = country_from_locale(st.context.locale)
-    notices = _restore(live, known, default_region) + _url_notices(known)
+    notices = _restore(live, known, default_region)
     _settle()
     with st.sidebar:
         st.divider()
@@ -329,12 +328,6 @@ def _followed(live: LiveCatalog, follow: tuple[str, ...], today) -> list:
     if kept is None or kept[0] != key:
         kept = st.session_state[_FOLLOWED_MEMO] = (key, followed_titles(live.table, follow, today))
     return kept[1]
-
-
-def _url_notices(known: set[str]) -> list[str]:
-    """Notices for the values of my settings in the URL that their widgets would drop, as
-    the export links name them."""
-    return settings_in_link(st.query_params, known)[1]
 
 
 def _mirror_follow(follow: tuple[str, ...]) -> None:

@@ -19,6 +19,7 @@ from streamlit.errors import StreamlitAPIException
 from ..days import DEFAULT_TIMEZONE, valid_timezone, zone_names
 from ..filters import TYPE_LABELS, ReleaseFilter, page_param_notices, read_view
 from ..live import LiveCatalog
+from ..mine import settings_in_link
 from ..params import (
     ARRIVED_SINCE,
     FROM,
@@ -26,6 +27,8 @@ from ..params import (
     KIND,
     KNOWN_PARAMS,
     MULTI_PARAMS,
+    MY_REGION,
+    MY_SERVICE,
     QUERY,
     REGION,
     SERVICE,
@@ -59,24 +62,25 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
 
     Bound widgets drop the values they do not offer from the URL themselves; parameters the
     dashboard does not know, and bad values of the pages' own parameters, are removed here.
-    Filters the URL spells otherwise than they are read (a service in another case, a
-    backwards range) are written back as read before the filters first bind to the URL; the
+    Filters and my settings the URL spells otherwise than they are read (a service in another
+    case, a backwards range) are written back as read before they first bind to the URL; the
     widgets read them in a ``rerun`` (of this run's page), which shows this run's notices.
     """
     said = st.session_state.pop(URL_NOTICES, [])
     release_filter, notices = read_view(
         st.query_params, live.known_values(), live.records_arrivals
     )
+    mine, more = settings_in_link(st.query_params, live.known_values().get(SERVICE, ()))
     bad = page_param_notices(st.query_params)
     for param in list(st.query_params):
         if param not in KNOWN_PARAMS or param in bad:
             with contextlib.suppress(StreamlitAPIException):  # bound: its widget drops it
                 del st.query_params[param]
-    notices = list(dict.fromkeys([*said, *notices]))  # read_view's include the pages' own
+    notices = list(dict.fromkeys([*said, *notices, *more]))  # read_view's: the pages' own too
     st.session_state[URL_NOTICES_SAID] = notices
     if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
         st.session_state[URL_FILTERS_READ] = True
-        if _rewrite_filters(release_filter):
+        if _rewrite_filters({**release_filter.to_query_params(), **mine.link_params()}):
             _repeat_url_notices()
             rerun()
     return notices
@@ -101,12 +105,12 @@ def _repeat_url_notices() -> None:
     st.session_state[URL_NOTICES] = st.session_state.get(URL_NOTICES_SAID, [])
 
 
-def _rewrite_filters(release_filter: ReleaseFilter) -> bool:
-    """Write the filters into the URL as ``release_filter`` holds them; whether that changed
-    the URL. Only before the filters' widgets bind to it (a bound parameter cannot be set)."""
-    wanted = release_filter.to_query_params()
+def _rewrite_filters(wanted: dict[str, list[str]]) -> bool:
+    """Write the filters and my settings into the URL as they were read (``wanted``); whether
+    that changed the URL. Only before their widgets bind to it (a bound parameter cannot be
+    set)."""
     changed = False
-    for param in (*MULTI_PARAMS, FROM, TO, ARRIVED_SINCE):
+    for param in (*MULTI_PARAMS, FROM, TO, ARRIVED_SINCE, MY_SERVICE, MY_REGION):
         if st.query_params.get_all(param) == wanted.get(param, []):
             continue
         changed = True
