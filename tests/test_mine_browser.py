@@ -27,8 +27,10 @@ from browser import (
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 from sample import REFERENCE, write_sample
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from calendar_data.mine import STORAGE_KEY, MySettings, storage_entry
+from calendar_data.ui.mine import DEVICE_KEY
 
 pytestmark = BROWSER_TESTS
 
@@ -221,6 +223,27 @@ def test_a_followed_title_opens_its_page_from_the_list(page, app_url):
     assert urlsplit(page.url).path == "/title" and query(page)["id"] == [OTHER_ID]
     expect_followed(page, [OTHER_ID])
     assert len(page.context.pages) == 1
+
+
+def test_the_device_is_drawn_once_the_browser_knows_the_page(page, app_url):
+    """The device sends the stored entry as soon as it is drawn. Sent before the run's word of
+    its page, the rerun it asks for names no page, which Streamlit takes for a page change: it
+    cleared the URL's parameters on a slow machine."""
+    runs: list[list[str]] = []  # what each run sent, of the two
+
+    def note(frame: bytes | str) -> None:
+        message = ForwardMsg.FromString(frame) if isinstance(frame, bytes) else ForwardMsg()
+        if message.WhichOneof("type") == "new_session":
+            runs.append([])
+        elif message.WhichOneof("type") == "navigation":
+            runs[-1].append("navigation")
+        elif DEVICE_KEY in message.delta.new_element.bidi_component.id:
+            runs[-1].append("device")
+
+    page.on("websocket", lambda socket: socket.on("framereceived", note))
+    open_app(page, f"{app_url}/?{NOVEMBER}")
+    drawn = [run for run in runs if "device" in run]
+    assert drawn and all(run == ["navigation", "device"] for run in drawn), runs
 
 
 def test_a_damaged_stored_entry_gets_a_notice(page, app_url):

@@ -66,6 +66,7 @@ _ECHOED = "_mine_echoed"  # an old value was undone in this run: they were not d
 _ROUNDS = 3
 _FOLLOWED_MEMO = "_mine_followed"
 _LIST_SLOT = "_mine_list"  # the followed titles' expander and entries, until their links
+_DEVICE_SLOT = "_mine_device_data"  # what the device is told, until it is drawn
 _DEVICE = st.components.v2.component(
     "calendar_data.device",
     js=(Path(__file__).parent / "assets" / "device.js").read_text(encoding="utf-8"),
@@ -92,7 +93,7 @@ def mine_sidebar(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> R
             icon=":material/restart_alt:",
             help="Clears my services, region and followed titles here and on this device.",
         )
-        _remember(settings, default_region)
+        st.session_state[_DEVICE_SLOT] = _device_data(settings, default_region)
     narrowed, more = my_view(release_filter, settings)
     for notice in notices + more:
         st.info(escape_message(notice), icon=":material/info:")
@@ -197,19 +198,35 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
 
 
 def _followed_list(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> None:
-    """The expander of followed titles; its links are drawn by :func:`draw_followed_links`."""
+    """The expander of followed titles; its links are drawn by :func:`draw_after_navigation`."""
     box = st.expander(f"Followed titles ({len(follow)})")
     if not follow:
         box.caption("Follow titles from a card's details, the Title page or Browse.")
     st.session_state[_LIST_SLOT] = (box, _followed(live, follow, local_today(tz)))
 
 
-def draw_followed_links() -> None:
-    """Fill the sidebar's list of followed titles with links to their Title pages.
+def draw_after_navigation() -> None:
+    """What Mine draws once ``st.navigation`` has declared the pages, which comes after the
+    sidebar (app.py calls this in between): the followed titles' links, and the device.
 
-    ``st.page_link`` names a page only once ``st.navigation`` has declared them, which comes
-    after the sidebar: app.py calls this in between.
-    """
+    ``st.page_link`` names a page only once the pages are declared. The device sends its
+    stored entry as soon as it is drawn; sent before the browser knows this run's page, the
+    rerun it asks for names no page, which Streamlit takes for a page change (clearing the
+    URL's parameters)."""
+    _draw_followed_links()
+    data = st.session_state.pop(_DEVICE_SLOT, None)
+    if data is not None:
+        with st.sidebar:
+            _DEVICE(
+                key=DEVICE_KEY,
+                data=data,
+                on_stored_change=_stored_arrived,
+                on_drawn_change=_restored_drawn,
+            )
+
+
+def _draw_followed_links() -> None:
+    """Fill the sidebar's list of followed titles with links to their Title pages."""
     box, items = st.session_state.pop(_LIST_SLOT, (None, []))
     for item in items:
         name = escape_markdown(one_line(item.title or item.title_id, 80))
@@ -339,21 +356,17 @@ def _mirror_follow(follow: tuple[str, ...]) -> None:
         del st.query_params[FOLLOW]
 
 
-def _remember(settings: MySettings, default_region: str | None) -> None:
-    """The device component: it sends the stored entry once, and stores the settings (or
-    forgets them, when they are all at their defaults) once the viewer changed one."""
+def _device_data(settings: MySettings, default_region: str | None) -> dict:
+    """What the device component is told: it sends the stored entry once, and stores the
+    settings (or forgets them, when they are all at their defaults) once the viewer changed
+    one."""
     untouched = settings == MySettings(region=default_region)
-    _DEVICE(
-        key=DEVICE_KEY,
-        data={
-            "key": STORAGE_KEY,
-            "write": bool(st.session_state.get(_DIRTY)),
-            "entry": None if untouched else storage_entry(settings),
-            "restored": st.session_state[_ROUND] if _RESTORED in st.session_state else 0,
-        },
-        on_stored_change=_stored_arrived,
-        on_drawn_change=_restored_drawn,
-    )
+    return {
+        "key": STORAGE_KEY,
+        "write": bool(st.session_state.get(_DIRTY)),
+        "entry": None if untouched else storage_entry(settings),
+        "restored": st.session_state[_ROUND] if _RESTORED in st.session_state else 0,
+    }
 
 
 @keeps_url_notices
