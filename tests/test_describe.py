@@ -141,6 +141,20 @@ def test_release_time_crosses_the_date_line_for_the_viewer():
     )
 
 
+def test_release_time_says_which_of_an_hour_shown_twice_it_means():
+    # New York's clocks went from 01:59 EDT back to 01:00 EST on 5 November 2023.
+    first = DROP | {"release_at": dt.datetime(2023, 11, 5, 5, 30, tzinfo=dt.UTC)}
+    second = DROP | {"release_at": dt.datetime(2023, 11, 5, 6, 30, tzinfo=dt.UTC)}
+    assert describe.release_time(first, "America/New_York") == (
+        "Sun 5 Nov 2023, 01:30 (EDT) America/New_York (platform rule: 22:30 America/Los_Angeles)"
+    )
+    assert describe.release_time(second, "America/New_York").startswith(
+        "Sun 5 Nov 2023, 01:30 (EST) America/New_York"
+    )
+    rule = {**first, "release_tz": "America/New_York"}
+    assert describe.release_time(rule, "UTC").endswith("rule: 01:30 (EDT) America/New_York)")
+
+
 def test_release_time_without_a_rule_zone_shows_the_viewer_time_only():
     row = DROP | {"release_tz": None}
     assert describe.release_time(row, "UTC") == "Thu 2 Nov 2023, 07:00 UTC"

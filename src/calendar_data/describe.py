@@ -188,12 +188,19 @@ def release_time(row: Mapping, viewer_tz: str) -> str:
             return f"To be announced{f' ({window})' if window else ''}"
         return f"{_date(day)} (date only: the same day everywhere)"
     local = instant.astimezone(zoneinfo.ZoneInfo(viewer_tz))
-    text = f"{_date(local)}, {local:%H:%M} {viewer_tz}"
+    text = f"{_date(local)}, {_clock(local, viewer_tz)}"
     rule_zone = valid_timezone(row.get("release_tz"))
     if rule_zone:
         at_platform = instant.astimezone(zoneinfo.ZoneInfo(rule_zone))
-        text += f" (platform rule: {at_platform:%H:%M} {rule_zone})"
+        text += f" (platform rule: {_clock(at_platform, rule_zone)})"
     return text
+
+
+def _clock(moment: dt.datetime, zone: str) -> str:
+    """``01:30 America/New_York``; in the hour a zone's clocks show twice (when summer time
+    ends), with the abbreviation that tells which: ``01:30 (EDT) America/New_York``."""
+    twice = moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
+    return f"{moment:%H:%M} ({moment:%Z}) {zone}" if twice else f"{moment:%H:%M} {zone}"
 
 
 def _date(day: dt.date) -> str:
