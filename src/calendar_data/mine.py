@@ -56,7 +56,6 @@ class MySettings:
     follow: tuple[str, ...] = ()
     followed_only: bool = False
 
-
     def link_params(self) -> dict[str, list[str]]:
         """My services and region as a link names them (nothing for what is unset)."""
         params = {MY_SERVICE: list(self.services)} if self.services else {}
