@@ -382,9 +382,16 @@ def _restored_drawn() -> None:
 
 
 def _settle() -> None:
-    """End the undoing of old values once the device says the restored ones are drawn, unless
-    this very run undid one (the browser sent the old value after the device spoke): then ask
-    the device again, in a new round, a few times at most."""
+    """Put back a restored value found old again: sent along with a click, which
+    :func:`_setting_changed` undoes, or lost without a callback when the click cut short the
+    run that restored it (Streamlit then keeps the widget's value from before that run).
+    End the undoing once the device says the restored values are drawn, unless this very run
+    undid one (the browser sent the old value after the device spoke): then ask the device
+    again, in a new round, a few times at most."""
+    for key, (old, value) in st.session_state.get(_RESTORED, {}).items():
+        if st.session_state.get(key) == old:
+            st.session_state[key] = value
+            st.session_state[_ECHOED] = True
     drawn, echoed = st.session_state.pop(_DRAWN, False), st.session_state.pop(_ECHOED, False)
     if not drawn:
         return
