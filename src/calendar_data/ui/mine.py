@@ -10,9 +10,9 @@ A stored entry is applied only to a session whose first URL named none of them. 
 moment after the first run (once the component is drawn): a setting the viewer changed before
 it keeps the viewer's value, and titles followed before it join the stored ones. Until the
 browser has drawn the restored values, a click sends the widgets' old values along with it:
-those echoes are undone (see :func:`_setting_changed`). The browser draws them a moment after
-the device says so (a widget takes a value set here one render later), so the device's word
-counts only once it arrives with no echo; otherwise it is asked again (:func:`_settle`).
+those echoes are undone (see :func:`_settle`). The browser draws them a moment after the
+device says so (a widget takes a value set here one render later), so the device's word
+counts only once it arrives with no echo; otherwise it is asked again.
 """
 
 from __future__ import annotations
@@ -62,7 +62,6 @@ _IGNORE_STORED = "_mine_ignore_stored"  # the first URL named a setting, or the 
 _RESTORED = "_mine_restored"  # {key: (old, restored)}, until the browser has drawn them
 _ROUND = "_mine_round"  # how many times the device was asked to say it drew them
 _DRAWN = "_mine_drawn"  # the device said so in this run
-_ECHOED = "_mine_echoed"  # an old value was undone in this run: they were not drawn yet
 _ROUNDS = 3
 _FOLLOWED_MEMO = "_mine_followed"
 _LIST_SLOT = "_mine_list"  # the followed titles' expander and entries, until their links
@@ -382,39 +381,39 @@ def _restored_drawn() -> None:
 
 
 def _settle() -> None:
-    """Put back a restored value found old again: sent along with a click, which
-    :func:`_setting_changed` undoes, or lost without a callback when the click cut short the
-    run that restored it (Streamlit then keeps the widget's value from before that run).
-    End the undoing once the device says the restored values are drawn, unless this very run
-    undid one (the browser sent the old value after the device spoke): then ask the device
-    again, in a new round, a few times at most."""
-    for key, (old, value) in st.session_state.get(_RESTORED, {}).items():
+    """Put back each restored value found at its old value while the device has not said the
+    restored ones are drawn: sent along with a click (see :func:`_setting_changed`), or kept
+    without a callback when a click cut short the run that restored it (Streamlit then keeps
+    the widget's value from before that run). Once the device says so, the undoing ends,
+    unless this very run undid a value (the browser sent it after the device spoke): then the
+    device is asked again, in a new round, a few times at most."""
+    restored = st.session_state.get(_RESTORED, {})
+    echoed = False
+    for key, (old, value) in restored.items():
         if st.session_state.get(key) == old:
             st.session_state[key] = value
-            st.session_state[_ECHOED] = True
-    drawn, echoed = st.session_state.pop(_DRAWN, False), st.session_state.pop(_ECHOED, False)
-    if not drawn:
+            echoed = True
+    if not st.session_state.pop(_DRAWN, False):
         return
-    if echoed and _RESTORED in st.session_state and st.session_state[_ROUND] < _ROUNDS:
+    if echoed and st.session_state[_ROUND] < _ROUNDS:
         st.session_state[_ROUND] += 1
     else:
         st.session_state.pop(_RESTORED, None)
 
 
 def _setting_changed(key: str) -> None:
-    """A setting's widget changed: the viewer's change, or its old value sent along with a
-    click before the browser drew the value restored from the device (then undone).
+    """A setting's widget changed: the viewer's change, unless it is the old value sent along
+    with a click before the browser drew the value restored from the device, which
+    :func:`_settle` puts back.
 
-    Either way the value is set again here, which writes it into the URL: the browser wrote
-    the viewer's change there, but a run that began before the click (the one applying the
-    device's entry) may have put its own URL back since."""
+    The viewer's value is set again here, which writes it into the URL: the browser wrote the
+    change there, but a run that began before the click (the one applying the device's entry)
+    may have put its own URL back since."""
     echo = st.session_state.get(_RESTORED, {}).get(key)
     if echo and st.session_state.get(key) == echo[0]:
-        st.session_state[key] = echo[1]
-        st.session_state[_ECHOED] = True
-    else:
-        st.session_state[key] = st.session_state[key]
-        _changed(key)
+        return
+    st.session_state[key] = st.session_state[key]
+    _changed(key)
 
 
 def _changed(*keys: str) -> None:
