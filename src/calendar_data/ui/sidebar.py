@@ -67,10 +67,9 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     widgets read them in a ``rerun`` (of this run's page), which shows this run's notices.
     """
     said = st.session_state.pop(URL_NOTICES, [])
-    release_filter, notices = read_view(
-        st.query_params, live.known_values(), live.records_arrivals
-    )
-    mine, more = settings_in_link(st.query_params, live.known_values().get(SERVICE, ()))
+    known = live.known_values()
+    release_filter, notices = read_view(st.query_params, known, live.records_arrivals)
+    mine, more = settings_in_link(st.query_params, known.get(SERVICE, ()))
     bad = page_param_notices(st.query_params)
     for param in list(st.query_params):
         if param not in KNOWN_PARAMS or param in bad:
