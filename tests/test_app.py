@@ -20,6 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from calendar_data import routes
 from calendar_data.catalog import SourceInfo, write_catalog
+from calendar_data.filters import MAX_VALUES
+from calendar_data.params import MULTI_PARAMS
 from calendar_data.ui import calendar_view
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -133,6 +135,13 @@ def test_filters_narrow_results(catalog):
     assert at.multiselect(key="service").value == ["Netflix"]
     at.text_input(key="q").input("ruffalo").run()
     assert card_titles(at) == ["All the Light We Cannot See"]
+
+
+def test_a_filter_offers_no_more_choices_than_a_view_reads(catalog):
+    """Past MAX_VALUES a link's values are cut: the widgets stop there too."""
+    at = run_app()
+    for key in (*MULTI_PARAMS, "my_service"):
+        assert at.multiselect(key=key).proto.max_selections == MAX_VALUES
 
 
 def test_kind_and_type_filters(catalog):

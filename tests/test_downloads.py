@@ -22,7 +22,7 @@ from starlette.responses import Response
 from calendar_data import feeds, routes
 from calendar_data.catalog import load_catalog
 from calendar_data.days import local_days, valid_timezone
-from calendar_data.filters import SWAPPED_RANGE, ReleaseFilter, read_view, refusals
+from calendar_data.filters import MAX_NOTICES, SWAPPED_RANGE, ReleaseFilter, read_view, refusals
 from calendar_data.live import DEFAULT_CATALOG
 from calendar_data.mine import my_view, settings_in_link
 from calendar_data.params import KNOWN_PARAMS
@@ -111,6 +111,16 @@ def test_a_link_the_view_would_read_differently_is_refused_by_name(catalog, quer
     assert text(response).startswith("Export refused")
     assert named in text(response)
     assert "Traceback" not in text(response)
+
+
+def test_a_link_naming_more_services_than_a_view_reads_is_refused():
+    """A view reads the first 100 values of a list filter: a link naming more is refused,
+    whatever the values after the hundredth are."""
+    query = urlencode([("service", "Netflix")] + [("service", f"Svc{n}") for n in range(100)])
+    response = get(f"/export.csv?{query}")
+    assert response.status_code == 400
+    assert "- Only the first 100 service values are kept." in text(response)
+    assert len(text(response).splitlines()) == 1 + MAX_NOTICES + 2  # counted, not listed
 
 
 @pytest.mark.parametrize("fmt", sorted({**routes.EXPORT_PATHS, **routes.FEED_PATHS}))
@@ -339,7 +349,8 @@ def test_any_link_gives_its_rows_or_names_what_it_refuses(catalog, fmt, query):
         return
     assert response.status_code == 400, text(response)
     assert text(response).startswith("Export refused")
-    for key in params.keys() - KNOWN_PARAMS:
+    unknown = [key for key in params if key not in KNOWN_PARAMS]
+    for key in unknown[:MAX_NOTICES]:  # the rest are counted
         assert repr(key if len(key) <= 40 else key[:40] + "…") in text(response)
     assert text(response).splitlines()[1:] == [f"- {notice}" for notice in notices]
 

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from calendar_data.days import local_days
 from calendar_data.filters import (
+    MAX_NOTICES,
     MAX_QUERY_LENGTH,
+    MAX_VALUES,
     SWAPPED_RANGE,
     TYPE_GROUPS,
     ReleaseFilter,
@@ -606,3 +608,26 @@ def test_a_link_full_of_bad_follow_values_gets_a_few_notices_not_thousands():
     assert ids == ("loki",)
     assert len(notices) == MAX_NOTICES + 1
     assert notices[-1] == "Ignored 4,995 more follow values: not title ids."
+
+
+def test_a_list_filter_reads_its_first_hundred_values_and_says_so():
+    services = [f"Service {n}" for n in range(150)]
+    release_filter, notices = ReleaseFilter.from_query_params({"service": services})
+    assert release_filter.services == tuple(services[:MAX_VALUES])
+    assert notices == [f"Only the first {MAX_VALUES} service values are kept."]
+    # Past the cut, a value the catalog lacks is not named, but the cut is.
+    _, notices = read_view({"service": [*services[:MAX_VALUES], "Nope"]}, {"service": services})
+    assert notices == [f"Only the first {MAX_VALUES} service values are kept."]
+    assert ReleaseFilter.from_query_params({"service": services[:MAX_VALUES]})[1] == []
+
+
+def test_a_link_full_of_values_the_catalog_lacks_names_a_few_and_counts_the_rest():
+    genres = [f"Nope {n}" for n in range(50)]
+    _, notices = read_view({"genre": genres}, {"genre": ["Drama"]})
+    assert len(notices) == MAX_NOTICES + 1
+    assert notices[0] == "Ignored genre 'Nope 0': not in this catalog."
+    assert notices[-1] == "Ignored 45 more genre values: not in this catalog."
+    _, notices = read_view({f"x{n}": "1" for n in range(5_000)}, {})
+    assert notices[-1] == "Ignored 4,995 more unknown parameters."
+    _, notices = ReleaseFilter.from_query_params({"type": [f"t{n}" for n in range(9)]})
+    assert notices[-1] == "Ignored 4 more unknown release types."

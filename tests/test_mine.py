@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyarrow as pa
 import pytest
 
-from calendar_data.filters import ReleaseFilter, parse_title_ids, read_view
+from calendar_data.filters import MAX_VALUES, ReleaseFilter, parse_title_ids, read_view
 from calendar_data.mine import (
     MySettings,
     StorageError,
@@ -111,6 +111,15 @@ def test_check_region_and_services_name_what_they_ignore():
     services, notices = check_services(["Netflix", "Nope+"], {"Netflix", "Max"})
     assert services == ("Netflix",) and "'Nope+'" in notices[0]
     assert check_services(["max", "NETFLIX", "Max"], {"Netflix", "Max"}) == (("Max", "Netflix"), [])
+
+
+def test_my_services_keep_the_first_hundred_and_say_so():
+    known = {f"Service {n}" for n in range(150)}
+    services, notices = check_services(sorted(known), known)
+    assert services == tuple(sorted(known))[:MAX_VALUES]
+    assert notices == [f"Only the first {MAX_VALUES} of my services are kept."]
+    _, notices = check_services([f"Nope {n}" for n in range(9)], known)
+    assert notices[-1] == "Ignored 4 more of my services: not in this catalog."
 
 
 def test_toggled_adds_at_the_end_or_removes():

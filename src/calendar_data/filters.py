@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -23,14 +24,18 @@ from .params import (
     DATE,
     FOLLOW,
     FROM,
+    GENRE,
+    KIND,
     KNOWN_PARAMS,
     MULTI_PARAMS,
     QUERY,
     REGION,
+    SERVICE,
     SINCE,
     SPOILERS,
     TIMEZONE,
     TO,
+    TYPE,
     VIEW,
     VIEWS,
 )
@@ -53,12 +58,16 @@ TYPE_LABELS = {
     "episode": "Episodes",
     "movie": "Movies",
 }
+#: The list filters whose values are fixed, not the catalog's: those values and their name.
+CHOICES = {KIND: (KINDS, "kind"), TYPE: (TYPE_GROUPS, "release type")}
 MAX_QUERY_LENGTH = 200
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: What a title id in ``follow`` may be: the ids of the embedded catalog, the demo and TVmaze.
 TITLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}")
 MAX_FOLLOWED = 200
+#: The values a link's list filter (each of service, genre, kind, type, region) may hold.
+MAX_VALUES = 100
 #: A link can name any number of bad values: this many are named, the rest counted.
 MAX_NOTICES = 5
 #: The one notice of a repair every reader makes alike (page, export links, command line), so
@@ -104,15 +113,17 @@ class ReleaseFilter:
         """The filter of typed values (the sidebar's widgets, the command line's flags),
         cleaned as a URL's are; a notice for each value ignored or changed."""
         notices: list[str] = []
-        lists = {"services": services, "genres": genres, "regions": regions}
-        values: dict = {name: tuple(_clean_values(items)) for name, items in lists.items()}
-        for name, items, known, what in (
-            ("kinds", kinds, KINDS, "kind"),
-            ("types", types, TYPE_GROUPS, "release type"),
-        ):
-            items = _clean_values(items)
-            notices += [f"Ignored unknown {what} {quoted(v)}." for v in items if v not in known]
-            values[name] = tuple(v for v in items if v in known)
+        lists = {SERVICE: services, GENRE: genres, KIND: kinds, TYPE: types, REGION: regions}
+        values: dict = {}
+        for param, items in lists.items():
+            items, cut = _clean_values(items, param)
+            notices += cut
+            if param in CHOICES:
+                known, what = CHOICES[param]
+                unknown = [v for v in items if v not in known]
+                notices += named_few(unknown, partial(_unknown_choice, what), f"unknown {what}s")
+                items = [v for v in items if v in known]
+            values[MULTI_PARAMS[param]] = tuple(items)
         query = " ".join(_encodable(query or "").split())
         if len(query) > MAX_QUERY_LENGTH:
             notices.append(f"The search text was cut to {MAX_QUERY_LENGTH} characters.")
@@ -171,12 +182,18 @@ class ReleaseFilter:
             field = MULTI_PARAMS[param]
             by_case = spellings(allowed)
             kept: dict[str, None] = {}
+            unknown = []
             for value in getattr(self, field):
                 match = value if value in allowed else by_case.get(value.casefold())
                 if match is None:
-                    notices.append(_not_in_catalog(param, value, by_case))
+                    unknown.append(value)
                 else:
                     kept.setdefault(match)
+            notices += named_few(
+                unknown,
+                partial(_not_in_catalog, param, spellings=by_case),
+                f"{param} values: not in this catalog",
+            )
             changes[field] = tuple(kept)
         return replace(self, **changes), notices
 
@@ -336,7 +353,10 @@ def read_view(
     The dashboard and its export links read a URL through this one function, so a link shows
     and exports the same rows.
     """
-    notices = [f"Ignored unknown parameter {quoted(k)}." for k in params if k not in KNOWN_PARAMS]
+    unknown = [k for k in params if k not in KNOWN_PARAMS]
+    notices = named_few(
+        unknown, lambda k: f"Ignored unknown parameter {quoted(k)}.", "unknown parameters"
+    )
     parsed, more = ReleaseFilter.from_query_params(params)
     parsed, unknown = _held_to(parsed, options, arrivals)
     tz = last_param(params, TIMEZONE)
@@ -413,6 +433,10 @@ def spellings(allowed: Collection[str]) -> dict[str, str]:
     return by_case
 
 
+def _unknown_choice(what: str, value: str) -> str:
+    return f"Ignored unknown {what} {quoted(value)}."
+
+
 def _not_in_catalog(param: str, value: str, spellings: Mapping[str, str]) -> str:
     close = difflib.get_close_matches(value.casefold(), list(spellings), n=3, cutoff=0.6)
     notice = f"Ignored {param} {quoted(value)}: not in this catalog."
@@ -434,9 +458,11 @@ def parse_title_ids(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
                 ids.setdefault(part)
             elif part:
                 bad.append(part)
-    notices = [f"Ignored follow {quoted(part)}: not a title id." for part in bad[:MAX_NOTICES]]
-    if len(bad) > MAX_NOTICES:
-        notices.append(f"Ignored {len(bad) - MAX_NOTICES:,} more follow values: not title ids.")
+    notices = named_few(
+        bad,
+        lambda part: f"Ignored follow {quoted(part)}: not a title id.",
+        "follow values: not title ids",
+    )
     if len(ids) > MAX_FOLLOWED:
         notices.append(f"Only the first {MAX_FOLLOWED} followed titles are kept.")
     return tuple(ids)[:MAX_FOLLOWED], notices
@@ -459,14 +485,26 @@ def last_param(params: Params, key: str) -> str | None:
     return values[-1] if values else None
 
 
-def _clean_values(values: Sequence[str]) -> list[str]:
-    """Trimmed, non-empty, first occurrence kept, capped so a URL cannot blow up a query."""
+def _clean_values(values: Sequence[str], param: str) -> tuple[list[str], list[str]]:
+    """Trimmed, non-empty, first occurrence kept, capped so a URL cannot blow up a query; a
+    notice when the cap cut any."""
     seen: dict[str, None] = {}
     for value in values:
         value = _encodable(value.strip()[:MAX_QUERY_LENGTH])
         if value:
             seen.setdefault(value)
-    return list(seen)[:100]
+    if len(seen) <= MAX_VALUES:
+        return list(seen), []
+    return list(seen)[:MAX_VALUES], [f"Only the first {MAX_VALUES} {param} values are kept."]
+
+
+def named_few(ignored: Sequence[str], notice: Callable[[str], str], what: str) -> list[str]:
+    """The ``notice`` of each of the first :data:`MAX_NOTICES` ``ignored`` values, then one
+    counting the rest (``what`` they are): a link can hold thousands."""
+    named = [notice(value) for value in ignored[:MAX_NOTICES]]
+    if len(ignored) > MAX_NOTICES:
+        named.append(f"Ignored {len(ignored) - MAX_NOTICES:,} more {what}.")
+    return named
 
 
 def _encodable(value: str) -> str:

@@ -23,10 +23,12 @@ import pyarrow.compute as pc
 import segno
 
 from .filters import (
+    MAX_VALUES,
     Params,
     ReleaseFilter,
     in_set,
     last_param,
+    named_few,
     param_values,
     parse_title_ids,
     spellings,
@@ -41,7 +43,6 @@ STORAGE_KEY = "calendar_data.mine"
 STORAGE_VERSION = 1
 #: The links "My calendar" offers, by export format.
 CALENDAR_PATHS = {"ics": EXPORT_PATHS["ics"], "atom": FEED_PATHS["atom"]}
-MAX_SERVICES = 100
 FOLLOWED_MARK = "★ "
 
 
@@ -74,13 +75,16 @@ def check_services(values: Sequence[str], known: Collection[str]) -> tuple[tuple
     case, as the filters' may), and a notice for each it lacks."""
     by_case = spellings(known)
     spelled = [v if v in known else by_case.get(v.casefold()) for v in values]
-    kept = tuple(dict.fromkeys(v for v in spelled if v))[:MAX_SERVICES]
-    notices = [
-        f"Ignored my service {quoted(v)}: not in this catalog."
-        for v, known_as in zip(values, spelled, strict=True)
-        if not known_as
-    ]
-    return kept, notices
+    kept = tuple(dict.fromkeys(v for v in spelled if v))
+    unknown = [v for v, known_as in zip(values, spelled, strict=True) if not known_as]
+    notices = named_few(unknown, _not_a_service, "of my services: not in this catalog")
+    if len(kept) > MAX_VALUES:
+        notices.append(f"Only the first {MAX_VALUES} of my services are kept.")
+    return kept[:MAX_VALUES], notices
+
+
+def _not_a_service(value: str) -> str:
+    return f"Ignored my service {quoted(value)}: not in this catalog."
 
 
 def check_region(value: str | None) -> tuple[str | None, list[str]]:

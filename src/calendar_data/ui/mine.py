@@ -25,7 +25,7 @@ import streamlit as st
 
 from .. import routes
 from ..days import local_today
-from ..filters import ReleaseFilter, parse_title_ids
+from ..filters import MAX_VALUES, ReleaseFilter, parse_title_ids
 from ..live import LiveCatalog
 from ..mine import (
     STORAGE_KEY,
@@ -174,6 +174,7 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
             on_change=_setting_changed,
             args=(SERVICES_KEY,),
             placeholder="Choose services",
+            max_selections=MAX_VALUES,
         )
         countries = list(COUNTRIES)
         # No default: a bound widget drops a value equal to its default from the URL, so a

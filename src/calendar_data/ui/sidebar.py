@@ -17,7 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
 from ..days import DEFAULT_TIMEZONE, valid_timezone, zone_names
-from ..filters import TYPE_LABELS, ReleaseFilter, page_param_notices, read_view
+from ..filters import MAX_VALUES, TYPE_LABELS, ReleaseFilter, page_param_notices, read_view
 from ..live import LiveCatalog
 from ..mine import settings_in_link
 from ..params import (
@@ -180,6 +180,7 @@ def _multiselect(live: LiveCatalog, param: str) -> list[str]:
         bind="query-params",
         placeholder="All",
         help=_counts_help(param, counts),
+        max_selections=MAX_VALUES,
     )
 
 
