@@ -154,6 +154,8 @@ def test_a_broken_catalog_is_named_not_a_traceback(tmp_path, monkeypatch):
     response = get("/export.ics")
     assert response.status_code == 503
     assert "could not be loaded" in text(response) and "not a Parquet file" in text(response)
+    # Named by its file's name: a client of the links learns why, not where the server keeps it.
+    assert "catalog.parquet" in text(response) and str(tmp_path) not in text(response)
 
 
 def rows_of_link(query: str, language: str | None = None) -> list[str]:

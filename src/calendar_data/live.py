@@ -31,6 +31,7 @@ from .encoding import SHARED_COLUMNS, SharedColumn, search_index
 from .filters import TYPE_GROUPS, ReleaseFilter
 from .recent import Recent, held_rows
 from .summary import value_counts
+from .text import without_credentials
 
 CATALOG_ENV = "CALENDAR_CATALOG"
 DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog.parquet"
@@ -260,6 +261,17 @@ class DayIndex:
 
 def catalog_location() -> str:
     return os.environ.get(CATALOG_ENV) or str(DEFAULT_CATALOG)
+
+
+def named_by_file(message: str) -> str:
+    """``message`` naming the catalog by its file's name, without credentials: a viewer or a
+    client of the export links learns why it failed, not where the server keeps it (the
+    operator's log and the command line name the whole path)."""
+    location = catalog_location()
+    name = os.path.basename(location.rstrip("/")) or location
+    for spelled in (os.path.abspath(location), location):
+        message = message.replace(spelled, name)
+    return without_credentials(message)
 
 
 #: The catalog's current version and the one before, which sessions may still be drawing.

@@ -24,11 +24,10 @@ from starlette.routing import Route
 from . import changes, exports, feeds
 from .days import DEFAULT_TIMEZONE, day_start, parse_date, valid_timezone
 from .filters import ReleaseFilter, read_view, refusals
-from .live import LiveCatalog, current_catalog
+from .live import LiveCatalog, current_catalog, named_by_file
 from .mine import my_view, settings_in_link
 from .params import EXPORT_PATHS, FEED_PATHS, SINCE, SPOILERS, TIMEZONE
 from .regions import country_from_locale
-from .text import without_credentials
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -96,8 +95,7 @@ def requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] |
     """The catalog, filter and zone a link asks for, or the response refusing the link."""
     live, error = current_catalog()
     if live is None:
-        message = f"The release catalog could not be loaded. {error}"
-        return _refused(503, without_credentials(message))
+        return _refused(503, named_by_file(f"The release catalog could not be loaded. {error}"))
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     known = live.known_values()
     release_filter, notices = read_view(params, known, live.records_arrivals)

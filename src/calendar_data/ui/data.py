@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from ..live import CATALOG_ENV, LiveCatalog, catalog_location, current_catalog
+from ..live import CATALOG_ENV, LiveCatalog, catalog_location, current_catalog, named_by_file
 from ..params import REJECTED_CATALOG
 from ..text import escape_markdown, escape_message, without_credentials
 
@@ -42,21 +42,11 @@ def live_catalog() -> LiveCatalog | None:
         st.warning(
             escape_message(
                 "A new version of the catalog was rejected, so the last good one is shown. "
-                + _named_by_file(str(error))
+                + named_by_file(str(error))
             ),
             icon="⚠️",
         )
     return live
-
-
-def _named_by_file(message: str) -> str:
-    """``message`` naming the catalog by its file's name: a viewer sees why it was rejected,
-    not where the server keeps it (the operator's log and the CLI name the whole path)."""
-    location = catalog_location()
-    name = os.path.basename(location.rstrip("/")) or location
-    for spelled in (os.path.abspath(location), location):
-        message = message.replace(spelled, name)
-    return without_credentials(message)
 
 
 def _tried() -> str:
