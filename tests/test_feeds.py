@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from route_client import get
-from sample import REFERENCE, sample_rows
+from sample import REFERENCE, sample_rows, write_sample
 
 from calendar_data import changes, exports, feeds, routes
 from calendar_data.catalog import SourceInfo, load_catalog
@@ -339,3 +341,25 @@ def test_a_broken_catalog_is_named_not_a_traceback(tmp_path, monkeypatch, path):
     response = get(path)
     assert response.status_code == 503
     assert "not a Parquet file" in response.body.decode()
+
+
+def test_a_catalog_that_says_nothing_of_when_it_was_made_has_a_feed_that_holds_still(
+    tmp_path, monkeypatch
+):
+    """A catalog written by another tool (no generated time, no updated_at): its entries are
+    as new as its file, not as the fetch, or every poll would find each one changed."""
+    table = load_catalog(write_sample(tmp_path / "made.parquet")).table
+    table = table.set_column(
+        table.schema.get_field_index("updated_at"),
+        "updated_at",
+        pa.nulls(table.num_rows, table.schema.field("updated_at").type),
+    )
+    path = tmp_path / "catalog.parquet"
+    pq.write_table(table.replace_schema_metadata(None), path)
+    written = dt.datetime(2024, 1, 15, 12, 0, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (written, written))
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    feed = check_atom(get("/feed.atom?service=Netflix").body)
+    stamps = {feed.findtext(f"{A}updated")}
+    stamps |= {entry.findtext(f"{A}updated") for entry in feed.iter(f"{A}entry")}
+    assert stamps == {"2024-01-15T12:00:00Z"}

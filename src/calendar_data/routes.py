@@ -22,6 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import changes, exports, feeds
+from .catalog import written_at
 from .days import DEFAULT_TIMEZONE, day_start, parse_date, valid_timezone
 from .filters import ReleaseFilter, read_view, refusals
 from .live import LiveCatalog, current_catalog, named_by_file
@@ -179,10 +180,12 @@ def change_log(live: LiveCatalog) -> pa.Table | None:
 
 
 def _generated_at(live: LiveCatalog) -> dt.datetime | None:
+    """When the catalog was generated, else when its file was written: the ``updated`` of a
+    feed entry that has none of its own, which must not move from one fetch to the next."""
     try:
         return dt.datetime.fromisoformat(live.catalog.generated_at)
     except ValueError:
-        return None
+        return live.derived(("written_at",), lambda: written_at(live.catalog.origin))
 
 
 def _refused(status: int, message: str) -> Response:

@@ -21,6 +21,7 @@ from .read import (
     file_signature,
     load_catalog,
     month_filter,
+    written_at,
 )
 from .validate import EARLIEST, LATEST, validate
 from .write import PARTITION_KEYS, write_catalog, write_partitioned
@@ -48,4 +49,5 @@ __all__ = [
     "validate",
     "write_catalog",
     "write_partitioned",
+    "written_at",
 ]

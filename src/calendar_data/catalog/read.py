@@ -328,6 +328,19 @@ def file_signature(location: str | os.PathLike) -> tuple:
     return (str(path), _stat_key(path))
 
 
+def written_at(location: str | os.PathLike) -> dt.datetime | None:
+    """When the local file or folder at ``location`` was last written (its newest Parquet
+    file's modification time); None for a URI or nothing there."""
+    if "://" in str(location):
+        return None
+    path = Path(location)
+    files = path.rglob("*.parquet") if path.is_dir() else [path]
+    with contextlib.suppress(OSError):
+        newest = max((file.stat().st_mtime for file in files), default=None)
+        return None if newest is None else dt.datetime.fromtimestamp(newest, dt.UTC)
+    return None
+
+
 def _stat_key(path: Path) -> tuple:
     stat = path.stat()
     return (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
