@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from sample import REFERENCE, edited_sample_rows, sample_changes, sample_rows
 
@@ -146,6 +147,24 @@ def test_changes_are_read_newest_first_and_filtered(built, tmp_path):
     assert history["change"].to_pylist() == ["date_moved", "date_moved"]
     future = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     assert changes.read_changes(log, since=future).num_rows == 0
+
+
+def test_a_release_moved_out_of_the_filters_dates_is_among_their_changes(built):
+    """All the Light moved from 2 to 9 November (in the edited sample): a view of the days it
+    left hears of it as well as one of the days it came to; one of neither does not."""
+    log = changes.change_log_path(built)
+
+    def moved(start: int, end: int, tz: str = "UTC") -> list[str]:
+        dates = ReleaseFilter(start=dt.date(2023, 11, start), end=dt.date(2023, 11, end))
+        found = changes.read_changes(log, release_filter=dates, tz=tz)
+        return found.filter(pc.equal(found["change"], "date_moved"))["release_id"].to_pylist()
+
+    assert moved(1, 5) == [REF]  # the days it left
+    assert moved(6, 12) == [REF]  # the days it came to
+    assert moved(20, 30) == []
+    # Timed at 08:00 UTC, it left 1 November in Honolulu (22:00 the evening before).
+    assert moved(1, 1, "Pacific/Honolulu") == [REF]
+    assert moved(2, 2, "Pacific/Honolulu") == []
 
 
 def test_since_is_a_day_in_the_zone_the_changes_are_shown_in():

@@ -310,13 +310,30 @@ def select_changes(
     if title_id is not None:
         table = table.filter(pc.equal(table["title_id"], title_id))
     if release_filter is not None:
-        table = release_filter.apply(table, local_days(table, tz))
+        table = _selected(table, release_filter, tz)
     # Newest first; within one build, in the order it recorded them.
     order = pc.sort_indices(
         pa.table({"at": table["changed_at"], "n": pa.array(range(table.num_rows))}),
         sort_keys=[("at", "descending"), ("n", "ascending")],
     )
     return table.take(order)
+
+
+def _selected(table: pa.Table, release_filter: ReleaseFilter, tz: str) -> pa.Table:
+    """The changes of the releases ``release_filter`` selects, on their day before the change
+    too: a release that moved out of the filter's dates is news to whoever follows them."""
+    days = local_days(table, tz)
+    matches = release_filter.mask(table, days)
+    if release_filter.start or release_filter.end:
+        matches = pc.or_(matches, release_filter.mask(table, _days_before(table, days)))
+    return table.filter(matches)
+
+
+def _days_before(table: pa.Table, days: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each change's release's local day before it: its old date, moved as its new date is
+    to become its day in the zone (a timed release's day may be its date's neighbour)."""
+    shift = pc.subtract(days.cast(pa.int32()), table["release_date"].cast(pa.int32()))
+    return pc.add(table["old_date"].cast(pa.int32()), shift).cast(pa.date32())
 
 
 def read_log(log: str | os.PathLike) -> pa.Table:
