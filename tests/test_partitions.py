@@ -132,6 +132,30 @@ def test_cli_writes_a_partitioned_copy(tmp_path, table, capsys):
     assert load_catalog(tmp_path / "parts").num_rows == table.num_rows
 
 
+def test_partitioning_into_a_folder_of_other_files_deletes_nothing(tmp_path, table, capsys):
+    """Publishing replaces the folder whole: only an earlier partitioned catalog may be
+    there. Folder of the catalog itself, with its source and notes: refused, all kept."""
+    data = tmp_path / "data"
+    data.mkdir()
+    source = data / "catalog.parquet"
+    catalog.write_catalog(table, source)
+    (data / "NOTES.md").write_text("notes")
+    before = {p: p.read_bytes() for p in data.iterdir()}
+    assert main(["partition", str(source), "-o", str(data)]) == 1
+    assert "holds 'NOTES.md' and 1 more, which a partitioned catalog" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in data.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    with pytest.raises(CatalogError, match="a file, which a partitioned catalog would replace"):
+        write_partitioned(table, source)
+    assert source.read_bytes() == before[source]
+
+
+def test_partitioning_into_an_empty_folder_writes_there(tmp_path, table):
+    (tmp_path / "parts").mkdir()
+    write_partitioned(table, tmp_path / "parts")
+    assert load_catalog(tmp_path / "parts").num_rows == table.num_rows
+
+
 # --------------------------------------------------------------------------- pruning
 
 

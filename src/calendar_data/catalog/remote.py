@@ -14,12 +14,13 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
-from ..text import first_line
+from ..text import first_line, quoted
 from .model import CatalogError
 
 #: How often a catalog in object storage is listed to see whether it was replaced. A listing
@@ -27,6 +28,8 @@ from .model import CatalogError
 RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", 30))
 
 _OBJECT_STORE = re.compile(r"^(s3|gs|gcs)://", re.IGNORECASE)
+#: The folder of one hive partition: ``key=value``.
+_PARTITION = re.compile(r"[^/=]+=[^/]*")
 _listed: dict[str, tuple[float, tuple, CatalogError | None]] = {}
 _listing = threading.Lock()
 
@@ -89,11 +92,13 @@ def describe_error(origin: str, exc: BaseException) -> CatalogError:
 
 def publish_partitioned(table: pa.Table, origin: str, partitioning: ds.Partitioning, **options):
     """Write ``table`` under ``origin`` in object storage as this build's files, then delete
-    the files of earlier builds (see the module's docstring for what readers see meanwhile)."""
+    the files of earlier builds (see the module's docstring for what readers see meanwhile).
+    Anything there besides a partitioned catalog's files is refused, not deleted."""
     try:
         filesystem, path = pafs.FileSystem.from_uri(origin)
         path = path.rstrip("/")
         before = _objects(origin) if _exists(filesystem, path) else ()
+        refuse_replacing(origin, [stale[len(path) + 1 :] for stale, _, _ in before])
         build = uuid.uuid4().hex[:12]
         ds.write_dataset(
             table,
@@ -112,6 +117,19 @@ def publish_partitioned(table: pa.Table, origin: str, partitioning: ds.Partition
         if error.category == "corrupt":  # not a reading problem: say what failed
             error = CatalogError(f"{origin}: could not write ({first_line(exc)})", "unavailable")
         raise error from exc
+
+
+def refuse_replacing(target: str, found: Iterable[str]) -> None:
+    """Raise unless every path ``found`` in ``target`` (relative to it) lies in a hive
+    partition's folder (``key=value/...``): publishing a partitioned catalog there deletes
+    whatever it finds, which must be only an earlier one."""
+    others = sorted(name for name in found if not _PARTITION.fullmatch(name.split("/")[0]))
+    if others:
+        more = f" and {len(others) - 1:,} more" if len(others) > 1 else ""
+        raise CatalogError(
+            f"{target}: holds {quoted(others[0])}{more}, which a partitioned catalog written "
+            "there would delete; pick an empty or new folder, or an earlier partitioned catalog"
+        )
 
 
 def _exists(filesystem: pafs.FileSystem, path: str) -> bool:

@@ -22,7 +22,7 @@ from .conform import conform
 from .metadata import encode_metadata
 from .model import CatalogError, SourceInfo
 from .read import MONTH_KEY, load_catalog
-from .remote import is_object_store, publish_partitioned
+from .remote import is_object_store, publish_partitioned, refuse_replacing
 from .validate import validate
 
 SORT_KEYS = [("release_date", "ascending"), ("service", "ascending"), ("release_id", "ascending")]
@@ -144,6 +144,10 @@ def write_partitioned(
     if is_object_store(str(folder)):
         publish_partitioned(table, str(folder), partitioning, **options)
         return warnings
+    if target.is_dir():
+        refuse_replacing(origin, [entry.name for entry in target.iterdir()])
+    elif target.exists():
+        raise CatalogError(f"{origin}: a file, which a partitioned catalog would replace")
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.parent / f".{target.name}.{os.getpid()}.partitioning"
     shutil.rmtree(temporary, ignore_errors=True)
@@ -164,10 +168,7 @@ def _swap_folder(new: Path, target: Path) -> None:
         old = target.parent / f".{target.name}.{os.getpid()}.replaced"
         os.replace(target, old)
         os.replace(new, target)
-        if old.is_dir():
-            shutil.rmtree(old)
-        else:
-            old.unlink()
+        shutil.rmtree(old)
     else:
         os.replace(new, target)
     fsync_folder(target.parent)
