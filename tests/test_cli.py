@@ -81,6 +81,12 @@ def test_demo_start_date(capsys, tmp_path):
         ),
         (["demo", "--rows", "5", "--start", "20231102", "-o", "x"], "'20231102' is not a date"),
         (["demo", "--rows", "5"], "required: -o/--output"),
+        (["demo", "--rows", "5", "--seed", "-1", "-o", "x"], "argument --seed: -1 is not at"),
+        (
+            ["export", "x", "--format", "csv", "-o", "y", "--to", "9999-12-31"],
+            "argument --to: 9999-12-31 is outside 1900-01-01 to 2199-12-31",
+        ),
+        (["digest", "x", "-o", "y", "--week", "0001-01-01"], "--week: 0001-01-01 is outside"),
         (["export", "x", "--format", "pdf", "-o", "y"], "invalid choice: 'pdf'"),
         (
             ["export", "x", "--format", "csv", "-o", "y", "--tz", "Mars/Olympus"],
@@ -98,6 +104,16 @@ def test_bad_usage_exits_2(capsys, argv, message):
         main(argv)
     assert caught.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_is_no_error(demo_catalog, monkeypatch, capsys):
+    """``calendar-data info x | head -1``: the pipe closes before the output ends."""
+    read, write = os.pipe()
+    os.close(read)
+    with open(write, "w", buffering=1) as pipe:
+        monkeypatch.setattr(sys, "stdout", pipe)
+        assert main(["info", str(demo_catalog)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 # --------------------------------------------------------------------------- validate and info

@@ -150,6 +150,8 @@ def test_unknown_and_missing_headers_are_named(tmp_path):
         ("fake.parquet", HEADER + "\n", "not a readable Parquet file"),
         ("x.json", '{"release_id": "r1"}', "expected a JSON array of objects"),
         ("x.jsonl", '{"release_id": "r1"}\n{oops\n', "line 2 is not valid JSON"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "deep.json: nested too deeply to read"),
+        ("deep.jsonl", '{"genres": ' + "[" * 3_000 + "]" * 3_000 + "}", "line 1 is nested"),
     ],
 )
 def test_unreadable_sources_say_why(tmp_path, name, content, message):

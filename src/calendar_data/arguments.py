@@ -5,16 +5,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from .catalog import EARLIEST, LATEST
 from .days import closest_zone, parse_date, valid_timezone
 
 
 def date_argument(text: str) -> dt.date:
-    """A ``YYYY-MM-DD`` argument; argparse shows the message of anything else as a usage
-    error (exit code 2)."""
+    """A ``YYYY-MM-DD`` argument on a day a catalog can hold; argparse shows the message of
+    anything else as a usage error (exit code 2)."""
     try:
-        return parse_date(text)
+        day = parse_date(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if not EARLIEST <= day <= LATEST:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside {EARLIEST} to {LATEST}, the days a catalog can hold"
+        )
+    return day
 
 
 def timezone_argument(text: str) -> str:

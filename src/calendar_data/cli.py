@@ -14,7 +14,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pyarrow as pa
 from tqdm import tqdm
@@ -49,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except CatalogError as exc:
         return _fail(str(exc))
+    except BrokenPipeError:  # the reader had enough (``| head``): not an error
+        _drop_standard_output()
+        return EXIT_OK
     except OSError as exc:
         return _fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
     except ValueError as exc:
@@ -111,11 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser(
         "demo", parents=[common], help="write a synthetic catalog for trying things out"
     )
-    generate.add_argument("--rows", type=_positive_int, required=True, help="how many releases")
+    generate.add_argument("--rows", type=_at_least(1), required=True, help="how many releases")
     generate.add_argument(
         "--start", type=date_argument, default=dt.date(2026, 1, 1), help="first day"
     )
-    generate.add_argument("--seed", type=int, default=0, help="same seed, same catalog")
+    generate.add_argument("--seed", type=_at_least(0), default=0, help="same seed, same catalog")
     generate.add_argument("-o", "--output", required=True, help="catalog file to write")
     generate.set_defaults(func=demo_command)
 
@@ -435,14 +438,26 @@ def _change_log(catalog: str) -> pa.Table | None:
         return None
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
-    return value
+def _at_least(least: int) -> Callable[[str], int]:
+    """The type of a whole-number argument of ``least`` or more."""
+
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{value} is not at least {least}")
+        return value
+
+    return whole_number
+
+
+def _drop_standard_output() -> None:
+    """Send what is left of standard output nowhere: the pipe's reader is gone, and Python's
+    last flush of it would fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _say(args: argparse.Namespace, text: str) -> None:

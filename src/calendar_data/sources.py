@@ -205,21 +205,25 @@ def _read_jsonl(path: Path, quiet: bool) -> pa.Table:
     items = []
     for number, line in enumerate(_read_text(path).split("\n"), start=1):
         if line.strip():
-            try:
-                items.append((f"line {number}", json.loads(line)))
-            except ValueError as exc:
-                raise SourceError(f"{path}: line {number} is not valid JSON ({exc})") from exc
+            items.append((f"line {number}", _parsed(line, f"{path}: line {number} is")))
     return _json_table(path, items, quiet)
 
 
 def _read_json(path: Path, quiet: bool) -> pa.Table:
-    try:
-        items = json.loads(_read_text(path))
-    except ValueError as exc:
-        raise SourceError(f"{path}: not valid JSON ({exc})") from exc
+    items = _parsed(_read_text(path), f"{path}:")
     if not isinstance(items, list):
         raise SourceError(f"{path}: expected a JSON array of objects, not {type(items).__name__}")
     return _json_table(path, [(f"item {i}", item) for i, item in enumerate(items)], quiet)
+
+
+def _parsed(text: str, where: str) -> object:
+    """``text`` as JSON; ``where`` begins the message of a :class:`SourceError` if it is not."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise SourceError(f"{where} not valid JSON ({exc})") from exc
+    except RecursionError:
+        raise SourceError(f"{where} nested too deeply to read as JSON") from None
 
 
 def _json_table(path: Path, items: list[tuple[str, object]], quiet: bool) -> pa.Table:
