@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from sample import REFERENCE
+from sample import REFERENCE, sample_rows
 
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.cli import main
@@ -140,6 +140,21 @@ def test_info_adds_per_service_counts_and_size(capsys, demo_catalog):
     assert len(per_service) == 12
     counts = [int(line.split()[-1].replace(",", "")) for line in per_service]
     assert sum(counts) == 3000 and counts == sorted(counts, reverse=True)
+
+
+@pytest.mark.parametrize("command", ["info", "validate"])
+def test_a_catalogs_text_cannot_steer_the_terminal(capsys, tmp_path, command):
+    """Names, sources and the generation time come from the file: their control characters
+    (colours, a window title, a forged line) are left out."""
+    rows = [{**row, "service": "Net\x1b[31mflix\nFAKE: ok"} for row in sample_rows()]
+    path = tmp_path / "hostile.parquet"
+    sources = [SourceInfo("evil\x1b]0;TITLE\x07", attribution="a\nfake: line")]
+    write_catalog(pa.Table.from_pylist(rows), path, sources, "\x1b[31mRED\x1b[0m\nfake: line")
+    code, out, _ = run(capsys, command, path)
+    assert code == 0
+    assert not any(ch in out for ch in "\x1b\x07"), out
+    assert not [line for line in out.splitlines() if line.lower().startswith(("fake", "  fake"))]
+    assert "Net[31mflix FAKE: ok" in out
 
 
 def test_info_on_a_folder_reports_the_total_size(capsys, tmp_path, demo_catalog):

@@ -11,9 +11,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .catalog import Catalog, SourceInfo
+from .text import one_line
 
 WORLDWIDE = "worldwide"
 SHOWN_VALUES = 8  # values listed per line before "and N more"
+#: A name as the summary prints it: the catalog's text, on one line without control characters
+#: (a terminal would obey them), cut to this length.
+NAME_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -86,16 +90,21 @@ def render(summary: CatalogSummary, per_service: bool = False, size: int | None 
     if summary.sources:
         lines.append(_line("sources", "; ".join(_credit(s) for s in summary.sources)))
     if summary.generated_at:
-        lines.append(_line("generated", summary.generated_at))
+        lines.append(_line("generated", _shown(summary.generated_at)))
     if size is not None:
         lines.append(_line("size", _bytes(size)))
     lines.append(_line("warnings", str(len(summary.warnings)) if summary.warnings else "none"))
     lines += [f"    {warning}" for warning in summary.warnings]
     if per_service:
-        width = max(len(name) for name, _ in summary.services)
+        names = [(_shown(name), rows) for name, rows in summary.services]
+        width = max(len(name) for name, _ in names)
         lines.append("  per service")
-        lines += [f"    {name:<{width}}  {rows:>12,}" for name, rows in summary.services]
+        lines += [f"    {name:<{width}}  {rows:>12,}" for name, rows in names]
     return "\n".join(lines)
+
+
+def _shown(text: str) -> str:
+    return one_line(text, NAME_CHARS)
 
 
 def _line(label: str, text: str) -> str:
@@ -103,12 +112,12 @@ def _line(label: str, text: str) -> str:
 
 
 def _names(pairs: list[tuple[str, int]]) -> str:
-    shown = ", ".join(name for name, _ in pairs[:SHOWN_VALUES])
+    shown = ", ".join(_shown(name) for name, _ in pairs[:SHOWN_VALUES])
     return shown + _more(pairs)
 
 
 def _counted(pairs: list[tuple[str, int]]) -> str:
-    shown = ", ".join(f"{name} {rows:,}" for name, rows in pairs[:SHOWN_VALUES])
+    shown = ", ".join(f"{_shown(name)} {rows:,}" for name, rows in pairs[:SHOWN_VALUES])
     return shown + _more(pairs)
 
 
@@ -117,8 +126,8 @@ def _more(pairs: list) -> str:
 
 
 def _credit(source: SourceInfo) -> str:
-    extras = [part for part in (source.licence, source.attribution) if part]
-    return source.name + (f" ({', '.join(extras)})" if extras else "")
+    extras = [one_line(part, 200) for part in (source.licence, source.attribution) if part]
+    return _shown(source.name) + (f" ({', '.join(extras)})" if extras else "")
 
 
 def _bytes(size: int) -> str:
