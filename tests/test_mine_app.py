@@ -222,6 +222,19 @@ def test_the_url_notices_outlast_the_run_that_restores_the_stored_entry(catalog)
     assert notice in [info.value for info in at.info]
 
 
+def test_what_the_stored_entry_could_not_use_is_said_until_the_viewer_acts(catalog):
+    """A remembered service the catalog lacks, a region that is no country: said as a link's
+    would be, in the run the entry arrives in and the runs the app asks for after it."""
+    at = run_app(date=NOVEMBER)
+    send_stored(at, storage_entry(MySettings(("Nope",), "ZZ", True)))
+    said = ["Ignored my service 'Nope': not in this catalog.", "Ignored my region 'ZZ'"]
+    assert all(notice in infos(at) for notice in said)
+    send_event(at, "drawn", 1)  # the browser drew the restored switch
+    assert all(notice in infos(at) for notice in said)
+    at.multiselect(key="service").set_value(["Netflix"]).run()  # the viewer acts: read
+    assert not any(notice in infos(at) for notice in said)
+
+
 def test_a_change_made_before_the_stored_entry_arrives_stays_over_it(catalog):
     at = run_app(date=NOVEMBER)
     at.toggle(key="mine").set_value(True).run()

@@ -28,7 +28,7 @@ from ..params import VIEW_CONTEXT
 from ..text import escape_markdown, escape_message, markdown_link, one_line
 from .data import live_catalog
 from .mine import mine_sidebar
-from .sidebar import filter_sidebar, show_matches, url_notices
+from .sidebar import filter_sidebar, say_with_url_notices, show_matches, url_notices
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,11 @@ def frame() -> None:
     if live is None:
         st.navigation(pages())  # the sidebar's pages, to go on with once a catalog is there
         st.stop()
-    for notice in url_notices(live, _rerun_on_this_page):
-        st.info(escape_message(notice), icon=":material/info:")
+    notices = url_notices(live, _rerun_on_this_page)
     release_filter, tz, count = filter_sidebar(live)
-    release_filter = mine_sidebar(live, release_filter, tz)  # my services, followed only
+    release_filter, mine = mine_sidebar(live, release_filter, tz)  # my services, followed only
+    for notice in say_with_url_notices(notices, mine):
+        st.info(escape_message(notice), icon=":material/info:")
     show_matches(count, live, release_filter, tz)
     _credits(live, tz)
     st.session_state[VIEW_CONTEXT] = ViewContext(live, release_filter, tz)

@@ -72,8 +72,11 @@ _DEVICE = st.components.v2.component(
 )
 
 
-def mine_sidebar(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> ReleaseFilter:
-    """Draw "Mine" in the sidebar; return ``release_filter`` narrowed by it."""
+def mine_sidebar(
+    live: LiveCatalog, release_filter: ReleaseFilter, tz: str
+) -> tuple[ReleaseFilter, list[str]]:
+    """Draw "Mine" in the sidebar; return ``release_filter`` narrowed by it, and a notice
+    for each part of the session's first settings (its link's or its device's) not used."""
     known = set(live.known_values().get("service", ()))
     default_region = country_from_locale(st.context.locale)
     notices = _restore(live, known, default_region)
@@ -94,9 +97,9 @@ def mine_sidebar(live: LiveCatalog, release_filter: ReleaseFilter, tz: str) -> R
         )
         st.session_state[_DEVICE_SLOT] = _device_data(settings, default_region)
     narrowed, more = my_view(release_filter, settings)
-    for notice in notices + more:
+    for notice in more:
         st.info(escape_message(notice), icon=":material/info:")
-    return narrowed
+    return narrowed, notices
 
 
 def followed_ids() -> tuple[str, ...]:

@@ -85,6 +85,15 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     return notices
 
 
+def say_with_url_notices(url: list[str], more: list[str]) -> list[str]:
+    """This run's notices about the URL (:func:`url_notices`), then ``more`` (about the
+    settings the device remembered, which arrive in a run the app asked for), once each: all
+    said again, as the URL's are, until the viewer acts."""
+    said = list(dict.fromkeys([*url, *more]))
+    st.session_state[URL_NOTICES_SAID] = said
+    return said
+
+
 def keeps_url_notices(callback: Callable[..., None]) -> Callable[..., None]:
     """Mark the callback of a run the app asks for itself, not the viewer (the screen's width,
     the device's stored settings and its word that it drew them): that run says this run's
