@@ -278,6 +278,29 @@ def test_the_day_drawers_cards_work_from_the_keyboard(page, app_url):
         page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]id=test-title-\d+(&|$)"))
     expect(page.get_by_role("dialog")).to_contain_text("Release details")
+    # The card that opened it went with the day's drawer: the focus goes back to "+N more".
+    with rerun(page):
+        page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    assert focused(page)["more"] == CROWDED_DAY, "the focus is back on the day's '+N more'"
+
+
+def test_following_from_the_drawer_gives_the_focus_back_to_the_card_it_redrew(page, app_url):
+    """Following marks the card (★), which redraws it: Escape finds the card again."""
+    open_app(page, f"{app_url}/?service=Netflix&{NOVEMBER}")
+    card = tab_until(page, lambda now: (now["card"] or "").startswith("month-2023-11-02-"))
+    with rerun(page):
+        page.keyboard.press("Enter")
+    drawer = page.get_by_role("dialog")
+    expect(drawer).to_contain_text(TITLE)
+    drawer.get_by_role("button", name="Follow").focus()
+    with rerun(page):
+        page.keyboard.press("Enter")
+    expect(drawer.get_by_role("button", name="Unfollow")).to_be_visible()
+    with rerun(page):
+        page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    assert focused(page)["card"] == card["card"], "closing the drawer gives the focus back"
 
 
 def test_browse_rows_open_from_the_keyboard(page, app_url):

@@ -32,16 +32,53 @@ export default function (component) {
 // goes on from the card (or "+N more") instead of from the top of the page.
 function returnFocusOnClose(button) {
   closeWatch?.disconnect();
+  const findAgain = finder(button);
   let opened = false;
   closeWatch = new MutationObserver(() => {
     if (document.querySelector("[role='dialog']")) {
       opened = true;
     } else if (opened) {
-      closeWatch.disconnect();
-      if (button.isConnected && document.activeElement === document.body) button.focus();
+      const target = button.isConnected ? button : findAgain();
+      if (target && document.activeElement === document.body) target.focus();
+      // A rerun (a follow in the drawer) may draw the drawer anew: watch until one ends.
+      if (!scriptRunning()) closeWatch.disconnect();
+      opened = false;
     }
   });
   closeWatch.observe(document.body, { childList: true, subtree: true });
+}
+
+function scriptRunning() {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app?.getAttribute("data-test-script-state") === "running";
+}
+
+// Where the button is once the drawer closed, if it was replaced: the same card redrawn (a
+// follow marks it), else, for a card of a day's drawer (gone with the drawer), the calendar's
+// "+N more" of that day. The calendar draws in a shadow root, so each one is looked in.
+function finder(button) {
+  const card = button.closest("[data-card]")?.dataset.card;
+  const day = button.closest("[data-day]")?.dataset.day;
+  const roots = () => [
+    button.getRootNode(),
+    document,
+    ...[...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")]
+      .map((host) => host.shadowRoot)
+      .filter(Boolean),
+  ];
+  const selectors = [
+    card && `[data-card="${CSS.escape(card)}"] > button`,
+    day && `button[data-more="${CSS.escape(day)}"]`,
+  ].filter(Boolean);
+  return () => {
+    for (const selector of selectors) {
+      for (const root of roots()) {
+        const found = root.isConnected !== false && root.querySelector?.(selector);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
 }
 
 function dayCell(day, view, setTriggerValue) {
