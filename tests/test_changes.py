@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 from pathlib import Path
 
 import pyarrow as pa
@@ -120,6 +121,20 @@ def test_a_rebuild_appends_its_changes_to_the_log(built, tmp_path):
     assert len(found) == 6
     assert set(found["source"].to_pylist()) == {f"build {tmp_path / 'second.json'}"}
     assert ("date_moved", REF) in by_change(found)
+
+
+def test_a_ctrl_c_after_the_catalog_is_published_waits_for_its_log(built, tmp_path, monkeypatch):
+    """The catalog is replaced first, then its changes logged: an interrupt in between would
+    lose them for good (a rebuild finds nothing changed). It waits for the log."""
+    compare = changes.diff_catalogs
+
+    def interrupted_while_comparing(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return compare(*args, **kwargs)
+
+    monkeypatch.setattr(changes, "diff_catalogs", interrupted_while_comparing)
+    assert main(["-q", "build", str(tmp_path / "first.json"), "-o", str(built)]) == 130
+    assert len(changes.read_changes(changes.change_log_path(built))) == 12  # 6 more
 
 
 def test_an_unchanged_rebuild_appends_nothing(built, tmp_path):

@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from . import describe, schema
 from .catalog import load_catalog
 from .days import day_start, local_days
-from .files import atomic_write
+from .files import atomic_write, interrupts_deferred
 from .filters import ReleaseFilter
 from .text import one_line
 
@@ -246,16 +246,17 @@ def record_changes(
     that published it."""
     if before.table is None:
         return [_not_updated(catalog, before.problem)] if before.problem else []
-    try:
-        after = load_catalog(catalog, columns=list(READ)).table
-        changed_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-        changes = diff_catalogs(before.table, after, changed_at=changed_at, source=source)
-        if more is not None:
-            changes = pa.concat_tables([changes, more.cast(CHANGE_SCHEMA)])
-        if changes.num_rows:
-            append_changes(change_log_path(catalog), changes)
-    except Exception as exc:  # the catalog is published: say why its log is not, and go on
-        return [_not_updated(catalog, str(exc) or type(exc).__name__)]
+    with interrupts_deferred():  # a Ctrl-C now would leave the published catalog unlogged
+        try:
+            after = load_catalog(catalog, columns=list(READ)).table
+            changed_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+            changes = diff_catalogs(before.table, after, changed_at=changed_at, source=source)
+            if more is not None:
+                changes = pa.concat_tables([changes, more.cast(CHANGE_SCHEMA)])
+            if changes.num_rows:
+                append_changes(change_log_path(catalog), changes)
+        except Exception as exc:  # the catalog is published: say why its log is not, go on
+            return [_not_updated(catalog, str(exc) or type(exc).__name__)]
     return []
 
 
