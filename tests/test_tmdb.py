@@ -493,6 +493,7 @@ def test_a_title_other_sources_describe_becomes_one_title(client, tmp_path):
         assert row["synopsis"] == EDITORIAL_FINALE["synopsis"]  # editorial wins
         assert row["image_url"].startswith("https://image.tmdb.org/")  # then TMDB over TVmaze
         assert row["cast"][0]["name"] == "Rosario Dawson"
+        assert row["kind"] == "series"  # one title, one kind: a --kind filter keeps it whole
     # Release facts stay each row's own.
     assert rows["tmdb-tv-114461-s1e8-disney-us"]["release_type"] == "series_finale"
     sources = load_catalog(catalog).sources

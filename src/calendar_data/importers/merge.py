@@ -32,6 +32,7 @@ EDITORIAL = "editorial sample"
 FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "title_id": (EDITORIAL, "TVmaze", "TMDB"),
     "title": (EDITORIAL, "TVmaze", "TMDB"),
+    "kind": (EDITORIAL, "TMDB", "TVmaze"),  # TMDB tells a miniseries from a series
     "original_title": (EDITORIAL, "TMDB", "TVmaze"),
     "genres": (EDITORIAL, "TMDB", "TVmaze"),
     "language": (EDITORIAL, "TMDB", "TVmaze"),
