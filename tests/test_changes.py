@@ -92,6 +92,12 @@ def test_a_release_that_loses_its_date_moves_to_tba():
     found = by_change(diff(sample_rows(), rows))
     assert found[("date_moved", REF)]["new_value"] == "tba"
     assert found[("status_changed", REF)]["new_value"] == "tba"
+    # A view of the day it left hears of both: it moved out of that view, to tba.
+    day = REFERENCE["release_date"]
+    left = changes.select_changes(
+        diff(sample_rows(), rows), release_filter=ReleaseFilter(start=day, end=day)
+    )
+    assert set(by_change(left)) >= {("date_moved", REF), ("status_changed", REF)}
 
 
 def test_the_log_lies_beside_the_catalog():
@@ -321,6 +327,11 @@ def test_the_changes_command_writes_json(built, capsys):
     assert [(r["change"], r["release_id"], r["new_date"]) for r in records] == [
         ("date_moved", REF, "2023-11-09")
     ]
+
+
+def test_the_changes_command_says_when_none_match_its_filters(built, capsys):
+    assert main(["changes", str(built), "--from", "2030-01-01"]) == 0
+    assert capsys.readouterr().out == f"no changes match in {changes.change_log_path(built)}\n"
 
 
 def test_the_changes_command_says_when_there_is_no_log(tmp_path, capsys):

@@ -332,9 +332,11 @@ def _selected(table: pa.Table, release_filter: ReleaseFilter, tz: str) -> pa.Tab
 
 def _days_before(table: pa.Table, days: pa.ChunkedArray) -> pa.ChunkedArray:
     """Each change's release's local day before it: its old date, moved as its new date is
-    to become its day in the zone (a timed release's day may be its date's neighbour)."""
+    to become its day in the zone (a timed release's day may be its date's neighbour; one
+    that moved to tba has no new day, and its old date is taken as it is)."""
     shift = pc.subtract(days.cast(pa.int32()), table["release_date"].cast(pa.int32()))
-    return pc.add(table["old_date"].cast(pa.int32()), shift).cast(pa.date32())
+    moved = pc.add(table["old_date"].cast(pa.int32()), pc.fill_null(shift, 0))
+    return moved.cast(pa.date32())
 
 
 def read_log(log: str | os.PathLike) -> pa.Table:

@@ -304,7 +304,8 @@ def _release_dates(release_filter: ReleaseFilter) -> tuple | None:
 
 def changes_command(args: argparse.Namespace) -> int:
     log = changes.change_log_path(args.path)
-    found = changes.read_changes(log, since=args.since, release_filter=_release_filter(args))
+    release_filter = _release_filter(args)
+    found = changes.read_changes(log, since=args.since, release_filter=release_filter)
     if args.format == "json":
         from . import exports
 
@@ -312,8 +313,11 @@ def changes_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     for row in found.to_pylist():
         print(changes.change_line(row))
-    if not found.num_rows:
-        _say(args, f"no changes recorded in {log}" if log.exists() else f"no change log: {log}")
+    if not log.exists():
+        _say(args, f"no change log: {log}")
+    elif not found.num_rows:
+        narrowed = args.since is not None or not release_filter.is_empty
+        _say(args, f"no changes {'match' if narrowed else 'recorded'} in {log}")
     return EXIT_OK
 
 
