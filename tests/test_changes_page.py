@@ -85,6 +85,9 @@ def test_an_unreadable_log_is_one_clear_message(catalog):
     changes.change_log_path(catalog).write_text("not parquet")
     at = changes_page()
     assert len(at.error) == 1 and "could not be read" in at.error[0].value
+    # Named by its file's name, not where the server keeps it.
+    shown = at.error[0].value.replace("\\", "")
+    assert "catalog.changes.parquet" in shown and str(catalog.parent) not in shown
 
 
 def test_the_title_page_shows_its_history(logged):

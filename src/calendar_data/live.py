@@ -264,13 +264,18 @@ def catalog_location() -> str:
 
 
 def named_by_file(message: str) -> str:
-    """``message`` naming the catalog by its file's name, without credentials: a viewer or a
-    client of the export links learns why it failed, not where the server keeps it (the
-    operator's log and the command line name the whole path)."""
+    """``message`` naming the catalog (and the files beside it) by its file's name, without
+    credentials: a viewer or a client of the export links learns why it failed, not where the
+    server keeps it (the operator's log and the command line name the whole path)."""
     location = catalog_location()
     name = os.path.basename(location.rstrip("/")) or location
+    if "://" in location:
+        return without_credentials(message.replace(location, name))
     for spelled in (os.path.abspath(location), location):
         message = message.replace(spelled, name)
+        folder = os.path.dirname(spelled)
+        if folder:  # the files beside it too: its change log, its snapshot
+            message = message.replace(folder + os.sep, "")
     return without_credentials(message)
 
 

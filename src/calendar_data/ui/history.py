@@ -13,7 +13,7 @@ import streamlit as st
 
 from .. import changes, describe
 from ..filters import ReleaseFilter
-from ..live import LiveCatalog
+from ..live import LiveCatalog, named_by_file
 from ..text import counted, escape_markdown, escape_message, one_line
 
 #: Changes a table shows at most, newest first.
@@ -46,7 +46,8 @@ def read_history(
     try:
         log = live.change_log()
     except changes.ChangeLogError as error:
-        st.error(escape_message(f"The change history could not be read. {error}"), icon="⚠️")
+        message = named_by_file(f"The change history could not be read. {error}")
+        st.error(escape_message(message), icon="⚠️")
         return None
     return changes.select_changes(
         log, since=since, release_filter=release_filter, title_id=title_id, tz=tz
