@@ -59,14 +59,15 @@ with facts:
     )
     if first["synopsis"]:
         st.markdown(escape_markdown(first["synopsis"], 3000))
+    total, releases = describe.total_runtime(rows)
     details = [
         ("Genres", describe.genres(first["genres"])),
         ("Language", describe.language(first["language"])),
         ("Rating", describe.ratings(rows)),
-        ("Runtime", describe.runtime(first)),
+        # One release's runtime gives its total; several releases' add up in "Total".
+        ("Runtime", describe.runtime(first) if releases == 1 else describe.runtimes(rows)),
     ]
-    total, releases = describe.total_runtime(rows)
-    if total and releases > 1:  # one release's total is already in its runtime
+    if total and releases > 1:
         details.append(("Total", describe.hours(total) + " in this catalog"))
     for label, value in details:
         if value:

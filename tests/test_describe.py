@@ -117,6 +117,16 @@ def test_runtime(row, text):
     assert describe.runtime(row) == text
 
 
+def test_a_titles_runtimes_cover_every_release_not_its_first():
+    """Several releases: their episodes' runtimes (the page's Total adds them up)."""
+    series = {"kind": "series", "episode_count": 5}
+    assert describe.runtimes([{**series, "runtime_minutes": 45}] * 3) == "45 min per episode"
+    mixed = [{**series, "runtime_minutes": m} for m in (None, 50, 60, 50)]
+    assert describe.runtimes(mixed) == "50–60 min per episode"  # the first has none
+    assert describe.runtimes([MOVIE, MOVIE]) == "118 min"
+    assert describe.runtimes([{**series, "runtime_minutes": None}]) == ""
+
+
 @pytest.mark.parametrize(
     ("minutes", "text"),
     [(0, "0 min"), (59, "59 min"), (60, "1 h"), (61, "1 h 1 min"), (600, "10 h")],

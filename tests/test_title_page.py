@@ -56,7 +56,7 @@ def test_the_total_runtime_is_said_once(catalog):
 
 def test_a_title_of_several_releases_adds_them_up(catalog):
     shown = title_page("test-title-1")
-    assert "**Runtime:** 30 min" in shown
+    assert "**Runtime:** 30 min per episode" in shown
     assert "**Total:** 1 h in this catalog" in shown
 
 

@@ -148,6 +148,18 @@ def runtime(row: Mapping) -> str:
     return f"{minutes} min per episode · {hours(minutes * count)} total"
 
 
+def runtimes(rows: Iterable[Mapping]) -> str:
+    """The runtimes of a title's releases: ``45 min per episode``, ``45–60 min per episode``
+    or, for a film, ``118 min``; the releases without one are left out."""
+    rows = list(rows)
+    minutes = sorted({row["runtime_minutes"] for row in rows if row.get("runtime_minutes")})
+    if not minutes:
+        return ""
+    span = f"{minutes[0]}" if len(minutes) == 1 else f"{minutes[0]}–{minutes[-1]}"
+    films = all(row.get("kind") == "movie" for row in rows)
+    return f"{span} min" + ("" if films else " per episode")
+
+
 def total_runtime(rows: Iterable[Mapping]) -> tuple[int, int]:
     """Minutes of every episode (or the film) of a title's releases, each counted once however
     many services and countries release it, and how many distinct releases that is."""
