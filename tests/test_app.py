@@ -465,6 +465,11 @@ def test_a_rejected_update_keeps_the_last_good_catalog(catalog, tmp_path):
     os.replace(tmp_path / "staged.parquet", catalog)
     at.run()
     assert not at.warning and card_titles(at) == before
+    # The same break again, after a good version: news again, said again.
+    corrupt.write_bytes(catalog.read_bytes()[: len(catalog.read_bytes()) // 2])
+    os.replace(corrupt, catalog)
+    at.run()
+    assert len(at.warning) == 1 and "rejected" in at.warning[0].value
 
 
 def test_more_opens_the_days_drawer(catalog):

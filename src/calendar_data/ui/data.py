@@ -37,7 +37,9 @@ def live_catalog() -> LiveCatalog | None:
         st.error(escape_message(message), icon="⚠️")
         st.markdown(_tried() + "\n\n" + MAKE_A_CATALOG)
         return None
-    if error is not None and st.session_state.get(REJECTED_CATALOG) != str(error):
+    if error is None:
+        st.session_state.pop(REJECTED_CATALOG, None)  # a later break is news again
+    elif st.session_state.get(REJECTED_CATALOG) != str(error):
         st.session_state[REJECTED_CATALOG] = str(error)
         st.warning(
             escape_message(
