@@ -35,3 +35,22 @@ def test_a_rate_that_would_not_pace_is_refused(rate):
     with pytest.raises(ValueError, match="rate must be above 0"):
         TvmazeClient("https://api.tvmaze.example", rate=rate)
 
+
+
+@pytest.mark.parametrize(("status", "error"), [(404, "HTTP 404"), (503, "HTTP 503")])
+def test_a_password_in_the_base_url_stays_out_of_messages(tmp_path, status, error):
+    def refusing(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status)
+
+    base = "http://user:s3cret@api.tvmaze.example"
+    api = TvmazeClient(base, sleep=lambda _: None, transport=httpx.MockTransport(refusing))
+    with api, pytest.raises(Exception, match=error) as caught:
+        api.get_json("/schedule", what="the schedule")
+    assert "s3cret" not in str(caught.value)
+    assert "api.tvmaze.example/schedule" in str(caught.value)
+
+
+def test_a_cache_folder_under_home_is_read_as_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    api = TvmazeClient("https://api.tvmaze.example", cache_dir="~/cache")
+    assert api.cache_dir == tmp_path / "cache"

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Literal, Self
 import httpx
 
 from ..files import atomic_write
+from ..text import without_credentials
 
 USER_AGENT = "calendar-data/0.1 (streaming release calendar)"
 ATTEMPTS = 4
@@ -71,7 +72,7 @@ class JsonClient:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base URL must start with http:// or https://, not {base_url!r}")
         self.base_url = base_url.rstrip("/")
-        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else None
         self.requests = 0
         self._interval = 1.0 / rate
         self._attempts = max(1, attempts)
@@ -125,7 +126,8 @@ class JsonClient:
         try:
             data = json.loads(body)
         except ValueError as exc:
-            raise self.unusable(f"{what}: the response is not JSON ({exc}) from {url}") from None
+            shown = without_credentials(str(url))
+            raise self.unusable(f"{what}: the response is not JSON ({exc}) from {shown}") from None
         if cached is not None:
             atomic_write(cached, lambda handle: handle.write(body))
         return data
@@ -136,15 +138,16 @@ class JsonClient:
         """The URL actually requested (a subclass adds credentials that messages never show)."""
         return url
 
-    def _refusal(self, response: httpx.Response, what: str, url: httpx.URL) -> Exception:
-        """The error for a 4xx answer."""
-        return self.unusable(f"{what}: HTTP {response.status_code} from {url}")
+    def _refusal(self, response: httpx.Response, what: str, shown: str) -> Exception:
+        """The error for a 4xx answer (``shown``: the URL as messages show it)."""
+        return self.unusable(f"{what}: HTTP {response.status_code} from {shown}")
 
     # ----------------------------------------------------------------------- network
 
     def _fetch(self, url: httpx.URL, what: str) -> bytes:
-        """The body at ``url`` (as shown in messages)."""
+        """The body at ``url`` (shown in messages without a ``user:password@`` it holds)."""
         sent = self._sent_url(url)
+        shown = without_credentials(str(url))
         problem = ""
         for attempt in range(self._attempts):
             self._pace()
@@ -157,7 +160,7 @@ class JsonClient:
             except httpx.TransportError as exc:
                 problem = f"could not connect ({exc})"
             except httpx.RequestError as exc:  # redirected in circles, or a body not decoded
-                raise self.error(f"{what}: {exc} ({url})") from exc
+                raise self.error(f"{what}: {exc} ({shown})") from exc
             else:
                 status = response.status_code
                 if status == 200:
@@ -168,15 +171,15 @@ class JsonClient:
                     if wait > MAX_RETRY_AFTER:
                         raise self.error(
                             f"{what}: rate limited, and {self.service} asks to wait {wait:.0f} s "
-                            f"({url})"
+                            f"({shown})"
                         )
                 elif status >= 500:
                     problem = f"server error (HTTP {status})"
                 else:
-                    raise self._refusal(response, what, url)
+                    raise self._refusal(response, what, shown)
             if attempt + 1 < self._attempts:
                 self._sleep(wait)
-        raise self.error(f"{what}: {problem} after {self._attempts} attempts ({url})")
+        raise self.error(f"{what}: {problem} after {self._attempts} attempts ({shown})")
 
     def _pace(self) -> None:
         """Wait until a request may start without exceeding the rate."""

@@ -86,14 +86,14 @@ class TmdbClient(JsonClient):
     def _sent_url(self, url: httpx.URL) -> httpx.URL:
         return url.copy_merge_params(self._credentials.params())
 
-    def _refusal(self, response: httpx.Response, what: str, url: httpx.URL) -> Exception:
+    def _refusal(self, response: httpx.Response, what: str, shown: str) -> Exception:
         if response.status_code == 401:
             return UnusableResponse(
                 f"{what}: TMDB refused the credentials (HTTP 401: "
                 f"{_status_message(response)}); {HOW_TO_GET_A_KEY}"
             )
         return UnusableResponse(
-            f"{what}: HTTP {response.status_code} ({_status_message(response)}) from {url}"
+            f"{what}: HTTP {response.status_code} ({_status_message(response)}) from {shown}"
         )
 
 
