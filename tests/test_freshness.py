@@ -20,6 +20,14 @@ def test_each_source_says_how_long_ago_and_an_overdue_catalog_warns():
     assert "longer than its refresh interval of 3 h" in fresh.warning
 
 
+def test_a_refresh_a_little_late_on_its_schedule_is_not_overdue():
+    """The shipped timer fires at a quarter past, up to ten minutes later, every 6 hours."""
+    refresh = {"every_hours": 6, "sources": {"TVmaze": {"refreshed_at": SIX_HOURS_AGO}}}
+    assert freshness(refresh, NOW + dt.timedelta(minutes=25)).warning == ""
+    warning = freshness(refresh, NOW + dt.timedelta(hours=2)).warning
+    assert warning.startswith("The catalog was last refreshed 8 h ago, longer than")
+
+
 @pytest.mark.parametrize("interval", [float("inf"), float("nan"), 1e300, -1, True, "6"])
 def test_an_interval_no_clock_can_hold_is_no_interval(interval):
     refresh = {"every_hours": interval, "sources": {"TMDB": {"refreshed_at": SIX_HOURS_AGO}}}

@@ -19,6 +19,11 @@ class Freshness:
     warning: str = ""
 
 
+#: How late, as a share of the refresh interval, a refresh may come before it is overdue: a
+#: timer fires a little after the hour and at a random delay, and a refresh takes a while.
+GRACE = 0.25
+
+
 def freshness(refresh: Mapping, now: dt.datetime) -> Freshness:
     """When each source was last refreshed, and a warning naming the sources overdue (or the
     catalog, when all are)."""
@@ -34,9 +39,8 @@ def freshness(refresh: Mapping, now: dt.datetime) -> Freshness:
     interval = refresh.get("every_hours")
     if not _usable_hours(interval):
         return Freshness(text)
-    overdue = {
-        name: when for name, when in times.items() if now - when > dt.timedelta(hours=interval)
-    }
+    late = dt.timedelta(hours=interval * (1 + GRACE))
+    overdue = {name: when for name, when in times.items() if now - when > late}
     if not overdue:
         return Freshness(text)
     oldest = age(now - min(overdue.values()))
