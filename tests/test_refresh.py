@@ -187,6 +187,24 @@ def test_other_settings_or_a_long_gap_mean_a_full_refresh(fake, tmp_path):
     assert UPDATES not in fake.requests and len(fake.requests) == 2 + 2 * 3
 
 
+def test_services_in_another_case_or_misspelled_lose_nothing(fake, tmp_path):
+    """A refresh narrowed to some services refreshes those; the releases on others are not
+    its to remove, nor recorded as having left. A name no release is on is warned of."""
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    before = ids(catalog)
+
+    later = NOON + dt.timedelta(minutes=5)
+    report = refresh(fake, catalog, now=later, extra='services = ["netflix", "Netflx"]')
+
+    assert ids(catalog) == before
+    assert not [change for change in log(catalog) if change[0] in ("left", "removed")]
+    assert [w for w in report.warnings if "configured service" in w] == [
+        "TVmaze: no release it listed is on the configured service 'Netflx' (check its "
+        "spelling); its releases in the catalog were left as they are"
+    ]
+
+
 def test_a_release_a_source_dropped_of_a_title_merged_with_the_editorial_sample_is_removed(
     fake, tmp_path
 ):

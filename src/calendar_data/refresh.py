@@ -40,6 +40,7 @@ from .refresh_lock import LockHeld, refresh_lock
 from .refresh_sources import SOURCE_ERRORS, SOURCE_OPTIONS, SOURCES, Plan, RefreshSource
 from .reporting import fail, run_reported
 from .schema import SCHEMA
+from .text import quoted
 
 #: The change log's ``source`` of what a refresh changed.
 CHANGE_SOURCE = "refresh"
@@ -187,11 +188,10 @@ def _refresh_source(
         report.warnings += fetched.warnings
         incoming = pa.Table.from_pylist(fetched.rows, schema=SCHEMA)
         if config.services:
-            incoming = incoming.filter(
-                pc.is_in(incoming["service"].cast(pa.string()), pa.array(list(config.services)))
-            )
+            report.warnings += _unlisted_services(source.name, config.services, incoming)
+            incoming = incoming.filter(_on_services(incoming, config.services))
         sourced.fetched = incoming.num_rows
-        table = _merge(table, incoming, source.name, plan, fetched.external_ids, report)
+        table = _merge(table, incoming, source.name, plan, fetched.external_ids, report, config)
     state = {
         "refreshed_at": now.isoformat(),
         "through": max(window[-1], through).isoformat(),
@@ -226,6 +226,24 @@ def _last_refresh(previous: dict | None, settings: dict) -> tuple[dt.datetime, d
     return (since, through) if since.tzinfo is not None else None
 
 
+def _on_services(table: pa.Table, services: tuple[str, ...]) -> pa.Array:
+    """Which rows are on one of ``services``, in any case (as a link's or a flag's are)."""
+    wanted = pa.array([service.casefold() for service in services], pa.string())
+    return pc.is_in(pc.utf8_lower(table["service"].cast(pa.string())), value_set=wanted)
+
+
+def _unlisted_services(source: str, services: tuple[str, ...], incoming: pa.Table) -> list[str]:
+    """A warning for each configured service no release the source listed is on (a typo, most
+    likely): its releases are left as they are, neither refreshed nor removed."""
+    listed = {service.casefold() for service in incoming["service"].cast(pa.string()).to_pylist()}
+    return [
+        f"{source}: no release it listed is on the configured service {quoted(service)} "
+        "(check its spelling); its releases in the catalog were left as they are"
+        for service in services
+        if service.casefold() not in listed
+    ]
+
+
 def _merge(
     table: pa.Table,
     incoming: pa.Table,
@@ -233,9 +251,11 @@ def _merge(
     plan: Plan,
     external_ids: dict[str, dict[str, str]],
     report: RefreshReport,
+    config: SourceConfig,
 ) -> pa.Table:
     """``incoming`` merged into ``table``; the source's releases that were fetched again (a
-    wanted title on a fetched day) but are no longer listed are removed."""
+    wanted title on a fetched day, on a configured service) but are no longer listed are
+    removed. A release on a service the config leaves out is not the refresh's to remove."""
     merged = merge_releases(table, incoming, source, external_ids)
     report.warnings += merged.conflicts
     report.added += merged.added
@@ -244,12 +264,18 @@ def _merge(
     fresh = set(incoming["release_id"].to_pylist())
     days = set(plan.days)
     rows = merged.table.select(["release_id", "title_id", "source", "release_date"]).to_pylist()
+    in_scope = (
+        _on_services(merged.table, config.services).to_pylist()
+        if config.services
+        else [True] * len(rows)
+    )
     gone = [
         row["source"] == source
+        and scoped
         and row["release_id"] not in fresh
         and row["release_date"] in days
         and plan.wants(_own_title_id(row["release_id"]), row["release_date"])
-        for row in rows
+        for row, scoped in zip(rows, in_scope, strict=True)
     ]
     report.removed += sum(gone)
     return merged.table.filter(pc.invert(pa.array(gone, pa.bool_())))

@@ -148,8 +148,10 @@ def tvmaze_fetch(api: TvmazeClient, config: SourceConfig, plan: Plan, quiet: boo
     else:
         feeds += tvmaze.schedule_feeds(None, False, False)
 
+    services = {service.casefold() for service in config.services}  # in any case
+
     def keep(airing) -> bool:
-        on_service = not config.services or airing.channel.name in config.services
+        on_service = not services or airing.channel.name.casefold() in services
         return on_service and plan.wants(title_id(airing.show_id), airing.airdate)
 
     summary = tvmaze.ImportSummary(Path())
