@@ -30,6 +30,7 @@ from calendar_data.importers.tvmaze_parse import (
     plain_text,
 )
 from calendar_data.importers.tvmaze_releases import release_id
+from calendar_data.refresh_lock import refresh_lock
 from calendar_data.schema import SCHEMA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tvmaze"
@@ -380,6 +381,30 @@ def test_a_moved_release_keeps_its_previous_date(client, server, tmp_path):
     assert moved["release_at"] == dt.datetime(2025, 3, 8, 2, tzinfo=dt.UTC)
     assert (summary.moved, summary.unchanged, summary.added, summary.updated) == (1, 1, 0, 0)
     assert rows[GLASS] == first[GLASS]  # unchanged, updated_at included
+
+
+def test_an_import_into_a_refreshed_catalog_keeps_its_refresh_record(client, tmp_path):
+    """The record says when each source was refreshed: without it the sidebar loses its
+    freshness and the next refresh starts over from nothing."""
+    catalog = tmp_path / "c.parquet"
+    run_import(client, THU, 1, out=catalog)
+    refreshed = {"TVmaze": {"refreshed_at": "2025-03-05T12:00:00+00:00"}}
+    record = {"every_hours": 6, "sources": refreshed}
+    loaded = load_catalog(catalog)
+    write_catalog(loaded.table, catalog, loaded.sources, refresh=record)
+    run_import(client, THU, 2, into=catalog)
+    assert load_catalog(catalog).refresh == record
+
+
+def test_an_import_refuses_while_a_refresh_holds_the_catalog(client, tmp_path):
+    """A refresh publishes the copy it read before: an import merged meanwhile would be lost."""
+    catalog = tmp_path / "c.parquet"
+    run_import(client, THU, 1, out=catalog)
+    before = catalog.read_bytes()
+    with refresh_lock(catalog), pytest.raises(ImportFailed, match="another refresh holds"):
+        run_import(client, THU, 2, into=catalog)
+    assert catalog.read_bytes() == before
+    run_import(client, THU, 2, into=catalog)  # the lock is let go once the refresh ends
 
 
 def test_an_updated_release_is_replaced_in_place(client, server, tmp_path):

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from ..arguments import date_argument, quiet_option
 from ..catalog import SourceInfo, load_catalog, write_catalog
+from ..refresh_lock import LockHeld, refresh_lock
 from .merge import merge_releases, unify_titles
 
 Client = TypeVar("Client", bound=contextlib.AbstractContextManager)
@@ -94,23 +95,38 @@ def publish_import(
     :class:`ImportFailed` saying ``nothing``.
     """
     began = time.monotonic()
-    existing = load_catalog(summary.target) if merge else None
-    incoming = fetch()
-    if existing is None and not incoming.num_rows:
-        raise ImportFailed(nothing)
-    conflicts: list[str] = []
-    if existing is None:
-        summary.added = incoming.num_rows
-        table, sources = unify_titles(incoming, external_ids), (source,)
-    else:
-        merged = merge_releases(existing.table, incoming, source.name, external_ids)
-        summary.added, summary.updated, summary.moved = merged.added, merged.updated, merged.moved
-        summary.unchanged, conflicts = merged.unchanged, merged.conflicts
-        others = tuple(s for s in existing.sources if s.name != source.name)
-        table, sources = merged.table, (*others, source)
-    written = write_catalog(table, summary.target, sources)
+    # Merging, hold the catalog's refresh lock: a refresh writing it meanwhile would publish
+    # its own copy read before this import's, and this import's releases would be lost.
+    with _locked(summary.target) if merge else contextlib.nullcontext():
+        existing = load_catalog(summary.target) if merge else None
+        incoming = fetch()
+        if existing is None and not incoming.num_rows:
+            raise ImportFailed(nothing)
+        conflicts: list[str] = []
+        if existing is None:
+            summary.added = incoming.num_rows
+            table, sources = unify_titles(incoming, external_ids), (source,)
+            refresh = None
+        else:
+            merged = merge_releases(existing.table, incoming, source.name, external_ids)
+            summary.added, summary.updated = merged.added, merged.updated
+            summary.moved, summary.unchanged = merged.moved, merged.unchanged
+            conflicts = merged.conflicts
+            others = tuple(s for s in existing.sources if s.name != source.name)
+            table, sources = merged.table, (*others, source)
+            refresh = existing.refresh  # the next refresh goes on from where the last ended
+        written = write_catalog(table, summary.target, sources, refresh=refresh)
     summary.seconds = time.monotonic() - began
     return conflicts, written
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    try:
+        with refresh_lock(target):
+            yield
+    except LockHeld as exc:
+        raise ImportFailed(str(exc)) from None
 
 
 def unique_releases(rows: Iterable[dict], repeated: Callable[[dict, dict], None]) -> list[dict]:
