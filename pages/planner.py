@@ -7,7 +7,7 @@ import streamlit as st
 from calendar_data import planner
 from calendar_data.filters import ReleaseFilter
 from calendar_data.live import LiveCatalog
-from calendar_data.text import escape_markdown
+from calendar_data.text import counted, escape_markdown
 from calendar_data.ui import charts
 from calendar_data.ui.context import current
 
@@ -101,7 +101,7 @@ def clash_table(crowded, period: str, threshold: int, counted: str) -> None:
 st.title("Planner", anchor=False)
 load, spans, series = slate(live, release_filter, tz)
 st.caption(
-    f"{int(load['releases'].sum()):,} dated releases · "
+    f"{counted(int(load['releases'].sum()), 'dated release')} · "
     f"{escape_markdown(release_filter.short_name())} · weeks start on Monday · "
     f"days in {escape_markdown(tz)}"
 )

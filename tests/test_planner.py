@@ -360,6 +360,14 @@ def test_heatmap_click_targets_narrow_to_their_cells_week():
     assert narrowed.count({}) == 1  # Max's empty second week
 
 
+def test_a_week_of_one_release_says_release():
+    assert charts._week_hover("Max", dt.date(2023, 10, 9), 1, "Releases").endswith("1 release")
+    assert charts._week_hover("Max", dt.date(2023, 10, 9), 2, "Releases").endswith("2 releases")
+    assert charts._week_hover("Max", dt.date(2023, 10, 9), 1.5, "Runtime hours").endswith(
+        "1.5 runtime hours"
+    )
+
+
 def test_weeks_are_named_by_their_mondays():
     table = table_of([row("show", day(0)), row("show", day(15), "Max")])
     load = planner.weekly_load(table, days_of(table))

@@ -93,6 +93,11 @@ def test_planner_draws_the_load_and_timeline_and_lists_clashes(catalog):
     assert "Showing all 21 series" in captions(at)
 
 
+def test_one_dated_release_is_said_in_the_singular(catalog):
+    at = planner_page(q="ruffalo")
+    assert captions(at).startswith("1 dated release ·")
+
+
 def test_counting_movies_and_lowering_thresholds_adds_clashes(catalog):
     at = planner_page()
     at.toggle(key="planner_movies").set_value(True).run()

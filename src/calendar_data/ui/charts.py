@@ -244,9 +244,8 @@ def _service_label(service: str) -> str:
 
 def _week_hover(service: str, week: dt.date, value: float, label: str) -> str:
     amount = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return (
-        f"<b>{_service_name(service)}</b><br>Week of {week:%-d %b %Y}<br>{amount} {label.lower()}"
-    )
+    unit = label.lower().removesuffix("s") if value == 1 else label.lower()  # 1 release
+    return f"<b>{_service_name(service)}</b><br>Week of {week:%-d %b %Y}<br>{amount} {unit}"
 
 
 def _season_label(row) -> str:
