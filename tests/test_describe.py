@@ -266,3 +266,10 @@ def test_a_total_runtime_counts_a_release_of_several_countries_once():
         {"season": 1, "episode_start": n, "episode_end": n, "runtime_minutes": 50} for n in (1, 2)
     ]
     assert describe.total_runtime([*episodes, {**episodes[0], "region": "GB"}]) == (100, 2)
+
+
+def test_a_release_in_one_country_names_it_beside_its_service():
+    """Two releases of a film, worldwide and in GB, read apart in a change history."""
+    row = {"title": "Fair Play", "kind": "movie", "release_type": "movie", "service": "Netflix"}
+    assert describe.release_label(row) == "Fair Play (Netflix)"
+    assert describe.release_label({**row, "region": "GB"}) == "Fair Play (Netflix, GB)"

@@ -91,13 +91,15 @@ def episodes(row: Mapping, *, counted: bool = True) -> str:
 
 def release_label(row: Mapping, *, counted: bool = True) -> str:
     """``All the Light We Cannot See — S1 E1-E4 · 4 episodes (Netflix)``, as one plain line
-    (``counted=False`` leaves the number of episodes out, as :func:`episodes` does)."""
+    (``counted=False`` leaves the number of episodes out, as :func:`episodes` does); a
+    release in one country names it, ``(Hulu, US)``, apart from the same title's elsewhere."""
     text = one_line(row.get("title"), 200)
     label = episodes(row, counted=counted)
     if label:
         text += f" — {label}"
-    if row.get("service"):
-        text += f" ({one_line(row['service'], 100)})"
+    where = [one_line(row.get(part), 100) for part in ("service", "region") if row.get(part)]
+    if where:
+        text += f" ({', '.join(where)})"
     return text
 
 
