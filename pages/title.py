@@ -82,7 +82,7 @@ st.dataframe(
             "Episodes": describe.episodes(r),
             "Service": r["service"],
             "Status": r["status"].capitalize(),
-            "Date change": describe.move(r),  # the source's days: no zone moves them
+            "Date change (platform's dates)": describe.move(r),  # no zone moves them
         }
         for r in rows
     ],

@@ -132,7 +132,7 @@ def test_a_title_moved_by_its_source_but_by_no_build_says_both(tmp_path, monkeyp
     assert "No build of this catalog recorded a change to this title." in shown
     assert "E7 moved from 1 Nov 2023 to 8 Nov 2023." in shown
     releases = at.dataframe[0].value.to_dict("records")
-    assert releases[0]["Date change"] == "moved from 1 Nov 2023 to 8 Nov 2023"
+    assert releases[0]["Date change (platform's dates)"] == "moved from 1 Nov 2023 to 8 Nov 2023"
 
 
 def test_the_title_page_names_each_source_once(catalog):
