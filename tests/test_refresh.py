@@ -290,6 +290,25 @@ def test_browse_can_filter_what_arrived_since_a_day(fake, tmp_path):
     assert "arrived since 2025-03-06" in release_filter.short_name()
 
 
+def test_the_changes_of_what_arrived_since_a_day_are_those_of_its_releases(
+    fake, tmp_path, capsys
+):
+    """A change row holds no arrival time: the catalog tells which releases arrived since."""
+    catalog = tmp_path / "catalog.parquet"
+    refreshed_as_the_glass_archive_arrives(fake, catalog, after=dt.timedelta(hours=23))
+    log_path = changes.change_log_path(catalog)
+    assert ("arrived", GLASS) in log(catalog)
+
+    arrived = ReleaseFilter(arrived_since=dt.date(2025, 3, 7))  # the day after its arrival
+    table = load_catalog(catalog).table
+    assert changes.read_changes(log_path, release_filter=arrived, catalog=table).num_rows == 0
+    since = ReleaseFilter(arrived_since=dt.date(2025, 3, 6))
+    found = changes.read_changes(log_path, release_filter=since, catalog=table)
+    assert found.num_rows == len(log(catalog))
+    main(["changes", str(catalog), "--arrived-since", "2025-03-07"])
+    assert capsys.readouterr().out == f"no changes match in {log_path}\n"
+
+
 # --------------------------------------------------------------------------- the window
 
 

@@ -281,16 +281,22 @@ def read_changes(
     release_filter: ReleaseFilter | None = None,
     title_id: str | None = None,
     tz: str = "UTC",
+    catalog: pa.Table | None = None,
 ) -> pa.Table:
     """The changes in the log at ``log``, newest first: those recorded on or after ``since``
     (a date is a day in ``tz``, where the changes are shown), of releases ``release_filter``
-    selects (its dates are the release's local days in ``tz``, as for releases), of one title
-    when ``title_id`` is given.
+    selects (its dates are the release's local days in ``tz``, as for releases; when they
+    arrived, ``catalog`` says), of one title when ``title_id`` is given.
 
     A missing log is an empty one; an unreadable one raises :class:`ChangeLogError`.
     """
     return select_changes(
-        read_log(log), since=since, release_filter=release_filter, title_id=title_id, tz=tz
+        read_log(log),
+        since=since,
+        release_filter=release_filter,
+        title_id=title_id,
+        tz=tz,
+        catalog=catalog,
     )
 
 
@@ -301,8 +307,11 @@ def select_changes(
     release_filter: ReleaseFilter | None = None,
     title_id: str | None = None,
     tz: str = "UTC",
+    catalog: pa.Table | None = None,
 ) -> pa.Table:
-    """The rows of a change log ``table`` that :func:`read_changes` gives, newest first."""
+    """The rows of a change log ``table`` that :func:`read_changes` gives, newest first.
+    ``catalog`` (its ``release_id`` and ``first_seen``) tells when each release arrived, which
+    a change row does not hold: a filter's ``arrived_since`` needs it."""
     if since is not None:
         if not isinstance(since, dt.datetime):
             since = day_start(since, tz)
@@ -311,6 +320,8 @@ def select_changes(
     if title_id is not None:
         table = table.filter(pc.equal(table["title_id"], title_id))
     if release_filter is not None:
+        if release_filter.arrived_since is not None and catalog is not None:
+            table = _with_arrivals(table, catalog)
         table = _selected(table, release_filter, tz)
     # Newest first; within one build, in the order it recorded them.
     order = pc.sort_indices(
@@ -318,6 +329,16 @@ def select_changes(
         sort_keys=[("at", "descending"), ("n", "ascending")],
     )
     return table.take(order)
+
+
+def _with_arrivals(table: pa.Table, catalog: pa.Table) -> pa.Table:
+    """The change rows with when their release arrived (``first_seen``), from ``catalog``;
+    null for a release it no longer holds, whose changes no ``arrived_since`` then selects."""
+    if "first_seen" not in catalog.column_names:
+        return table
+    ids = catalog["release_id"].combine_chunks()
+    positions = pc.index_in(table["release_id"], value_set=ids)
+    return table.append_column("first_seen", catalog["first_seen"].take(positions))
 
 
 def _selected(table: pa.Table, release_filter: ReleaseFilter, tz: str) -> pa.Table:

@@ -305,7 +305,14 @@ def _release_dates(release_filter: ReleaseFilter) -> tuple | None:
 def changes_command(args: argparse.Namespace) -> int:
     log = changes.change_log_path(args.path)
     release_filter = _release_filter(args)
-    found = changes.read_changes(log, since=args.since, release_filter=release_filter)
+    arrivals = (  # when each release arrived: the catalog says, not its change log
+        load_catalog(args.path, columns=["release_id", "first_seen"]).table
+        if release_filter.arrived_since
+        else None
+    )
+    found = changes.read_changes(
+        log, since=args.since, release_filter=release_filter, catalog=arrivals
+    )
     if args.format == "json":
         from . import exports
 

@@ -257,7 +257,8 @@ class ReleaseFilter:
             # Lower-cased by Arrow, like the search text (Python's lower() differs, e.g. "İ").
             needle = pc.utf8_lower(pa.scalar(self.query, pa.string())).as_py()
             conditions.append(contains_text(search, needle))
-        if self.arrived_since and "first_seen" in table.column_names:  # change logs lack it
+        # A change log holds no first_seen of its own: select_changes adds its catalog's.
+        if self.arrived_since and "first_seen" in table.column_names:
             since = dt.datetime.combine(self.arrived_since, dt.time(), dt.UTC)
             conditions.append(pc.greater_equal(table["first_seen"], pa.scalar(since, TIMESTAMP)))
         if not conditions:

@@ -168,7 +168,9 @@ def _recent_changes(
     log = change_log(live)
     if log is None:
         return None
-    return changes.select_changes(log, since=recent, release_filter=release_filter, tz=tz)
+    return changes.select_changes(
+        log, since=recent, release_filter=release_filter, tz=tz, catalog=live.catalog.table
+    )
 
 
 def change_log(live: LiveCatalog) -> pa.Table | None:

@@ -50,7 +50,12 @@ def read_history(
         st.error(escape_message(message), icon="⚠️")
         return None
     return changes.select_changes(
-        log, since=since, release_filter=release_filter, title_id=title_id, tz=tz
+        log,
+        since=since,
+        release_filter=release_filter,
+        title_id=title_id,
+        tz=tz,
+        catalog=live.catalog.table,
     )
 
 
