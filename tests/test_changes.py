@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from route_client import get
 from sample import REFERENCE, edited_sample_rows, sample_changes, sample_rows
 
 # The fake TVmaze of the importer's tests, for one run of the real import command.
@@ -327,6 +328,35 @@ def test_the_changes_command_writes_json(built, capsys):
     assert [(r["change"], r["release_id"], r["new_date"]) for r in records] == [
         ("date_moved", REF, "2023-11-09")
     ]
+
+
+def test_a_service_whose_every_release_was_removed_is_still_heard_of(tmp_path, capsys):
+    """The build that removes a service's last release: its changes, and its feed, still
+    filter by it (the catalog no longer names it; the change log does)."""
+    rows = sample_rows()
+    gone = {row["release_id"] for row in rows if row["service"] == "Hulu"}
+    assert gone
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_bytes(exports.to_json(table(rows)))
+    second.write_bytes(exports.to_json(table([r for r in rows if r["service"] != "Hulu"])))
+    catalog = tmp_path / "catalog.parquet"
+    for source in (first, second):
+        assert main(["-q", "build", str(source), "-o", str(catalog)]) == 0
+    capsys.readouterr()
+
+    assert main(["changes", str(catalog), "--service", "hulu"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(gone) and all("Removed" in line for line in lines)
+    assert main(["changes", str(catalog), "--service", "Nope"]) == 1  # still refused
+
+    os.environ["CALENDAR_CATALOG"] = str(catalog)
+    try:
+        feed = get("/feed.atom?service=Hulu")
+        assert feed.status_code == 200, feed.body
+        assert feed.body.count(b"<entry>") == len(gone)
+        assert get("/export.csv?service=Hulu").status_code == 400  # no release to export
+    finally:
+        del os.environ["CALENDAR_CATALOG"]
 
 
 def test_the_changes_command_says_when_none_match_its_filters(built, capsys):

@@ -33,7 +33,7 @@ from .days import DEFAULT_TIMEZONE, local_days
 from .files import atomic_write, publishable
 from .filters import TYPE_GROUPS, ReleaseFilter, read_values, refusals
 from .importers import tmdb, tvmaze
-from .live import catalog_filtering, prepare_snapshot
+from .live import catalog_filtering, prepare_snapshot, with_logged_values
 from .schema import KINDS
 from .summary import disk_size, render, summarise
 from .text import counted
@@ -304,14 +304,15 @@ def _release_dates(release_filter: ReleaseFilter) -> tuple | None:
 
 def changes_command(args: argparse.Namespace) -> int:
     log = changes.change_log_path(args.path)
-    release_filter = _release_filter(args)
+    history = changes.read_log(log)
+    release_filter = _release_filter(args, history)  # a removed release's service too
     arrivals = (  # when each release arrived: the catalog says, not its change log
         load_catalog(args.path, columns=["release_id", "first_seen"]).table
         if release_filter.arrived_since
         else None
     )
-    found = changes.read_changes(
-        log, since=args.since, release_filter=release_filter, catalog=arrivals
+    found = changes.select_changes(
+        history, since=args.since, release_filter=release_filter, catalog=arrivals
     )
     if args.format == "json":
         from . import exports
@@ -366,11 +367,12 @@ def partition_command(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- helpers
 
 
-def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
+def _release_filter(args: argparse.Namespace, history: pa.Table | None = None) -> ReleaseFilter:
     """The filter the filter flags describe, read as the export links read theirs
     (:func:`read_values`): a name in another case takes the catalog's spelling, and a value
     the dashboard would ignore (a service the catalog lacks...) is refused, in the links'
-    words. A backwards range is swapped, with a warning."""
+    words. A backwards range is swapped, with a warning. A change log (``history``) adds the
+    values its releases had, as a feed's link takes them."""
     names = {
         "services": args.service or (),
         "genres": args.genre or (),
@@ -380,6 +382,8 @@ def _release_filter(args: argparse.Namespace) -> ReleaseFilter:
     }
     asks = any(names.values()) or args.arrived_since  # of the catalog's values: read them
     known, arrivals = catalog_filtering(args.path) if asks else ({}, True)
+    if asks and history is not None:
+        known = with_logged_values(known, history)
     release_filter, notices = read_values(
         known,
         arrivals,

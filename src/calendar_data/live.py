@@ -367,6 +367,15 @@ def records_arrivals(table: pa.Table) -> bool:
     return "first_seen" in table.column_names and table["first_seen"].null_count < table.num_rows
 
 
+def with_logged_values(known: dict[str, set[str]], log: pa.Table | None) -> dict[str, set[str]]:
+    """``known`` (a catalog's values, by URL parameter) and those of the releases its change
+    ``log`` names: what a list of changes can be filtered by, the removed releases' too."""
+    if log is None or not log.num_rows:
+        return known
+    logged = option_values(filter_options(log))
+    return {param: known.get(param, set()) | logged.get(param, set()) for param in known}
+
+
 def option_values(options: dict[str, list[tuple[str, int]]]) -> dict[str, set[str]]:
     return {param: {value for value, _ in counts} for param, counts in options.items()}
 

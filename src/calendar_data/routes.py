@@ -25,7 +25,7 @@ from . import changes, exports, feeds
 from .catalog import written_at
 from .days import DEFAULT_TIMEZONE, day_start, parse_date, valid_timezone
 from .filters import ReleaseFilter, read_view, refusals
-from .live import LiveCatalog, current_catalog, named_by_file
+from .live import LiveCatalog, current_catalog, named_by_file, with_logged_values
 from .mine import my_view, settings_in_link
 from .params import EXPORT_PATHS, FEED_PATHS, SINCE, SPOILERS, TIMEZONE
 from .regions import country_from_locale
@@ -74,7 +74,7 @@ def serve(request: Request, fmt: str) -> Response:
     """The file or feed in ``fmt`` of the view a link asks for; a link the view would read
     differently from what it says (an unknown service, a malformed date...) is refused,
     naming each part. A backwards date range is served swapped, as the page shows it."""
-    view = requested_view(request)
+    view = requested_view(request, with_history=fmt == "atom")
     if isinstance(view, Response):
         return view
     live, release_filter, tz = view
@@ -92,13 +92,19 @@ def serve(request: Request, fmt: str) -> Response:
     )
 
 
-def requested_view(request: Request) -> tuple[LiveCatalog, ReleaseFilter, str] | Response:
-    """The catalog, filter and zone a link asks for, or the response refusing the link."""
+def requested_view(
+    request: Request, with_history: bool = False
+) -> tuple[LiveCatalog, ReleaseFilter, str] | Response:
+    """The catalog, filter and zone a link asks for, or the response refusing the link.
+    ``with_history`` (a feed, which lists changes too) also takes the values the change log
+    names: a service whose every release was removed is still one to hear of."""
     live, error = current_catalog()
     if live is None:
         return _refused(503, named_by_file(f"The release catalog could not be loaded. {error}"))
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     known = live.known_values()
+    if with_history:
+        known = with_logged_values(known, change_log(live))
     release_filter, notices = read_view(params, known, live.records_arrivals)
     # The page's region, when none is named: the country of the browser's language.
     language = country_from_locale(_first_language(request))
