@@ -26,6 +26,7 @@ from calendar_data.filters import (
     search_text,
 )
 from calendar_data.schema import KINDS, SCHEMA
+from calendar_data.text import visible
 
 NOV_1, NOV_30 = dt.date(2023, 11, 1), dt.date(2023, 11, 30)
 
@@ -155,7 +156,7 @@ def filters(draw) -> ReleaseFilter:
     start, end = draw(st.none() | dates), draw(st.none() | dates)
     if start and end and start > end:
         start, end = end, start
-    query = " ".join(draw(st.text(max_size=MAX_QUERY_LENGTH)).split())
+    query = " ".join(visible(draw(st.text(max_size=MAX_QUERY_LENGTH))).split())
     return ReleaseFilter(
         services=tuple(draw(st.lists(names, max_size=4, unique=True))),
         genres=tuple(draw(st.lists(names, max_size=4, unique=True))),
@@ -631,3 +632,13 @@ def test_a_link_full_of_values_the_catalog_lacks_names_a_few_and_counts_the_rest
     assert notices[-1] == "Ignored 4,995 more unknown parameters."
     _, notices = ReleaseFilter.from_query_params({"type": [f"t{n}" for n in range(9)]})
     assert notices[-1] == "Ignored 4 more unknown release types."
+
+
+@pytest.mark.parametrize(
+    "pasted", ["ruffalo\u200b", "\u200bruffalo", "ruf\u202efalo", "\x00ruffalo"]
+)
+def test_a_search_holding_invisible_characters_matches_what_it_shows(pasted):
+    """A search pasted with a zero-width space (or a control character) is shown without it;
+    it matches as shown."""
+    release_filter, _ = ReleaseFilter.from_query_params({"q": pasted})
+    assert release_filter.query == "ruffalo"

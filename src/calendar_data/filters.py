@@ -41,7 +41,7 @@ from .params import (
 )
 from .regions import COUNTRIES
 from .schema import KINDS, TIMESTAMP
-from .text import quoted
+from .text import quoted, visible
 
 #: URL ``type`` values and the release types each one selects.
 TYPE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -124,7 +124,8 @@ class ReleaseFilter:
                 notices += named_few(unknown, partial(_unknown_choice, what), f"unknown {what}s")
                 items = [v for v in items if v in known]
             values[MULTI_PARAMS[param]] = tuple(items)
-        query = " ".join(_encodable(query or "").split())
+        # As shown: a search pasted with a zero-width space matches what it says.
+        query = " ".join(visible(_encodable(query or "")).split())
         if len(query) > MAX_QUERY_LENGTH:
             notices.append(f"The search text was cut to {MAX_QUERY_LENGTH} characters.")
             query = query[:MAX_QUERY_LENGTH]

@@ -55,10 +55,15 @@ def clean(value: object, limit: int = 300) -> str:
     """Plain, printable text of at most ``limit`` characters (``…`` marks a cut)."""
     if value is None:
         return ""
-    text = _INVISIBLE.sub("", str(value))
+    text = visible(str(value))
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+def visible(text: str) -> str:
+    """``text`` without its control, zero-width and bidirectional-control characters."""
+    return _INVISIBLE.sub("", text)
 
 
 def one_line(value: object, limit: int = 120) -> str:
