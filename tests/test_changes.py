@@ -330,7 +330,9 @@ def test_the_changes_command_writes_json(built, capsys):
     ]
 
 
-def test_a_service_whose_every_release_was_removed_is_still_heard_of(tmp_path, capsys):
+def test_a_service_whose_every_release_was_removed_is_still_heard_of(
+    tmp_path, capsys, monkeypatch
+):
     """The build that removes a service's last release: its changes, and its feed, still
     filter by it (the catalog no longer names it; the change log does)."""
     rows = sample_rows()
@@ -349,14 +351,11 @@ def test_a_service_whose_every_release_was_removed_is_still_heard_of(tmp_path, c
     assert len(lines) == len(gone) and all("Removed" in line for line in lines)
     assert main(["changes", str(catalog), "--service", "Nope"]) == 1  # still refused
 
-    os.environ["CALENDAR_CATALOG"] = str(catalog)
-    try:
-        feed = get("/feed.atom?service=Hulu")
-        assert feed.status_code == 200, feed.body
-        assert feed.body.count(b"<entry>") == len(gone)
-        assert get("/export.csv?service=Hulu").status_code == 400  # no release to export
-    finally:
-        del os.environ["CALENDAR_CATALOG"]
+    monkeypatch.setenv("CALENDAR_CATALOG", str(catalog))
+    feed = get("/feed.atom?service=Hulu")
+    assert feed.status_code == 200, feed.body
+    assert feed.body.count(b"<entry>") == len(gone)
+    assert get("/export.csv?service=Hulu").status_code == 400  # no release to export
 
 
 def test_the_changes_command_says_when_none_match_its_filters(built, capsys):

@@ -248,3 +248,17 @@ def test_preloading_loads_the_current_catalog_before_anyone_asks(tmp_path, monke
     monkeypatch.setenv("CALENDAR_CATALOG", path)
     live_module.preload().join(60)
     assert live_module._CATALOGS.peek((path, file_signature(path))) is not None
+
+
+def test_the_values_a_feed_filters_by_follow_each_version_of_the_change_log(tmp_path):
+    """A service the catalog lost is a feed's to filter by once the log names it, not before
+    (the values are kept per version of the log, not once for all)."""
+    catalog = tmp_path / "catalog.parquet"
+    write_sample(catalog)
+    live = LiveCatalog.load(str(catalog))
+    assert "Gone+" not in live.known_with_history()["service"]
+    rows = sample_rows()
+    gone = [{**rows[0], "release_id": "gone-1", "service": "Gone+"}]
+    log_sample_changes(catalog, sample_changes(gone, [], dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
+    assert "Gone+" in live.known_with_history()["service"]
+    assert "Gone+" not in live.known_values()["service"]  # the catalog's own stay its own

@@ -171,10 +171,31 @@ class LiveCatalog:
         """The change log beside this catalog (see :mod:`~calendar_data.changes`), read once
         per version of its file and shared; empty for a remote catalog or none. Raises
         :class:`~calendar_data.changes.ChangeLogError` for a log that cannot be read."""
-        if "://" in self.catalog.origin:
+        log = self._log_path()
+        if log is None:
             return changes.CHANGE_SCHEMA.empty_table()
-        log = changes.change_log_path(self.catalog.origin)
         return self.derived(("change_log", file_signature(log)), lambda: changes.read_log(log))
+
+    def known_with_history(self) -> dict[str, set[str]]:
+        """:meth:`known_values` and the values of the releases the change log names (a feed
+        lists their changes, a removed service's too), once per version of the log; the
+        catalog's alone when the log cannot be read."""
+        log = self._log_path()
+        if log is None:
+            return self.known_values()
+
+        def merged() -> dict[str, set[str]]:
+            try:
+                return with_logged_values(self.known_values(), self.change_log())
+            except changes.ChangeLogError:
+                return self.known_values()
+
+        return self.derived(("known_with_history", file_signature(log)), merged)
+
+    def _log_path(self) -> Path | None:
+        """Where the change log lies: beside a local catalog; a remote one keeps none."""
+        origin = self.catalog.origin
+        return None if "://" in origin else changes.change_log_path(origin)
 
     def selected_rows(
         self, release_filter: ReleaseFilter, tz: str, columns: list[str]

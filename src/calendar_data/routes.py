@@ -25,7 +25,7 @@ from . import changes, exports, feeds
 from .catalog import written_at
 from .days import DEFAULT_TIMEZONE, day_start, parse_date, valid_timezone
 from .filters import ReleaseFilter, read_view, refusals
-from .live import LiveCatalog, current_catalog, named_by_file, with_logged_values
+from .live import LiveCatalog, current_catalog, named_by_file
 from .mine import my_view, settings_in_link
 from .params import EXPORT_PATHS, FEED_PATHS, SINCE, SPOILERS, TIMEZONE
 from .regions import country_from_locale
@@ -102,9 +102,7 @@ def requested_view(
     if live is None:
         return _refused(503, named_by_file(f"The release catalog could not be loaded. {error}"))
     params = {key: request.query_params.getlist(key) for key in request.query_params}
-    known = live.known_values()
-    if with_history:
-        known = with_logged_values(known, change_log(live))
+    known = live.known_with_history() if with_history else live.known_values()
     release_filter, notices = read_view(params, known, live.records_arrivals)
     # The page's region, when none is named: the country of the browser's language.
     language = country_from_locale(_first_language(request))
