@@ -76,20 +76,28 @@ class LiveCatalog:
         written for the next start, which every process serving it then shares."""
         signature = signature or file_signature(location)
         path = snapshot.snapshot_path(location)
-        if path is None:
-            return cls.load(location, signature)
-        prepared = snapshot.read(path, location, signature)
+        prepared = None if path is None else snapshot.read(path, location, signature)
         if prepared is None:
-            loaded = cls.load(location, signature)
-            try:
-                snapshot.write(path, loaded.prepared(), signature)
-            except (OSError, pa.ArrowException):  # a read-only folder, a column over 2 GB...
-                return loaded
-            prepared = snapshot.read(path, location, signature)
-            if prepared is None:
-                return loaded
-            del loaded
-            pa.default_memory_pool().release_unused()
+            return _releasing(lambda: cls._loaded(location, signature, path))()
+        return cls._mapped(prepared, signature)
+
+    @classmethod
+    def _loaded(cls, location: str, signature: tuple, path: Path | None) -> LiveCatalog:
+        """The catalog loaded, its snapshot written to ``path`` and mapped (the process then
+        holds the mapping, which every process serving the catalog shares); the loaded catalog
+        itself when there is no snapshot to write or it cannot be written."""
+        loaded = cls.load(location, signature)
+        if path is None:
+            return loaded
+        try:
+            snapshot.write(path, loaded.prepared(), signature)
+        except (OSError, pa.ArrowException):  # a read-only folder, a column over 2 GB...
+            return loaded
+        prepared = snapshot.read(path, location, signature)
+        return loaded if prepared is None else cls._mapped(prepared, signature)
+
+    @classmethod
+    def _mapped(cls, prepared: snapshot.Prepared, signature: tuple) -> LiveCatalog:
         return cls(prepared.catalog, signature, prepared.search, prepared.options, prepared.shared)
 
     @classmethod
@@ -98,7 +106,8 @@ class LiveCatalog:
 
         A title's releases repeat its search text, synopsis, cast and crew, so these are held
         once per distinct value (the search text dictionary-encoded: a search scans each
-        distinct text once). Memory the loading needed for a moment goes back to the system.
+        distinct text once). The memory the loading needed for a moment stays with Arrow's
+        allocator, for a next load to reuse; :meth:`open` gives it back to the system.
         """
         catalog = load_catalog(location)
         table = catalog.table
@@ -106,9 +115,7 @@ class LiveCatalog:
         search = search_index(table, shared)
         catalog = dataclasses.replace(catalog, table=_whole(table.drop_columns(list(shared))))
         del table
-        live = cls(catalog, signature, search, filter_options(catalog.table), shared)
-        pa.default_memory_pool().release_unused()
-        return live
+        return cls(catalog, signature, search, filter_options(catalog.table), shared)
 
     def prepared(self) -> snapshot.Prepared:
         """What a snapshot of this catalog holds."""
