@@ -86,12 +86,16 @@ def test_republishing_in_place_replaces_the_catalog(store, tmp_path):
 
 def test_partitioning_over_other_objects_deletes_none_of_them(store, tmp_path, capsys):
     store.put(BUCKET, "shared/README.txt", b"keep me")
+    store.put(BUCKET, "shared/region=eu/users.parquet", b"theirs")
     smaller = tmp_path / "smaller.parquet"
     pq.write_table(demo_table(500, start=START, seed=8), smaller)
     target = f"s3://{BUCKET}/shared"
     assert main(["partition", str(smaller), "-o", target, "--by", "release_month", "-q"]) == 1
-    assert "holds 'README.txt', which a partitioned catalog" in capsys.readouterr().err
-    assert [p for p, _, _ in remote._objects(target)] == [f"{BUCKET}/shared/README.txt"]
+    assert "holds 'README.txt' and 1 more, which a partitioned catalog" in capsys.readouterr().err
+    assert [p for p, _, _ in remote._objects(target)] == [
+        f"{BUCKET}/shared/README.txt",
+        f"{BUCKET}/shared/region=eu/users.parquet",
+    ]
 
 
 def test_the_live_catalog_picks_up_a_republished_catalog_without_a_restart(store, tmp_path):

@@ -150,6 +150,26 @@ def test_partitioning_into_a_folder_of_other_files_deletes_nothing(tmp_path, tab
     assert source.read_bytes() == before[source]
 
 
+def test_partitioning_into_another_apps_hive_folders_deletes_nothing(tmp_path, table, capsys):
+    """Folders named like partitions are not enough: every file must be a catalog's part."""
+    lake = tmp_path / "lake"
+    (lake / "year=2024").mkdir(parents=True)
+    (lake / "year=2024" / "sales.csv").write_text("precious")
+    (lake / "todo=urgent.txt").write_text("notes")
+    source = tmp_path / "catalog.parquet"
+    catalog.write_catalog(table, source)
+    assert main(["partition", str(source), "-o", str(lake)]) == 1
+    assert "holds 'todo=urgent.txt' and 1 more" in capsys.readouterr().err
+    assert (lake / "year=2024" / "sales.csv").read_text() == "precious"
+    assert (lake / "todo=urgent.txt").read_text() == "notes"
+
+
+def test_partitioning_again_replaces_the_earlier_partitioned_catalog(tmp_path, table):
+    write_partitioned(table, tmp_path / "parts", by=["region"])
+    write_partitioned(table.slice(0, 5), tmp_path / "parts")
+    assert load_catalog(tmp_path / "parts").num_rows == 5
+
+
 def test_partitioning_into_an_empty_folder_writes_there(tmp_path, table):
     (tmp_path / "parts").mkdir()
     write_partitioned(table, tmp_path / "parts")

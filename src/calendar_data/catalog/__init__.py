@@ -12,12 +12,11 @@ they read and write. Import from here.
 from ..files import remove_stale_temporaries
 from .conform import conform, drop_unsafe_links, is_text
 from .metadata import decode_metadata, decode_refresh
-from .model import Catalog, CatalogError, SourceInfo
+from .model import MONTH_KEY, Catalog, CatalogError, SourceInfo
 from .read import (
     MAX_COLUMNS,
     MAX_DOWNLOAD_BYTES,
     MAX_ROWS,
-    MONTH_KEY,
     file_signature,
     load_catalog,
     month_filter,

@@ -9,6 +9,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 SHOWN_ROWS = 5  # offending rows quoted in an error message
+#: The partition key :func:`~calendar_data.catalog.write_partitioned` derives from
+#: ``release_date``: ``YYYY-MM``.
+MONTH_KEY = "release_month"
 
 
 class CatalogError(Exception):

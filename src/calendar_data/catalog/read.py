@@ -23,7 +23,7 @@ from ..schema import COLUMNS_BY_NAME, SCHEMA
 from ..text import first_line
 from .conform import check_unique_names, conform, decoded, ignored_columns
 from .metadata import decode_metadata, decode_refresh
-from .model import Catalog, CatalogError
+from .model import MONTH_KEY, Catalog, CatalogError
 from .remote import describe_error, is_object_store, raise_if_unlisted
 from .remote import signature as object_store_signature
 from .validate import check_values
@@ -33,9 +33,6 @@ MAX_ROWS = int(os.environ.get("CALENDAR_MAX_ROWS", 20_000_000))
 MAX_COLUMNS = 1_000
 MAX_DOWNLOAD_BYTES = 2 * 1024**3
 PARQUET_MAGIC = b"PAR1"
-
-#: The partition key :func:`write_partitioned` derives from ``release_date``: ``YYYY-MM``.
-MONTH_KEY = "release_month"
 
 #: Categorical text is decoded straight into dictionaries; INT96 instants as microseconds, so
 #: dates far from 1970 do not overflow nanoseconds.

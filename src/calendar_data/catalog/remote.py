@@ -20,16 +20,19 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
+from .. import schema
 from ..text import first_line, quoted
-from .model import CatalogError
+from .model import MONTH_KEY, CatalogError
 
 #: How often a catalog in object storage is listed to see whether it was replaced. A listing
 #: is a request, so it is not made on every click; CALENDAR_RECHECK_SECONDS changes it.
 RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", 30))
 
 _OBJECT_STORE = re.compile(r"^(s3|gs|gcs)://", re.IGNORECASE)
-#: The folder of one hive partition: ``key=value``.
-_PARTITION = re.compile(r"[^/=]+=[^/]*")
+#: The folder of one hive partition, ``key=value``, and a part file written into one.
+_PARTITION = re.compile(r"(?P<key>[^/=]+)=[^/]*")
+_PART_FILE = re.compile(r"part-[^/]*\.parquet")
+_PARTITION_KEYS = {MONTH_KEY, *schema.COLUMN_NAMES}
 _listed: dict[str, tuple[float, tuple, CatalogError | None]] = {}
 _listing = threading.Lock()
 
@@ -120,16 +123,26 @@ def publish_partitioned(table: pa.Table, origin: str, partitioning: ds.Partition
 
 
 def refuse_replacing(target: str, found: Iterable[str]) -> None:
-    """Raise unless every path ``found`` in ``target`` (relative to it) lies in a hive
-    partition's folder (``key=value/...``): publishing a partitioned catalog there deletes
-    whatever it finds, which must be only an earlier one."""
-    others = sorted(name for name in found if not _PARTITION.fullmatch(name.split("/")[0]))
+    """Raise unless every file ``found`` in ``target`` (its path relative to it) is a part of a
+    partitioned catalog, ``key=value/.../part-*.parquet`` keyed by columns: publishing one
+    there deletes whatever it finds, which must be only an earlier one."""
+    others = sorted(name for name in found if not _is_catalog_part(name))
     if others:
         more = f" and {len(others) - 1:,} more" if len(others) > 1 else ""
         raise CatalogError(
             f"{target}: holds {quoted(others[0])}{more}, which a partitioned catalog written "
             "there would delete; pick an empty or new folder, or an earlier partitioned catalog"
         )
+
+
+def _is_catalog_part(name: str) -> bool:
+    *folders, file = name.split("/")
+    keys = [_PARTITION.fullmatch(folder) for folder in folders]
+    return (
+        bool(folders)
+        and all(key and key["key"] in _PARTITION_KEYS for key in keys)
+        and bool(_PART_FILE.fullmatch(file))
+    )
 
 
 def _exists(filesystem: pafs.FileSystem, path: str) -> bool:

@@ -20,8 +20,8 @@ from ..files import atomic_write, fsync_folder
 from ..schema import COLUMNS_BY_NAME, META_GENERATED_AT
 from .conform import conform
 from .metadata import encode_metadata
-from .model import CatalogError, SourceInfo
-from .read import MONTH_KEY, load_catalog
+from .model import MONTH_KEY, CatalogError, SourceInfo
+from .read import load_catalog
 from .remote import is_object_store, publish_partitioned, refuse_replacing
 from .validate import validate
 
@@ -145,7 +145,8 @@ def write_partitioned(
         publish_partitioned(table, str(folder), partitioning, **options)
         return warnings
     if target.is_dir():
-        refuse_replacing(origin, [entry.name for entry in target.iterdir()])
+        files = (path for path in target.rglob("*") if not path.is_dir())
+        refuse_replacing(origin, [path.relative_to(target).as_posix() for path in files])
     elif target.exists():
         raise CatalogError(f"{origin}: a file, which a partitioned catalog would replace")
     target.parent.mkdir(parents=True, exist_ok=True)
