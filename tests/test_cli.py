@@ -106,6 +106,28 @@ def test_bad_usage_exits_2(capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo", "--rows", "10", "-o", "s3://releases/demo.parquet"],
+        ["build", str(EMBEDDED), "-o", "s3://releases/built.parquet"],
+        ["export", str(EMBEDDED), "--format", "csv", "-o", "s3://releases/x.csv"],
+        ["digest", str(EMBEDDED), "--week", "2023-11-02", "-o", "S3://releases/w.md"],
+        ["import", "tvmaze", "--start", "2025-03-05", "--days", "1", "-o", "s3://r/tv"],
+        ["import", "tvmaze", "--start", "2025-03-05", "--days", "1", "--into", "gs://r/tv"],
+    ],
+)
+def test_a_uri_to_write_is_a_usage_error(capsys, tmp_path, monkeypatch, argv):
+    """Only partition writes to object storage; elsewhere a URI once became a local folder
+    named ``s3:`` while the command said it wrote to the bucket."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert "give a local path, not a URI (calendar-data partition writes" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_reader_that_stops_early_is_no_error(demo_catalog, monkeypatch, capsys):
     """``calendar-data info x | head -1``: the pipe closes before the output ends."""
     read, write = os.pipe()

@@ -7,6 +7,7 @@ import datetime as dt
 
 from .catalog import EARLIEST, LATEST
 from .days import closest_zone, parse_date, valid_timezone
+from .files import URI
 
 
 def date_argument(text: str) -> dt.date:
@@ -31,6 +32,17 @@ def timezone_argument(text: str) -> str:
         example = f"did you mean {close!r}?" if close else "e.g. Europe/Paris"
         raise argparse.ArgumentTypeError(f"{text!r} is not a known time zone ({example})")
     return zone
+
+
+def local_file_argument(text: str) -> str:
+    """A file to write on this machine: a URI (``s3://...``) is a usage error rather than a
+    folder named ``s3:`` written beside the command."""
+    if URI.match(text):
+        raise argparse.ArgumentTypeError(
+            f"{text}: give a local path, not a URI (calendar-data partition writes a catalog "
+            "to object storage)"
+        )
+    return text
 
 
 def quiet_option(parser: argparse.ArgumentParser, help: str) -> None:

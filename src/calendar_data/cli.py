@@ -20,7 +20,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from . import changes, demo, refresh, sources
-from .arguments import date_argument, timezone_argument
+from .arguments import date_argument, local_file_argument, timezone_argument
 from .catalog import (
     PARTITION_KEYS,
     CatalogError,
@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         "build", parents=[common], help="build a catalog from CSV, JSON, JSONL or Parquet sources"
     )
     build.add_argument("sources", nargs="+", metavar="SOURCE")
-    build.add_argument("-o", "--output", required=True, help="catalog file to write")
+    build.add_argument(
+        "-o", "--output", type=local_file_argument, required=True, help="catalog file to write"
+    )
     build.set_defaults(func=build_command)
 
     generate = commands.add_parser(
@@ -119,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--start", type=date_argument, default=dt.date(2026, 1, 1), help="first day"
     )
     generate.add_argument("--seed", type=_at_least(0), default=0, help="same seed, same catalog")
-    generate.add_argument("-o", "--output", required=True, help="catalog file to write")
+    generate.add_argument(
+        "-o", "--output", type=local_file_argument, required=True, help="catalog file to write"
+    )
     generate.set_defaults(func=demo_command)
 
     export = commands.add_parser(
@@ -130,7 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("path", help="catalog file, folder or URI")
     export.add_argument("--format", choices=("csv", "ics", "json"), required=True)
     export.add_argument(
-        "-o", "--output", required=True, help="file to write, or - for standard output"
+        "-o",
+        "--output",
+        type=local_file_argument,
+        required=True,
+        help="file to write, or - for standard output",
     )
     export.add_argument(
         "--tz",
@@ -169,7 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     weekly.add_argument("--format", choices=("md", "html"), default="md")
     weekly.add_argument(
-        "-o", "--output", required=True, help="file to write, or - for standard output"
+        "-o",
+        "--output",
+        type=local_file_argument,
+        required=True,
+        help="file to write, or - for standard output",
     )
     weekly.set_defaults(func=digest_command)
 

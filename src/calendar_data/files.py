@@ -13,6 +13,7 @@ import contextlib
 import errno
 import glob
 import os
+import re
 import signal
 import stat
 import tempfile
@@ -24,6 +25,8 @@ from typing import BinaryIO
 #: Permissions of a file that did not exist before: readable by others, like a plain write
 #: under the usual umask (``mkstemp`` alone would make it owner-only).
 NEW_FILE_MODE = 0o644
+#: A location given as a URI (``s3://...``) rather than a local path.
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: What is at a path that is not a regular file, by :func:`stat.S_IFMT`.
 NOT_FILES = {
     stat.S_IFDIR: "a folder",

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 from . import arrivals, changes
 from .arguments import date_argument, is_quiet, quiet_option
 from .catalog import CatalogError, load_catalog, write_catalog
+from .files import URI
 from .importers.merge import merge_releases
 from .refresh_config import EXAMPLE_CONFIG, ConfigError, RefreshConfig, SourceConfig, load_config
 from .refresh_lock import LockHeld, refresh_lock
@@ -45,8 +46,6 @@ from .text import quoted
 #: The change log's ``source`` of what a refresh changed.
 CHANGE_SOURCE = "refresh"
 
-#: A catalog given as a URI (``s3://...``): a refresh locks and writes local files only.
-URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 #: The source's own title id a release id starts with: its words up to the first number.
 OWN_TITLE_ID = re.compile(r"[a-z-]*?\d+(?=-|$)")

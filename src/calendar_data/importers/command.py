@@ -17,7 +17,7 @@ from typing import TypeVar
 import pyarrow as pa
 from tqdm import tqdm
 
-from ..arguments import date_argument, quiet_option
+from ..arguments import date_argument, local_file_argument, quiet_option
 from ..catalog import SourceInfo, load_catalog, write_catalog
 from ..refresh_lock import LockHeld, refresh_lock
 from .merge import merge_releases, unify_titles
@@ -169,9 +169,14 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     """``--into`` or ``-o/--out``: where the import goes."""
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument(
-        "--into", metavar="CATALOG", help="merge into this catalog (it is replaced atomically)"
+        "--into",
+        metavar="CATALOG",
+        type=local_file_argument,
+        help="merge into this catalog (it is replaced atomically)",
     )
-    target.add_argument("-o", "--out", metavar="PATH", help="write a new catalog here")
+    target.add_argument(
+        "-o", "--out", metavar="PATH", type=local_file_argument, help="write a new catalog here"
+    )
 
 
 def add_client_options(
