@@ -7,6 +7,7 @@ import datetime as dt
 import types
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pytest
 
@@ -168,6 +169,17 @@ def test_partitioning_again_replaces_the_earlier_partitioned_catalog(tmp_path, t
     write_partitioned(table, tmp_path / "parts", by=["region"])
     write_partitioned(table.slice(0, 5), tmp_path / "parts")
     assert load_catalog(tmp_path / "parts").num_rows == 5
+
+
+@pytest.mark.parametrize("key", ["release_date", "season"])
+def test_a_catalog_partitioned_by_a_date_or_number_column_is_read_by_dates(tmp_path, table, key):
+    """The keys are typed as their columns: a date filter once compared text with dates."""
+    write_partitioned(table, tmp_path / "parts", by=[key])
+    march = load_catalog(tmp_path / "parts", dated=MARCH)
+    day = pc.field("release_date")
+    expected = table.filter((day >= MARCH[0]) & (day <= MARCH[1]))
+    assert march.num_rows == expected.num_rows > 0
+    assert load_catalog(tmp_path / "parts").num_rows == table.num_rows
 
 
 def test_partitioning_into_an_empty_folder_writes_there(tmp_path, table):

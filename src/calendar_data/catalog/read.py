@@ -161,7 +161,8 @@ def _file_dataset(handle: pa.NativeFile, origin: str) -> ds.Dataset:
 
 def _folder_dataset(path: str, origin: str, filesystem: pafs.FileSystem) -> ds.Dataset:
     """Every Parquet file under ``path``; hive partition keys (``service=Netflix/``) become
-    text columns, whatever they look like, and are cast like any other column."""
+    text columns, whatever they look like, and are cast like any other column; keys that are
+    date or whole-number columns are read as such, so a date filter can rule out partitions."""
     options = dict(format=PARQUET_FORMAT, filesystem=filesystem, ignore_prefixes=[".", "_"])
     dataset = ds.dataset(path, partitioning=ds.HivePartitioning.discover(), **options)
     if not dataset.files:
@@ -170,10 +171,15 @@ def _folder_dataset(path: str, origin: str, filesystem: pafs.FileSystem) -> ds.D
         {k for f in dataset.get_fragments() for k in ds.get_partition_keys(f.partition_expression)}
     )
     if keys:
-        as_text = ds.partitioning(pa.schema([(k, pa.string()) for k in keys]), flavor="hive")
-        dataset = ds.dataset(path, partitioning=as_text, **options)
+        typed = ds.partitioning(pa.schema([(k, _key_type(k)) for k in keys]), flavor="hive")
+        dataset = ds.dataset(path, partitioning=typed, **options)
     check_unique_names(dataset.schema.names, origin)
     return dataset
+
+
+def _key_type(key: str) -> pa.DataType:
+    kind = COLUMNS_BY_NAME[key].type if key in COLUMNS_BY_NAME else pa.string()
+    return kind if pa.types.is_date(kind) or pa.types.is_integer(kind) else pa.string()
 
 
 def _check_files(fragments: list[ds.ParquetFileFragment]) -> None:
