@@ -390,6 +390,14 @@ def test_the_example_config_is_printed_and_valid(capsys):
             "refresh.toml line 3: region 'XX' is not an ISO 3166-1 alpha-2 region code",
         ),
         ("days_ahead = 'two'\n[sources.tvmaze]\n", "refresh.toml line 1: days_ahead must be"),
+        (
+            "days_behind = 1000000\n[sources.tvmaze]\n",
+            "refresh.toml line 1: days_behind must be at most 36,500, not 1,000,000",
+        ),
+        (
+            "[sources.tvmaze]\nrate = 1e-300\n",
+            "refresh.toml line 2: rate must be at least 0.01 a second, not 1e-300",
+        ),
         ("days_ahead = 14\n", "refresh.toml: no [sources.NAME] table"),
         ("days_ahead = \n", "refresh.toml: not valid TOML: Invalid value (at line 1, column 14)"),
     ],

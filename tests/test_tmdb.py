@@ -33,7 +33,7 @@ from calendar_data.importers.tmdb_client import (
     TmdbError,
     UnusableResponse,
 )
-from calendar_data.importers.tmdb_parse import Provider, parse_film
+from calendar_data.importers.tmdb_parse import Provider, parse_film, parse_show
 from calendar_data.importers.tmdb_releases import PROVIDER_SERVICES, service_name
 from calendar_data.regions import iso_region
 from calendar_data.schema import SCHEMA
@@ -347,6 +347,11 @@ def test_a_malformed_title_is_skipped_with_a_warning(client, fake, tmp_path):
     ]
 
 
+def test_a_runtime_list_of_the_wrong_type_is_unknown():
+    show = parse_show({"id": 114461, "name": "Ahsoka", "episode_run_time": 56})
+    assert show.name == "Ahsoka" and show.runtime is None
+
+
 def test_a_missing_title_is_skipped_with_tmdbs_message(client, fake, tmp_path):
     fake.script("/movie/581600", Reply(404, fixture("error-404.json")))
     summary = run_import(client, ["JP"], FILMS_START, 35, out=tmp_path / "t.parquet")
@@ -644,7 +649,8 @@ def test_cli_malformed_response_is_one_line_and_leaves_the_catalog(
         (("--region", "XX"), "'XX' is not an ISO 3166-1 alpha-2 region code"),
         (("--region", "UK"), "did you mean GB?"),
         (("--region", "GB", "--days", "0"), "is not a whole number from 1 to 366"),
-        (("--region", "GB", "--rate", "100"), "is not a rate above 0 and at most 40"),
+        (("--region", "GB", "--rate", "100"), "'100' is not a rate from 0.01 to 40 a second"),
+        (("--region", "GB", "--rate", "1e-300"), "'1e-300' is not a rate from 0.01 to 40"),
         (("--days", "3"), "the following arguments are required: --region"),
     ],
 )

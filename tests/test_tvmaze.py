@@ -325,6 +325,25 @@ def test_a_schedule_that_is_not_json_fails_the_run_and_writes_nothing(client, se
     assert catalog.read_bytes() == before
 
 
+def test_a_schedule_nested_past_reason_is_a_one_line_error(client, server, tmp_path):
+    server.script(THU_WEB, Reply(200, b"[" * 200_000 + b"]" * 200_000))
+    with pytest.raises(UnusableResponse, match="2025-03-06: the response is not JSON .nested too"):
+        run_import(client, THU, 1, out=tmp_path / "c.parquet")
+    assert not (tmp_path / "c.parquet").exists()
+
+
+def test_fields_of_the_wrong_type_are_read_as_unknown(client, server, tmp_path):
+    """One odd field never fails a title: an episode's type as a list, genres as a number."""
+    entries = json.loads((FIXTURES / "schedule-web-2025-03-05.json").read_bytes())
+    entries[0]["type"] = ["regular"]
+    for entry in entries[:2]:
+        entry["_embedded"]["show"]["genres"] = 5
+    server.serve("/schedule/web?date=2025-03-05", entries)
+    run_import(client, WED, 1, out=tmp_path / "c.parquet")
+    premiere = rows_by_id(tmp_path / "c.parquet")[HARBOUR_PREMIERE]
+    assert premiere["genres"] is None and premiere["release_type"] == "series_premiere"
+
+
 def test_a_schedule_of_the_wrong_shape_fails_the_run(client, server, tmp_path):
     server.serve(THU_WEB, {"error": "maintenance"})
     with pytest.raises(UnusableResponse, match="expected a list of episodes, got dict"):

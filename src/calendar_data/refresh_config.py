@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .importers.http import MIN_RATE
 from .regions import iso_region
 
 #: ``calendar-data refresh --example-config`` prints this.
@@ -59,6 +60,8 @@ rate = 2.0
 
 DEFAULTS = {"every_hours": 6.0, "days_ahead": 14, "days_behind": 30}
 MAX_DAYS_AHEAD = 62
+#: Releases kept for at most a hundred years back: older days are none a catalog can hold.
+MAX_DAYS_BEHIND = 36_500
 TOP_LEVEL_KEYS = (*DEFAULTS, "regions", "services", "sources")
 #: Keys every ``[sources.NAME]`` table takes; each source adds options of its own.
 SOURCE_KEYS = ("base_url", "rate", "regions", "services")
@@ -178,8 +181,11 @@ class _Reader:
         if wrong or value < 0 or (key != "days_behind" and value == 0):
             need = "a whole number" if kind is int else "a number"
             raise self.fail(table, key, f"{key} must be {need} above 0, not {value!r}")
-        if key == "days_ahead" and value > MAX_DAYS_AHEAD:
-            raise self.fail(table, key, f"days_ahead must be at most {MAX_DAYS_AHEAD}, not {value}")
+        most = {"days_ahead": MAX_DAYS_AHEAD, "days_behind": MAX_DAYS_BEHIND}.get(key)
+        if most is not None and value > most:
+            raise self.fail(table, key, f"{key} must be at most {most:,}, not {value:,}")
+        if key == "rate" and value < MIN_RATE:
+            raise self.fail(table, key, f"rate must be at least {MIN_RATE} a second, not {value}")
         return kind(value)
 
     def option(self, values: dict, table: tuple[str, ...], key: str, kind: type):

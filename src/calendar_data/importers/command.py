@@ -20,6 +20,7 @@ from tqdm import tqdm
 from ..arguments import date_argument, local_file_argument, quiet_option
 from ..catalog import SourceInfo, load_catalog, write_catalog
 from ..refresh_lock import LockHeld, refresh_lock
+from .http import MIN_RATE
 from .merge import merge_releases, unify_titles
 
 Client = TypeVar("Client", bound=contextlib.AbstractContextManager)
@@ -208,17 +209,18 @@ def days_argument(most: int) -> Callable[[str], int]:
     return days
 
 
-def rate_argument(most: float, refusal: str) -> Callable[[str], float]:
-    """The type of ``--rate``: requests per second, above 0 and at most ``most``; anything
-    else is refused with ``refusal``, whose ``{text}`` is what was given."""
+def rate_argument(most: float) -> Callable[[str], float]:
+    """The type of ``--rate``: requests per second, from :data:`MIN_RATE` to ``most``."""
 
     def rate(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             value = 0.0
-        if not 0 < value <= most:
-            raise argparse.ArgumentTypeError(refusal.format(text=repr(text)))
+        if not MIN_RATE <= value <= most:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a rate from {MIN_RATE} to {most} a second"
+            )
         return value
 
     return rate

@@ -27,6 +27,8 @@ from ..text import without_credentials
 
 USER_AGENT = "calendar-data/0.1 (streaming release calendar)"
 ATTEMPTS = 4
+#: The slowest pace asked of a service, one request every 100 s: slower is no pace at all.
+MIN_RATE = 0.01
 #: A server asking us to wait longer than this has effectively refused; we give up instead.
 MAX_RETRY_AFTER = 120.0
 
@@ -67,8 +69,8 @@ class JsonClient:
         transport: httpx.BaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        if not 0 < rate < math.inf:  # NaN too: it would turn the pacing off
-            raise ValueError(f"rate must be above 0 requests per second, not {rate}")
+        if not MIN_RATE <= rate < math.inf:  # NaN too: it would turn the pacing off
+            raise ValueError(f"rate must be at least {MIN_RATE} requests per second, not {rate}")
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base URL must start with http:// or https://, not {base_url!r}")
         self.base_url = base_url.rstrip("/")
@@ -120,14 +122,16 @@ class JsonClient:
         if cached is not None and not refresh and cached.exists():
             try:
                 return json.loads(cached.read_bytes())
-            except ValueError:
+            except (ValueError, RecursionError):
                 pass  # a damaged cache entry is simply fetched again
         body = self._fetch(url, what)
         try:
             data = json.loads(body)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             shown = without_credentials(str(url))
-            raise self.unusable(f"{what}: the response is not JSON ({exc}) from {shown}") from None
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            message = f"{what}: the response is not JSON ({reason}) from {shown}"
+            raise self.unusable(message) from None
         if cached is not None:
             atomic_write(cached, lambda handle: handle.write(body))
         return data

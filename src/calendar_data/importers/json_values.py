@@ -26,6 +26,11 @@ def as_date(value: Any) -> dt.date | None:
         return None
 
 
+def as_items(value: Any) -> list:
+    """The items of a JSON list; anything else has none."""
+    return value if isinstance(value, list) else []
+
+
 def positive_count(value: Any) -> int | None:
     """A plausible positive whole number (runtime, episode order); anything else is unknown."""
     number = as_integer(value)

@@ -531,7 +531,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         service="TMDB",
         base_url=DEFAULT_BASE_URL,
         rate=20.0,
-        rate_type=command.rate_argument(40, "{text} is not a rate above 0 and at most 40 a second"),
+        rate_type=command.rate_argument(40),
         rate_help="at most this many requests per second (default: 20; TMDB allows about 40)",
     )
     parser.set_defaults(func=run)

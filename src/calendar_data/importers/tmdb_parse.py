@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .json_values import as_date, as_integer, as_text, positive_count, web_link
+from .json_values import as_date, as_integer, as_items, as_text, positive_count, web_link
 
 #: TMDB release types (``release_dates[].type``) that put a film on a service: 4 digital, 6 TV.
 STREAMING_RELEASE_TYPES = (4, 6)
@@ -147,7 +147,7 @@ def parse_film(body: Any) -> Film:
 def parse_show(body: Any) -> Show:
     """``/tv/{id}?append_to_response=credits,external_ids,watch/providers``."""
     show = Show(**_title_fields(body, "name", "original_name"))
-    runtimes = [positive_count(r) for r in body.get("episode_run_time") or ()]
+    runtimes = [positive_count(r) for r in as_items(body.get("episode_run_time"))]
     show.runtime = max((r for r in runtimes if r), default=None)
     show.year = _year(body.get("first_air_date"))
     show.type, show.status = as_text(body.get("type")), as_text(body.get("status"))

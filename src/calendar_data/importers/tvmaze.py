@@ -245,7 +245,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         service="TVmaze",
         base_url=DEFAULT_BASE_URL,
         rate=2.0,
-        rate_type=command.rate_argument(100, "{text} is not a rate between 0 and 100 per second"),
+        rate_type=command.rate_argument(100),
         rate_help="at most this many requests per second (default: 2)",
     )
     parser.set_defaults(func=run)

@@ -166,7 +166,7 @@ def parse_airing(entry: Any, feed: Feed) -> Airing:
         name=as_text(entry.get("name")),
         season=season,
         number=number,
-        special=entry.get("type") in SPECIAL_TYPES or season is None or number is None,
+        special=as_text(entry.get("type")) in SPECIAL_TYPES or season is None or number is None,
         airdate=airdate,
         # Without an airtime TVmaze's airstamp is a placeholder, not a release time.
         airstamp=_instant(entry.get("airstamp")) if as_text(entry.get("airtime")) else None,

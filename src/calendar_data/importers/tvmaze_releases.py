@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .json_values import positive_count, web_link
+from .json_values import as_items, positive_count, web_link
 from .tvmaze_parse import Airing, Season, ShowDetails, language_code, plain_text
 
 SOURCE = "TVmaze"
@@ -57,7 +57,7 @@ def release_row(group: list[Airing], details: ShowDetails, updated_at: dt.dateti
         "episode_count": len(group),
         "episode_titles": [_episode_title(a) for a in group],
         "runtime_minutes": max(runtimes, default=None) or _show_runtime(show),
-        "genres": [g for g in show.get("genres") or () if isinstance(g, str) and g] or None,
+        "genres": [g for g in as_items(show.get("genres")) if isinstance(g, str) and g] or None,
         "language": language_code(show.get("language")),
         "synopsis": plain_text(show.get("summary")),
         "cast": details.cast or None,
