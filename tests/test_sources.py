@@ -100,6 +100,16 @@ def test_dates_other_than_year_month_day_are_refused(tmp_path):
     ]
 
 
+def test_instants_before_the_first_utc_day_are_refused(tmp_path):
+    line = json.dumps(row(release_at="0001-01-01T00:30:00+01:00"))
+    with pytest.raises(SourceError) as caught:
+        read_source(write(tmp_path / "s.jsonl", line + "\n"))
+    assert caught.value.problems == [
+        "line 1, column release_at: '0001-01-01T00:30:00+01:00' is outside the days a catalog "
+        "can hold"
+    ]
+
+
 def test_csv_bad_rows_are_reported_with_physical_line_numbers(tmp_path):
     source = write(
         tmp_path / "bad.csv",

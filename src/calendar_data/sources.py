@@ -376,7 +376,10 @@ def _instant(value) -> dt.datetime | None:
         raise ValueError(f"{quoted(text)} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:30+01:00 is before the first UTC day Python has
+        raise ValueError(f"{quoted(text)} is outside the days a catalog can hold") from None
 
 
 def _items(value) -> list | None:
