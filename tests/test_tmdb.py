@@ -151,6 +151,35 @@ def rows_by_id(path) -> dict[str, dict]:
 # --------------------------------------------------------------------------- films
 
 
+def test_a_film_is_dated_on_each_service_as_its_note_says():
+    """A rental date before the subscription service's own: the service gets the date whose
+    note names it, whichever day the window starts on (a synthetic film)."""
+    body = {
+        "id": 1,
+        "title": "A Synthetic Film",
+        "release_dates": {
+            "results": [
+                {
+                    "iso_3166_1": "US",
+                    "release_dates": [
+                        {"type": 4, "note": "", "release_date": "2024-05-03T00:00:00.000Z"},
+                        {"type": 4, "note": "Netflix", "release_date": "2024-05-24T00:00:00.000Z"},
+                    ],
+                }
+            ]
+        },
+        "watch/providers": {
+            "results": {"US": {"flatrate": [{"provider_id": 8, "provider_name": "Netflix"}]}}
+        },
+    }
+    film, report = parse_film(body), tmdb.FetchReport()
+    now = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    for start, end, days in [(1, 31, [24]), (1, 10, []), (20, 31, [24])]:
+        scope = tmdb._Scope(dt.date(2024, 5, start), dt.date(2024, 5, end), set(), now)
+        rows = tmdb._film_rows(film, "US", scope, report)
+        assert [r["release_date"] for r in rows] == [dt.date(2024, 5, day) for day in days]
+
+
 def test_a_film_in_two_regions_gets_each_regions_date_and_service(client, fake, tmp_path):
     out = tmp_path / "tmdb.parquet"
     summary = run_import(client, ["US", "JP"], FILMS_START, 35, out=out)

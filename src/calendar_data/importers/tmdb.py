@@ -38,6 +38,7 @@ from .tmdb_client import (
     UnusableResponse,
 )
 from .tmdb_parse import (
+    DatedRelease,
     Episode,
     Film,
     Page,
@@ -375,18 +376,30 @@ class _Scope:
 
 def _film_rows(film: Film, region: str, scope: _Scope, report: FetchReport) -> list[dict]:
     label = f"film {film.tmdb_id} ({film.name}) in {region}"
-    releases = [r for r in film.releases.get(region, ()) if scope.covers(r.date)]
-    if not releases:
+    releases = film.releases.get(region, ())
+    in_window = [r for r in releases if scope.covers(r.date)]
+    if not in_window:
         report.skip(f"{label}: no digital or TV date in the window")
         return []
-    release = releases[0]
-    services = services_in(film, region) or [s for s in [service_from_note(release)] if s]
+    noted = [s for s in map(service_from_note, in_window) if s]
+    services = services_in(film, region) or list(dict.fromkeys(noted))
     if not services:
         report.skip(f"{label}: no subscription, free or ad-supported provider listed")
         return []
     services = scope.asked_for(services)
     _note_unknown_providers(film, region, services, report)
-    return [film_row(film, region, release, service, scope.now) for service in services]
+    dated = {service: _release_on(service, releases) or in_window[0] for service in services}
+    return [
+        film_row(film, region, release, service, scope.now)
+        for service, release in dated.items()
+        if scope.covers(release.date)
+    ]
+
+
+def _release_on(service: str, releases: Sequence[DatedRelease]) -> DatedRelease | None:
+    """The release whose note names ``service``: TMDB's date for that service, which may
+    come after an earlier digital date (a rental) in the same country."""
+    return next((r for r in releases if service_from_note(r) == service), None)
 
 
 def _show_rows(
