@@ -133,6 +133,15 @@ def test_cli_writes_a_partitioned_copy(tmp_path, table, capsys):
     assert load_catalog(tmp_path / "parts").num_rows == table.num_rows
 
 
+def test_a_partitioned_copy_keeps_the_refresh_record(tmp_path, table):
+    """The dashboard's "Refreshed: ... ago" and its overdue warning read it."""
+    source = tmp_path / "catalog.parquet"
+    record = {"every_hours": 6.0, "sources": {"TVmaze": {"refreshed_at": "2026-01-01T00:00Z"}}}
+    catalog.write_catalog(table, source, refresh=record)
+    assert main(["partition", str(source), "-o", str(tmp_path / "parts"), "-q"]) == 0
+    assert load_catalog(tmp_path / "parts").refresh == record
+
+
 def test_partitioning_into_a_folder_of_other_files_deletes_nothing(tmp_path, table, capsys):
     """Publishing replaces the folder whole: only an earlier partitioned catalog may be
     there. Folder of the catalog itself, with its source and notes: refused, all kept."""

@@ -365,7 +365,12 @@ def partition_command(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.path)
     keys = tuple(args.by or PARTITION_KEYS)
     warnings = write_partitioned(
-        catalog.table, args.output, keys, catalog.sources, catalog.generated_at or None
+        catalog.table,
+        args.output,
+        keys,
+        catalog.sources,
+        catalog.generated_at or None,
+        catalog.refresh,
     )
     _warn(warnings)
     _say(

@@ -105,6 +105,7 @@ def write_partitioned(
     by: Sequence[str] = PARTITION_KEYS,
     sources: Iterable[SourceInfo] = (),
     generated_at: str | None = None,
+    refresh: Mapping | None = None,
 ) -> list[str]:
     """Validate ``table`` and publish it as a hive-partitioned folder; return the warnings.
 
@@ -126,7 +127,7 @@ def write_partitioned(
         )
     table, warnings = conform(table, origin)
     validate(table, origin)
-    table = _published(table, sources, generated_at)
+    table = _published(table, sources, generated_at, refresh)
     for key in by:
         if key == MONTH_KEY:
             month = pc.strftime(table["release_date"].cast(pa.timestamp("s")), "%Y-%m")
