@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from calendar_data import schema
 from calendar_data.catalog import CatalogError, SourceInfo, load_catalog, write_catalog
+from calendar_data.importers.licences import TVMAZE
 from calendar_data.sources import SourceError, build, read_source
 
 HEADER = "release_id,title_id,title,kind,release_type,service,status,release_date,source"
@@ -226,7 +227,8 @@ def test_build_writes_a_valid_catalog_with_sources_from_the_rows(tmp_path):
     write(tmp_path / "b.jsonl", json.dumps(row(release_id="r2", source="TVmaze")) + "\n")
     result = build([tmp_path / "a.csv", tmp_path / "b.jsonl"], tmp_path / "out" / "c.parquet")
     assert result.rows == 2
-    assert result.sources == (SourceInfo("editorial sample"), SourceInfo("TVmaze"))
+    # A row naming an API's data keeps the licence and attribution its terms ask for.
+    assert result.sources == (SourceInfo("editorial sample"), TVMAZE)
     loaded = load_catalog(tmp_path / "out" / "c.parquet")
     assert sorted(loaded.table["release_id"].to_pylist()) == ["r1", "r2"]
     assert loaded.sources == result.sources

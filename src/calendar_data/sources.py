@@ -25,6 +25,7 @@ from tqdm import tqdm
 from . import catalog, schema
 from .catalog import CatalogError, SourceInfo, decode_metadata
 from .days import closest_zone, parse_date, valid_timezone
+from .importers import licences
 from .schema import COLUMNS_BY_NAME
 from .text import first_line, quoted
 
@@ -79,7 +80,8 @@ def build(
         warnings += conform_warnings + _unknown_zones(table, path)
     _check_ids_across(tables, paths)
     combined = pa.concat_tables(tables)
-    infos = tuple(declared.get(name, SourceInfo(name)) for name in _source_names(combined))
+    known = {**licences.BY_NAME, **declared}
+    infos = tuple(known.get(name, SourceInfo(name)) for name in _source_names(combined))
     warnings += catalog.write_catalog(combined, out, infos)
     return BuildResult(Path(out), combined.num_rows, infos, warnings)
 

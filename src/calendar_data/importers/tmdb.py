@@ -24,12 +24,13 @@ from typing import Literal
 import pyarrow as pa
 
 from ..arguments import is_quiet
-from ..catalog import CatalogError, SourceInfo
+from ..catalog import CatalogError
 from ..regions import iso_region
 from ..reporting import run_reported
 from ..schema import SCHEMA
 from . import command
 from .command import ImportFailed, progress, session, unique_releases
+from .licences import JUSTWATCH_CREDIT, NOTICE, TMDB
 from .tmdb_client import (
     DEFAULT_BASE_URL,
     Credentials,
@@ -51,7 +52,6 @@ from .tmdb_parse import (
 from .tmdb_releases import (
     PROVIDER_SERVICES,
     SITE_URL,
-    SOURCE,
     film_row,
     group_episodes,
     provider_ids,
@@ -66,14 +66,6 @@ MAX_DAYS = 366
 MAX_PAGES = 500
 #: TMDB's change lists cover at most 14 days per request.
 MAX_CHANGE_DAYS = 14
-NOTICE = "This product uses the TMDB API but is not endorsed or certified by TMDB."
-JUSTWATCH_CREDIT = "Streaming availability (where to watch) provided by JustWatch."
-TMDB = SourceInfo(
-    name=SOURCE,
-    licence="TMDB API Terms of Use (non-commercial use with attribution)",
-    attribution=f"{NOTICE} {JUSTWATCH_CREDIT}",
-    url=SITE_URL,
-)
 MOVIE_PARTS = "release_dates,watch/providers,credits,external_ids"
 SHOW_PARTS = "credits,external_ids,watch/providers"
 LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")

@@ -19,11 +19,12 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..arguments import is_quiet
-from ..catalog import CatalogError, SourceInfo
+from ..catalog import CatalogError
 from ..reporting import run_reported
 from ..schema import SCHEMA
 from . import command
 from .command import ImportFailed, progress, session, unique_releases
+from .licences import TVMAZE
 from .tvmaze_client import DEFAULT_BASE_URL, TvmazeClient, TvmazeError, UnusableResponse
 from .tvmaze_parse import (
     Airing,
@@ -34,15 +35,9 @@ from .tvmaze_parse import (
     parse_schedule,
     parse_seasons,
 )
-from .tvmaze_releases import SOURCE, group_airings, release_row
+from .tvmaze_releases import group_airings, release_row
 
 MAX_DAYS = 62
-TVMAZE = SourceInfo(
-    name=SOURCE,
-    licence="CC BY-SA 4.0",
-    attribution="Data from TVmaze (https://www.tvmaze.com), licensed CC BY-SA 4.0",
-    url="https://www.tvmaze.com",
-)
 #: What each show's detail requests fetch, and how each answer is read.
 DETAIL_PARTS = (
     ("cast", "/shows/{id}", {"embed[]": "cast"}, parse_cast),
