@@ -39,8 +39,9 @@ def _today() -> None:
 
 # On a phone the calendar opens as the agenda (see calendar_view.draw_calendar).
 ask = calendar_view.ask_the_screen()
+calendar_view.keep_a_view()
 controls = st.columns([3, 5], vertical_alignment="bottom")
-view = (
+view = calendar_view.chosen_view(
     controls[0].segmented_control(
         "View",
         VIEWS,
@@ -49,7 +50,6 @@ view = (
         key=VIEW,
         bind="query-params",
     )
-    or "month"
 )
 # One row, even where the columns stack: on a phone the calendar starts in the first screen.
 steps = controls[1].container(horizontal=True, vertical_alignment="bottom")

@@ -50,6 +50,20 @@ def test_on_a_phone_the_notices_outlast_the_turn_to_the_agenda(page, sample_url,
     expect(notice(page, "Ignored unknown parameter 'colour'.")).to_have_count(1)
 
 
+def test_on_a_phone_back_past_the_turn_to_the_agenda_keeps_a_view(page, sample_url):
+    """Back to the link without a view once drew a month with no view chosen, whose link
+    then opened the agenda."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, f"{sample_url}/?date=2023-11-01")
+    expect(page).to_have_url(re.compile(r"[?&]view=agenda(&|$)"))
+    wait_idle(page)
+    page.go_back()
+    wait_idle(page)
+    views = page.locator(".st-key-view")
+    expect(views.get_by_role("radio", name="agenda")).to_have_attribute("aria-checked", "true")
+    expect(page).to_have_url(re.compile(r"[?&]view=agenda(&|$)"))
+
+
 def test_a_name_in_another_case_takes_the_catalogs_spelling(page, sample_url):
     open_app(page, f"{sample_url}/?service=netflix&date=2023-11-01")
     expect(page).to_have_url(re.compile(r"[?&]service=Netflix(&|$)"))

@@ -43,6 +43,7 @@ DRAWER_KEY = "day_drawer_cards"
 VIEW_KEY = "view"  # the calendar page's view control, bound to ?view=
 _FOLLOW_KEY = "_view_follows_width"  # set on the session's first calendar: may the view follow?
 _PHONE_KEY = "_view_on_a_phone"  # the browser said its screen is a phone's
+_AGENDA_AGAIN_KEY = "_view_agenda_again"  # see chosen_view
 _ASSETS = Path(__file__).parent / "assets"
 
 
@@ -101,6 +102,26 @@ def ask_the_screen() -> bool:
     if first:
         st.session_state[_FOLLOW_KEY] = VIEW_KEY not in st.query_params
     return first
+
+
+def keep_a_view() -> None:
+    """The agenda that :func:`chosen_view` asked for, chosen again. Call it before the view
+    control."""
+    if st.session_state.pop(_AGENDA_AGAIN_KEY, False):
+        st.session_state[VIEW_KEY] = "agenda"
+
+
+def chosen_view(picked: str | None) -> str:
+    """The view to draw: the one picked; with none, the month, but on a phone the agenda.
+
+    The browser's Back past the phone's turn to the agenda restores a link naming no view, and
+    a history step's URL outranks whatever the script sets before the control, which then
+    shows no view chosen: the agenda is chosen in one more run (:func:`keep_a_view`).
+    """
+    if picked is None and st.session_state.get(_PHONE_KEY):
+        st.session_state[_AGENDA_AGAIN_KEY] = True
+        st.rerun()
+    return picked or "month"
 
 
 def default_view() -> str | None:
