@@ -112,6 +112,17 @@ def test_my_services_apply_with_the_switch_and_not_without(catalog):
     )
 
 
+def test_many_followed_titles_that_left_are_named_five_at_a_time(catalog):
+    at = run_app(follow=",".join(f"gone-{n}" for n in range(40)))
+    gone = [notice for notice in infos(at).splitlines() if "not in this catalog" in notice]
+    assert gone[:1] == [
+        "The followed title 'gone-0' is not in this catalog; it stays in Followed titles as "
+        "having no upcoming releases."
+    ]
+    assert len(gone) == 6
+    assert gone[-1] == "35 more followed titles are not in this catalog either; they stay too."
+
+
 def test_the_sidebar_counts_what_my_services_leave(catalog):
     at = run_app(my_service=["Hulu"], date=NOVEMBER)
     assert "**20** of 20 releases match" in [m.value for m in at.sidebar.markdown]

@@ -500,12 +500,17 @@ def _clean_values(values: Sequence[str], param: str) -> tuple[list[str], list[st
     return list(seen)[:MAX_VALUES], [f"Only the first {MAX_VALUES} {param} values are kept."]
 
 
-def named_few(ignored: Sequence[str], notice: Callable[[str], str], what: str) -> list[str]:
-    """The ``notice`` of each of the first :data:`MAX_NOTICES` ``ignored`` values, then one
-    counting the rest (``what`` they are): a link can hold thousands."""
+def named_few(
+    ignored: Sequence[str],
+    notice: Callable[[str], str],
+    what: str,
+    rest: str = "Ignored {count:,} more {what}.",
+) -> list[str]:
+    """The ``notice`` of each of the first :data:`MAX_NOTICES` ``ignored`` values, then
+    ``rest`` counting the others (``what`` they are): a link can hold thousands."""
     named = [notice(value) for value in ignored[:MAX_NOTICES]]
     if len(ignored) > MAX_NOTICES:
-        named.append(f"Ignored {len(ignored) - MAX_NOTICES:,} more {what}.")
+        named.append(rest.format(count=len(ignored) - MAX_NOTICES, what=what))
     return named
 
 

@@ -25,7 +25,7 @@ import streamlit as st
 
 from .. import routes
 from ..days import local_today
-from ..filters import MAX_VALUES, ReleaseFilter, parse_title_ids
+from ..filters import MAX_VALUES, ReleaseFilter, named_few, parse_title_ids
 from ..live import LiveCatalog
 from ..mine import (
     STORAGE_KEY,
@@ -331,12 +331,14 @@ def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> 
 
 
 def _gone(live: LiveCatalog, follow: tuple[str, ...]) -> list[str]:
-    return [
-        f"The followed title {quoted(item.title_id)} is not in this catalog; it stays in "
-        "Followed titles as having no upcoming releases."
-        for item in _followed(live, follow, local_today("UTC"))
-        if item.title is None
-    ]
+    gone = [i.title_id for i in _followed(live, follow, local_today("UTC")) if i.title is None]
+    return named_few(
+        gone,
+        lambda title_id: f"The followed title {quoted(title_id)} is not in this catalog; it "
+        "stays in Followed titles as having no upcoming releases.",
+        "followed titles",
+        rest="{count:,} more {what} are not in this catalog either; they stay too.",
+    )
 
 
 def _followed(live: LiveCatalog, follow: tuple[str, ...], today) -> list:
