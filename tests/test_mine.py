@@ -39,6 +39,7 @@ TABLE = pa.table(
             dt.date(2023, 10, 5),
             None,
         ],
+        "release_at": pa.nulls(5, pa.timestamp("us", tz="UTC")),
         "status": ["confirmed", "confirmed", "confirmed", "confirmed", "tba"],
     }
 )
@@ -238,6 +239,25 @@ def test_followed_titles_say_when_next_or_why_not():
     ]
     after = followed_titles(TABLE, ["ahsoka"], dt.date(2024, 1, 1))
     assert after[0].status == "no upcoming releases" and after[0].next_date is None
+
+
+def test_a_followed_titles_next_release_is_on_the_viewers_day():
+    """Loki S2 E6 lands on 9 Nov in Los Angeles, on 10 Nov in Tokyo: a Tokyo viewer's today."""
+    loki = pa.table(
+        {
+            "title_id": ["loki"],
+            "title": ["Loki"],
+            "release_date": [dt.date(2023, 11, 9)],
+            "release_at": pa.array(
+                [dt.datetime(2023, 11, 10, 2, tzinfo=dt.UTC)], pa.timestamp("us", tz="UTC")
+            ),
+            "status": ["confirmed"],
+        }
+    )
+    tokyo = followed_titles(loki, ["loki"], dt.date(2023, 11, 10), "Asia/Tokyo")
+    assert tokyo[0].status == "next Fri 10 Nov 2023"
+    new_york = followed_titles(loki, ["loki"], dt.date(2023, 11, 10), "America/New_York")
+    assert new_york[0].status == "no upcoming releases"
 
 
 def test_followed_cards_get_a_mark():

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import segno
 
+from .days import DEFAULT_TIMEZONE, local_days
 from .filters import (
     MAX_VALUES,
     Params,
@@ -254,19 +255,22 @@ class Followed:
     status: str
 
 
-def followed_titles(table: pa.Table, follow: Sequence[str], today: dt.date) -> list[Followed]:
-    """Each followed title, in following order, with its next release on or after ``today``.
+def followed_titles(
+    table: pa.Table, follow: Sequence[str], today: dt.date, tz: str = DEFAULT_TIMEZONE
+) -> list[Followed]:
+    """Each followed title, in following order, with its next release on or after ``today``,
+    the release's day where the viewer is (``tz``), as the calendar shows it.
 
     A title the catalog no longer holds stays, as "no upcoming releases".
     """
     if not follow:
         return []
     positions = pc.indices_nonzero(in_set(table["title_id"], list(follow)))
-    rows = table.select(["title_id", "title", "release_date", "status"]).take(positions)
+    columns = ["title_id", "title", "release_date", "release_at", "status"]
+    rows = table.select(columns).take(positions)
     found: dict[str, dict] = {}
-    for row in rows.to_pylist():
+    for row, day in zip(rows.to_pylist(), local_days(rows, tz).to_pylist(), strict=True):
         entry = found.setdefault(row["title_id"], {"title": row["title"], "next": None, "tba": 0})
-        day = row["release_date"]
         if day is not None and day >= today and (entry["next"] is None or day < entry["next"]):
             entry["next"] = day
         entry["tba"] += row["status"] == "tba"

@@ -24,7 +24,7 @@ import pyarrow as pa
 import streamlit as st
 
 from .. import routes
-from ..days import local_today
+from ..days import DEFAULT_TIMEZONE, local_today
 from ..filters import MAX_VALUES, ReleaseFilter, named_few, parse_title_ids
 from ..live import LiveCatalog
 from ..mine import (
@@ -205,7 +205,7 @@ def _followed_list(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> None:
     box = st.expander(f"Followed titles ({len(follow)})")
     if not follow:
         box.caption("Follow titles from a card's details, the Title page or Browse.")
-    st.session_state[_LIST_SLOT] = (box, _followed(live, follow, local_today(tz)))
+    st.session_state[_LIST_SLOT] = (box, _followed(live, follow, tz))
 
 
 def draw_after_navigation() -> None:
@@ -331,7 +331,7 @@ def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> 
 
 
 def _gone(live: LiveCatalog, follow: tuple[str, ...]) -> list[str]:
-    gone = [i.title_id for i in _followed(live, follow, local_today("UTC")) if i.title is None]
+    gone = [i.title_id for i in _followed(live, follow, DEFAULT_TIMEZONE) if i.title is None]
     return named_few(
         gone,
         lambda title_id: f"The followed title {quoted(title_id)} is not in this catalog; it "
@@ -341,14 +341,16 @@ def _gone(live: LiveCatalog, follow: tuple[str, ...]) -> list[str]:
     )
 
 
-def _followed(live: LiveCatalog, follow: tuple[str, ...], today) -> list:
+def _followed(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> list:
     """:func:`followed_titles`, kept for this session's next run (it scans the catalog's
     title ids); not on the shared catalog, where every session's list would push out the
     months' cards."""
-    key = (live.signature, follow, today)
+    today = local_today(tz)
+    key = (live.signature, follow, today, tz)
     kept = st.session_state.get(_FOLLOWED_MEMO)
     if kept is None or kept[0] != key:
-        kept = st.session_state[_FOLLOWED_MEMO] = (key, followed_titles(live.table, follow, today))
+        followed = followed_titles(live.table, follow, today, tz)
+        kept = st.session_state[_FOLLOWED_MEMO] = (key, followed)
     return kept[1]
 
 
