@@ -17,6 +17,7 @@ from calendar_data.mine import (
     check_region,
     check_services,
     followed_titles,
+    kept_over,
     mark_followed,
     my_view,
     qr_png,
@@ -258,6 +259,15 @@ def test_a_followed_titles_next_release_is_on_the_viewers_day():
     assert tokyo[0].status == "next Fri 10 Nov 2023"
     new_york = followed_titles(loki, ["loki"], dt.date(2023, 11, 10), "America/New_York")
     assert new_york[0].status == "no upcoming releases"
+
+
+def test_what_is_kept_over_the_devices_settings_is_only_what_changed():
+    stored = MySettings(("Netflix",), "GB", True, ("loki", "ahsoka"), False)
+    shown = MySettings(("Max",), "US", True, ("the-gilded-age",), True)
+    assert kept_over(stored, shown, set(), {}) == stored
+    follows = {"the-gilded-age": False, "loki": False, "fargo": True, "ahsoka": True}
+    changed = kept_over(stored, shown, {"followed", "my_region"}, follows)
+    assert changed == MySettings(("Netflix",), "US", True, ("ahsoka", "fargo"), True)
 
 
 def test_followed_cards_get_a_mark():

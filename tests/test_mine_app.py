@@ -246,6 +246,31 @@ def test_what_the_stored_entry_could_not_use_is_said_until_the_viewer_acts(catal
     assert not any(notice in infos(at) for notice in said)
 
 
+def test_a_change_on_a_shared_link_keeps_the_devices_own_settings(catalog):
+    """Only the switch the viewer turned is remembered, not the rest of the link's."""
+    at = run_app(date=NOVEMBER, my_service=["Max"], my_region="US", mine="true", follow="gone")
+    own = MySettings(("Netflix",), "GB", True, (REFERENCE_ID,), False)
+    send_stored(at, storage_entry(own))
+    assert at.multiselect(key="my_service").value == ["Max"]  # the link's view is shown
+    assert device_data(at)["write"] is False
+    at.toggle(key="followed").set_value(True).run()
+    data = device_data(at)
+    assert data["write"] is True
+    assert json.loads(data["entry"]) == json.loads(
+        storage_entry(replace(own, followed_only=True))
+    )
+
+
+def test_unfollowing_a_shared_links_title_does_not_follow_it_on_the_device(catalog):
+    at = run_app(page="pages/title.py", id="test-title-3", follow="test-title-3")
+    send_stored(at, storage_entry(MySettings(follow=(REFERENCE_ID,))))
+    at.button(key="follow_title").click().run()
+    assert follow_list(at) == []
+    assert json.loads(device_data(at)["entry"])["follow"] == [REFERENCE_ID]
+    at.button(key="follow_title").click().run()
+    assert json.loads(device_data(at)["entry"])["follow"] == [REFERENCE_ID, "test-title-3"]
+
+
 def test_a_change_made_before_the_stored_entry_arrives_stays_over_it(catalog):
     at = run_app(date=NOVEMBER)
     at.toggle(key="mine").set_value(True).run()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -126,6 +126,23 @@ def toggled(follow: Sequence[str], title_id: str) -> tuple[str, ...]:
     if title_id in follow:
         return tuple(t for t in follow if t != title_id)
     return (*follow, title_id)
+
+
+def kept_over(
+    stored: MySettings, shown: MySettings, changed: Collection[str], follows: Mapping[str, bool]
+) -> MySettings:
+    """What the device keeps when the viewer, on a view someone shared (``shown``), changed
+    the settings named ``changed`` (by URL parameter) and followed (True) or unfollowed
+    (False) the titles in ``follows``: its ``stored`` settings with those changes only, never
+    the rest of the link's."""
+    kept = [t for t in stored.follow if follows.get(t, True)]
+    return MySettings(
+        services=shown.services if MY_SERVICE in changed else stored.services,
+        region=shown.region if MY_REGION in changed else stored.region,
+        mine=shown.mine if MINE in changed else stored.mine,
+        follow=(*kept, *(t for t, on in follows.items() if on and t not in kept)),
+        followed_only=shown.followed_only if FOLLOWED in changed else stored.followed_only,
+    )
 
 
 # ---------------------------------------------------------------------- the device's entry

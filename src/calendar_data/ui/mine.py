@@ -5,8 +5,10 @@ The settings are bound to the URL (``my_service``, ``my_region``, ``mine``, ``fo
 followed titles are this session's list, mirrored in ``follow`` on every run (a plain query
 parameter would be dropped by a page change). The browser remembers them in its own storage
 through a small component (assets/device.js): read once a session, and written only after the
-viewer changed something here, so a link someone shared never overwrites one's own settings.
-A stored entry is applied only to a session whose first URL named none of them. It arrives a
+viewer changed something here. A stored entry is applied only to a session whose first URL named
+none of them; in a session opened from a link that did, what the viewer changes is laid over
+the stored entry (:func:`~calendar_data.mine.kept_over`), so a link someone shared never
+overwrites one's own settings. It arrives a
 moment after the first run (once the component is drawn): a setting the viewer changed before
 it keeps the viewer's value, and titles followed before it join the stored ones. Until the
 browser has drawn the restored values, a click sends the widgets' old values along with it:
@@ -33,6 +35,7 @@ from ..mine import (
     StorageError,
     calendar_links,
     followed_titles,
+    kept_over,
     my_view,
     qr_png,
     read_storage_entry,
@@ -58,6 +61,8 @@ DEVICE_KEY = "mine_device"
 _STORED = "_mine_stored"  # the entry the browser sent, until a run reads it
 _DIRTY = "_mine_dirty"  # the viewer changed a setting: the device remembers them
 _TOUCHED = "_mine_touched"  # the settings the viewer changed in this session, by key
+_FOLLOWS = "_mine_follows"  # {title id: followed now} for each title the viewer toggled
+_LINK_BASE = "_mine_link_base"  # opened from a link naming settings: the device's own ones
 _IGNORE_STORED = "_mine_ignore_stored"  # the first URL named a setting, or the viewer reset
 _RESTORED = "_mine_restored"  # {key: (old, restored)}, until the browser has drawn them
 _ROUND = "_mine_round"  # how many times the device was asked to say it drew them
@@ -297,9 +302,14 @@ def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> 
     if FOLLOW_KEY not in st.session_state:
         ids, _ = parse_title_ids(st.query_params.get_all(FOLLOW))  # read_view tells
         st.session_state[FOLLOW_KEY] = ids
-        st.session_state[_IGNORE_STORED] = any(p in st.query_params for p in (*MINE_PARAMS, FOLLOW))
+        from_link = any(p in st.query_params for p in (*MINE_PARAMS, FOLLOW))
+        st.session_state[_IGNORE_STORED] = from_link
+        if from_link:
+            st.session_state[_LINK_BASE] = None  # until the device says what it holds
         notices += _gone(live, ids)
     raw = st.session_state.pop(_STORED, None)
+    if raw is not None and _LINK_BASE in st.session_state:
+        st.session_state[_LINK_BASE] = _usable_entry(raw, known)
     if raw is None or st.session_state.get(_IGNORE_STORED):
         return notices
     try:
@@ -328,6 +338,13 @@ def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> 
         st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     st.session_state[FOLLOW_KEY] = tuple(dict.fromkeys((*settings.follow, *followed_ids())))
     return notices + more + _gone(live, settings.follow)
+
+
+def _usable_entry(raw: str, known: set[str]) -> MySettings | None:
+    try:
+        return read_storage_entry(raw, known)[0]
+    except StorageError:
+        return None
 
 
 def _gone(live: LiveCatalog, follow: tuple[str, ...]) -> list[str]:
@@ -366,7 +383,12 @@ def _mirror_follow(follow: tuple[str, ...]) -> None:
 def _device_data(settings: MySettings, default_region: str | None) -> dict:
     """What the device component is told: it sends the stored entry once, and stores the
     settings (or forgets them, when they are all at their defaults) once the viewer changed
-    one."""
+    one: on the view of a link someone shared, only what the viewer changed, over what the
+    device holds (a device that holds nothing takes the view's settings as they are)."""
+    base = st.session_state.get(_LINK_BASE)
+    if base is not None:
+        touched = st.session_state.get(_TOUCHED, set())
+        settings = kept_over(base, settings, touched, st.session_state.get(_FOLLOWS, {}))
     untouched = settings == MySettings(region=default_region)
     return {
         "key": STORAGE_KEY,
@@ -432,7 +454,11 @@ def _changed(*keys: str) -> None:
 
 def _toggle_follow(title_id: str | None) -> None:
     if title_id:
-        st.session_state[FOLLOW_KEY] = toggled(followed_ids(), title_id)
+        follow = st.session_state[FOLLOW_KEY] = toggled(followed_ids(), title_id)
+        st.session_state[_FOLLOWS] = {
+            **st.session_state.get(_FOLLOWS, {}),
+            title_id: title_id in follow,
+        }
         _changed()
 
 
@@ -443,5 +469,6 @@ def _reset() -> None:
     st.session_state[FOLLOWED_KEY] = False
     st.session_state[FOLLOW_KEY] = ()
     st.session_state[_IGNORE_STORED] = True  # an entry arriving after this is forgotten too
+    st.session_state.pop(_LINK_BASE, None)  # forgotten, not kept under a shared link's view
     st.session_state.pop(_RESTORED, None)  # old values sent with this click are not undone
     _changed()
