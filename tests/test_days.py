@@ -13,6 +13,7 @@ from calendar_data.days import (
     as_utc,
     chunked_days,
     is_whole_month,
+    local_day,
     local_days,
     local_today,
     parse_date,
@@ -86,6 +87,17 @@ def test_chunked_and_sliced_tables():
     tz = "America/Los_Angeles"
     assert local_days(pieces, tz).to_pylist() == local_days(whole, tz).to_pylist()
     assert local_days(whole.slice(1, 2), tz).to_pylist() == [NOV_1, NOV_1]
+
+
+@pytest.mark.parametrize("tz", ["Europe/London", "America/New_York", "Australia/Lord_Howe"])
+def test_summer_time_after_2037_lands_on_the_same_day_as_one_rows(tz):
+    """Arrow's zone rules end in 2037; the calendar, exports and drawer must still agree."""
+    instants = [dt.datetime(year, 7, 1, 23, 30, tzinfo=dt.UTC) for year in (2037, 2038, 2150)]
+    instants += [dt.datetime(2038, 1, 1, 12, 30, tzinfo=dt.UTC), None]
+    rows = [release(f"r{n}", NOV_2, at) for n, at in enumerate(instants)]
+    days = local_days(pa.Table.from_pylist(rows, schema=SCHEMA), tz)
+    assert days.to_pylist() == [local_day(row, tz) for row in rows]
+    assert local_day(rows[1], "Europe/London") == dt.date(2038, 7, 2)
 
 
 def test_empty_table():

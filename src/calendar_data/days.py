@@ -21,6 +21,9 @@ import pyarrow.compute as pc
 from .text import quoted
 
 DEFAULT_TIMEZONE = "UTC"
+#: Arrow's time zone rules end in 2037: later instants would keep standard time all year
+#: (00:30 BST on 2 July 2038 read as 23:30 on 1 July), so their days are found by zoneinfo.
+ARROW_ZONES_END = dt.datetime(2037, 1, 1, tzinfo=dt.UTC)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -85,7 +88,22 @@ def local_days(table: pa.Table, tz: str = DEFAULT_TIMEZONE) -> pa.ChunkedArray:
     if instants.null_count == len(instants):
         return dates
     local = pc.local_timestamp(instants.cast(pa.timestamp("us", tz=tz))).cast(pa.date32())
+    end = pa.scalar(ARROW_ZONES_END, instants.type)
+    late = pc.fill_null(pc.greater_equal(instants, end), False)
+    if pc.any(late).as_py():
+        local = _days_by_zoneinfo(instants, local, late, tz)
     return pc.coalesce(local, dates)
+
+
+def _days_by_zoneinfo(
+    instants: pa.ChunkedArray, days: pa.ChunkedArray, late: pa.ChunkedArray, tz: str
+) -> pa.ChunkedArray:
+    """``days`` with the ``late`` rows' day found by Python's zoneinfo (see
+    :data:`ARROW_ZONES_END`): a few rows, far ahead."""
+    zone = zoneinfo.ZoneInfo(tz)
+    found = [i.astimezone(zone).date() for i in pc.filter(instants, late).to_pylist()]
+    mended = pc.replace_with_mask(days.combine_chunks(), late.combine_chunks(), pa.array(found))
+    return pa.chunked_array([mended])
 
 
 def day_start(day: dt.date, tz: str = DEFAULT_TIMEZONE) -> dt.datetime:
