@@ -9,12 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pyarrow as pa
 from icalendar import Calendar
+from sample import sample_rows
 from starlette.requests import Request
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from calendar_data import routes
+from calendar_data.catalog import write_catalog
 from calendar_data.mine import STORAGE_KEY, MySettings, storage_entry
 from calendar_data.params import MY_CALENDAR_OPEN, OPEN_DAY
 
@@ -204,6 +207,19 @@ def test_a_followed_title_that_left_can_be_unfollowed_on_its_page(catalog):
     at = run_app(page="pages/title.py", follow="gone-show", id="gone-show")
     at.button(key="follow_title").click().run()
     assert follow_list(at) == []
+
+
+def test_a_title_whose_id_no_link_can_carry_cannot_be_followed(tmp_path, monkeypatch):
+    """Following it once broke My calendar's links and was lost on the next visit."""
+    rows = sample_rows()
+    rows[1] = {**rows[1], "title_id": "odd (2021)"}
+    path = tmp_path / "catalog.parquet"
+    write_catalog(pa.Table.from_pylist(rows), path)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    at = run_app(page="pages/title.py", id="odd (2021)")
+    assert not at.exception
+    button = at.button(key="follow_title")
+    assert button.disabled and "cannot be carried in a link" in button.help
 
 
 # ---------------------------------------------------------------------- the device

@@ -27,7 +27,7 @@ import streamlit as st
 
 from .. import routes
 from ..days import DEFAULT_TIMEZONE, local_today
-from ..filters import MAX_VALUES, ReleaseFilter, named_few, parse_title_ids
+from ..filters import MAX_VALUES, TITLE_ID, ReleaseFilter, named_few, parse_title_ids
 from ..live import LiveCatalog
 from ..mine import (
     STORAGE_KEY,
@@ -116,8 +116,10 @@ def follow_button(
     title_id: str | None, title: str, key: str, in_drawer: bool = False, width="content"
 ) -> None:
     """Follow or unfollow a title. In a drawer, a click reruns the whole page, so the marks
-    and the URL follow at once."""
+    and the URL follow at once. A title whose id a link cannot carry (see
+    :data:`~calendar_data.filters.TITLE_ID`) cannot be followed: the button says why."""
     followed = title_id in followed_ids()
+    linkable = title_id is not None and TITLE_ID.fullmatch(title_id) is not None
     clicked = st.button(
         "Unfollow" if followed else "Follow",
         key=key,
@@ -125,8 +127,11 @@ def follow_button(
         args=(title_id,),
         icon=":material/star:" if followed else ":material/star_border:",
         help=f"{'Stop following' if followed else 'Follow'} {one_line(title, 80)}: followed "
-        "titles are marked ★ and make up My calendar.",
-        disabled=title_id is None,
+        "titles are marked ★ and make up My calendar."
+        if linkable or title_id is None
+        else f"This title's id {quoted(one_line(title_id, 80))} cannot be carried in a link "
+        "(letters, digits and . _ : ~ - only), so it cannot be followed.",
+        disabled=not linkable,
         width=width,
     )
     if clicked and in_drawer:
