@@ -84,6 +84,27 @@ def test_republishing_in_place_replaces_the_catalog(store, tmp_path):
     assert load_catalog(CATALOG).num_rows == 500
 
 
+def test_a_publish_that_fails_part_way_leaves_the_earlier_catalog_alone(
+    store, tmp_path, monkeypatch, capsys
+):
+    """Its files beside the earlier build's once made every release twice, and no replica
+    could load the catalog until it was published again."""
+    before = {p for p, _, _ in remote._objects(CATALOG)}
+    write_dataset = remote.ds.write_dataset
+
+    def cut_short(*args, **kwargs):
+        write_dataset(*args, **kwargs)
+        raise OSError("connection reset by peer")
+
+    monkeypatch.setattr(remote.ds, "write_dataset", cut_short)
+    smaller = tmp_path / "smaller.parquet"
+    pq.write_table(demo_table(500, start=START, seed=8), smaller)
+    assert main(["partition", str(smaller), "-o", CATALOG, "--by", "release_month", "-q"]) == 1
+    assert "could not write (connection reset by peer)" in capsys.readouterr().err
+    assert {p for p, _, _ in remote._objects(CATALOG)} == before
+    assert load_catalog(CATALOG).num_rows == 3_000
+
+
 def test_partitioning_over_other_objects_deletes_none_of_them(store, tmp_path, capsys):
     store.put(BUCKET, "shared/README.txt", b"keep me")
     store.put(BUCKET, "shared/region=eu/users.parquet", b"theirs")

@@ -9,6 +9,7 @@ validation (every release twice), so it keeps serving the last good catalog for 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -102,17 +103,21 @@ def publish_partitioned(table: pa.Table, origin: str, partitioning: ds.Partition
         path = path.rstrip("/")
         before = _objects(origin) if _exists(filesystem, path) else ()
         refuse_replacing(origin, [stale[len(path) + 1 :] for stale, _, _ in before])
-        build = uuid.uuid4().hex[:12]
-        ds.write_dataset(
-            table,
-            path,
-            filesystem=filesystem,
-            format="parquet",
-            partitioning=partitioning,
-            basename_template=f"part-{build}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore",
-            **options,
-        )
+        build = f"part-{uuid.uuid4().hex[:12]}-"
+        try:
+            ds.write_dataset(
+                table,
+                path,
+                filesystem=filesystem,
+                format="parquet",
+                partitioning=partitioning,
+                basename_template=build + "{i}.parquet",
+                existing_data_behavior="overwrite_or_ignore",
+                **options,
+            )
+        except BaseException:  # an error or Ctrl-C part-way: readers keep the earlier build
+            _delete_build(filesystem, origin, build)
+            raise
         for stale, _, _ in before:
             filesystem.delete_file(stale)
     except (pa.ArrowException, OSError, ValueError) as exc:
@@ -120,6 +125,15 @@ def publish_partitioned(table: pa.Table, origin: str, partitioning: ds.Partition
         if error.category == "corrupt":  # not a reading problem: say what failed
             error = CatalogError(f"{origin}: could not write ({first_line(exc)})", "unavailable")
         raise error from exc
+
+
+def _delete_build(filesystem: pafs.FileSystem, origin: str, build: str) -> None:
+    """Delete what a build that failed wrote (its files' names begin with ``build``), as far
+    as the store lets: its files beside the earlier build's would make every release twice."""
+    with contextlib.suppress(pa.ArrowException, OSError, ValueError):
+        for written, _, _ in _objects(origin):
+            if written.rsplit("/", 1)[-1].startswith(build):
+                filesystem.delete_file(written)
 
 
 def refuse_replacing(target: str, found: Iterable[str]) -> None:
