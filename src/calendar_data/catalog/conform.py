@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -27,6 +29,12 @@ def conform(
     names = list(columns) if columns is not None else list(schema.COLUMN_NAMES)
     check_unique_names(table.column_names, origin)
     warnings = ignored_columns(table.column_names, origin) if columns is None else []
+    present = [name for name in names if name in table.column_names]
+    for name in present:
+        check_codes(table.column(name), f"{origin}: column {name}")
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:  # Arrow lets go of the GIL
+        # The error of the first column, in column order.
+        list(pool.map(lambda name: check_utf8(table[name], f"{origin}: column {name}"), present))
     arrays = []
     for name in names:
         column = COLUMNS_BY_NAME[name]
@@ -35,8 +43,6 @@ def conform(
                 raise CatalogError(f"{origin}: missing required column: {name}", "missing_column")
             arrays.append(pa.nulls(table.num_rows, column.type))
             continue
-        check_codes(table.column(name), f"{origin}: column {name}")
-        check_utf8(table.column(name), f"{origin}: column {name}")
         arrays.append(_cast_column(table.column(name), column, origin))
     fields = [SCHEMA.field(n) for n in names]
     result = pa.Table.from_arrays(arrays, schema=pa.schema(fields))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,24 +32,27 @@ def validate(table: pa.Table, origin: str) -> None:
 def check_values(table: pa.Table, origin: str) -> None:
     """Everything :func:`validate` checks but the row count, which a filter may bring to 0."""
     present = table.column_names
-    for name in schema.REQUIRED:
-        if name in present:
-            _check_no_nulls(table, name, origin)
-    for column in schema.COLUMNS:
-        if column.choices and column.name in present:
-            _check_choices(table, column, origin)
-    if "release_id" in present:
-        _check_unique_ids(table, origin)
-    for name in present:
-        if pa.types.is_temporal(COLUMNS_BY_NAME[name].type):
-            _check_plausible_dates(table, name, origin)
-    if "release_date" in present and "status" in present:
-        _check_dated_unless_tba(table, origin)
-    for name in NON_NEGATIVE:
-        if name in present:
-            _check_not_negative(table, name, origin)
-    if "episode_start" in present and "episode_end" in present:
-        _check_episode_order(table, origin)
+    with ThreadPoolExecutor(max_workers=1) as beside:  # the slowest check, on another core
+        ids = "release_id" in present
+        unique = beside.submit(_check_unique_ids, table, origin) if ids else None
+        for name in schema.REQUIRED:
+            if name in present:
+                _check_no_nulls(table, name, origin)
+        for column in schema.COLUMNS:
+            if column.choices and column.name in present:
+                _check_choices(table, column, origin)
+        for name in present:
+            if pa.types.is_temporal(COLUMNS_BY_NAME[name].type):
+                _check_plausible_dates(table, name, origin)
+        if "release_date" in present and "status" in present:
+            _check_dated_unless_tba(table, origin)
+        for name in NON_NEGATIVE:
+            if name in present:
+                _check_not_negative(table, name, origin)
+        if "episode_start" in present and "episode_end" in present:
+            _check_episode_order(table, origin)
+        if unique is not None:
+            unique.result()
 
 
 def _check_no_nulls(table, name, origin):
