@@ -256,6 +256,30 @@ def test_premiere_then_finale_over_two_imports(client, tmp_path):
     assert finale["release_date"] == NEXT_WED
 
 
+def test_a_reimport_replaces_a_release_grouped_otherwise(client, server, tmp_path):
+    """Episode 2 moved a day later: the premiere day's 'E1-E2' release gave way to E1 and E2,
+    where it once stayed beside them (episode 2 twice, two premieres)."""
+    catalog = tmp_path / "c.parquet"
+    run_import(client, WED, 2, out=catalog)
+    entries = json.loads((FIXTURES / "schedule-web-2025-03-05.json").read_bytes())
+    moved = {**entries[1], "airdate": "2025-03-06", "airstamp": "2025-03-06T12:00:00+00:00"}
+    server.serve("/schedule/web?date=2025-03-05", [entries[0], *entries[2:]])
+    thursday = json.loads((FIXTURES / "schedule-web-2025-03-06.json").read_bytes())
+    server.serve(THU_WEB, [*thursday, moved])
+
+    summary = run_import(client, WED, 2, into=catalog)
+    rows = rows_by_id(catalog)
+    harbour = sorted(
+        (row["release_date"], row["episode_start"], row["episode_end"])
+        for row in rows.values()
+        if row["title_id"] == "tvmaze-202"
+    )
+    assert harbour == [(WED, 1, 1), (THU, 2, 2)]
+    assert HARBOUR_PREMIERE not in rows and summary.removed == 1
+    assert "removed 1" in summary.describe()
+    assert GLASS in rows and NIGHT_DESK in rows  # other titles' releases stay
+
+
 def test_broadcast_episode_with_airtime(client, server, tmp_path):
     out = tmp_path / "c.parquet"
     run_import(client, THU, 1, out=out, country="US", include_broadcast=True)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from . import arrivals, changes
 from .arguments import date_argument, is_quiet, quiet_option
 from .catalog import CatalogError, load_catalog, write_catalog
 from .files import URI
-from .importers.merge import merge_releases
+from .importers.merge import merge_releases, own_title_id
 from .refresh_config import EXAMPLE_CONFIG, ConfigError, RefreshConfig, SourceConfig, load_config
 from .refresh_lock import LockHeld, refresh_lock
 from .refresh_sources import SOURCE_ERRORS, SOURCE_OPTIONS, SOURCES, Plan, RefreshSource
@@ -48,7 +47,6 @@ CHANGE_SOURCE = "refresh"
 
 
 #: The source's own title id a release id starts with: its words up to the first number.
-OWN_TITLE_ID = re.compile(r"[a-z-]*?\d+(?=-|$)")
 
 
 class RefreshFailed(Exception):
@@ -166,7 +164,7 @@ def _refresh_source(
     """``table`` with ``source`` refreshed over ``window``, and the state to record."""
     settings = _settings(config)
     ours = table.filter(pc.equal(table["source"].cast(pa.string()), source.name))
-    known = {_own_title_id(release) for release in ours["release_id"].to_pylist()}
+    known = {own_title_id(release) for release in ours["release_id"].to_pylist()}
     with source.open_client(config) as client:
         requests_before = client.requests
         changed = None
@@ -273,20 +271,11 @@ def _merge(
         and scoped
         and row["release_id"] not in fresh
         and row["release_date"] in days
-        and plan.wants(_own_title_id(row["release_id"]), row["release_date"])
+        and plan.wants(own_title_id(row["release_id"]), row["release_date"])
         for row, scoped in zip(rows, in_scope, strict=True)
     ]
     report.removed += sum(gone)
     return merged.table.filter(pc.invert(pa.array(gone, pa.bool_())))
-
-
-def _own_title_id(release_id: str) -> str:
-    """The title id a source gave a release of its own, which the source's changed titles
-    name: a merged title's rows carry the winning ``title_id`` (the editorial sample's, or
-    TVmaze's for TMDB), but a source's release ids start with its own title id
-    (``tvmaze-303-s4e5-crave-ca``, ``tmdb-tv-93405-s1e1-9-netflix-us``)."""
-    own = OWN_TITLE_ID.match(release_id)
-    return own.group() if own else release_id
 
 
 def _drop_before(

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm import tqdm
 
 from ..arguments import date_argument, local_file_argument, quiet_option
 from ..catalog import SourceInfo, load_catalog, write_catalog
 from ..refresh_lock import LockHeld, refresh_lock
 from .http import MIN_RATE
-from .merge import merge_releases, unify_titles
+from .merge import merge_releases, superseded, unify_titles
 
 Client = TypeVar("Client", bound=contextlib.AbstractContextManager)
 
@@ -39,6 +41,7 @@ class ImportSummary:
     updated: int = 0
     moved: int = 0
     unchanged: int = 0
+    removed: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
@@ -84,12 +87,15 @@ def publish_import(
     *,
     merge: bool,
     nothing: str,
+    days: Collection[dt.date],
     external_ids: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Fetch the releases and write them to ``summary.target``: merged into the catalog there
-    (``merge``, read before fetching so that a bad catalog costs no request) or as a new
-    catalog, whose sources then name ``source``. ``external_ids`` are the titles' ids
-    elsewhere, as ``fetch`` fills them (see :func:`.merge.unify_titles`).
+    """Fetch the releases of ``days`` and write them to ``summary.target``: merged into the
+    catalog there (``merge``, read before fetching so that a bad catalog costs no request; the
+    releases the fetch replaces without naming them are removed, see
+    :func:`.merge.superseded`) or as a new catalog, whose sources then name ``source``.
+    ``external_ids`` are the titles' ids elsewhere, as ``fetch`` fills them (see
+    :func:`.merge.unify_titles`).
 
     Fills the summary's counts and time; returns the merge's conflicts (releases left to
     another source) and the write's warnings. An empty fetch into a new catalog raises
@@ -109,7 +115,10 @@ def publish_import(
             table, sources = unify_titles(incoming, external_ids), (source,)
             refresh = None
         else:
-            merged = merge_releases(existing.table, incoming, source.name, external_ids)
+            stale = superseded(existing.table, incoming, source.name, set(days))
+            summary.removed = pc.sum(stale).as_py() or 0
+            current = existing.table.filter(pc.invert(stale))
+            merged = merge_releases(current, incoming, source.name, external_ids)
             summary.added, summary.updated = merged.added, merged.updated
             summary.moved, summary.unchanged = merged.moved, merged.unchanged
             conflicts = merged.conflicts

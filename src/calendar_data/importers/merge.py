@@ -12,8 +12,10 @@ are never changed.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -24,6 +26,7 @@ from ..schema import SCHEMA
 
 #: Columns that say when a row was touched rather than what it holds.
 BOOKKEEPING = ("updated_at", "previous_release_date", "first_seen")
+OWN_TITLE_ID = re.compile(r"[a-z-]*?\d+(?=-|$)")
 EDITORIAL = "editorial sample"
 #: For each field that describes a title rather than one release, the sources best first.
 #: The first source with a value gives it to every row of the title (editorial rows keep their
@@ -91,6 +94,43 @@ def merge_releases(
     merged = pa.concat_tables([kept, pa.Table.from_pylist(rows, schema=SCHEMA)])
     result.table = unify_titles(merged.unify_dictionaries().combine_chunks(), external_ids)
     return result
+
+
+def superseded(
+    existing: pa.Table, incoming: pa.Table, source: str, days: Collection[dt.date]
+) -> pa.Array:
+    """Which rows of ``existing`` a fetch of ``days`` from ``source`` (``incoming``) replaces
+    without naming them: the source's rows on those days, of a title on a service and in a
+    region the fetch lists, whose release it no longer lists (episodes grouped otherwise, one
+    moved to another day). Titles, services and regions the fetch did not list are not its to
+    judge."""
+    fetched = set(incoming["release_id"].to_pylist())
+    columns = ["release_id", "service", "region"]
+    listed = {_where(row) for row in incoming.select(columns).to_pylist()}
+    rows = existing.select([*columns, "source", "release_date"]).to_pylist()
+    return pa.array(
+        [
+            row["source"] == source
+            and row["release_date"] in days
+            and row["release_id"] not in fetched
+            and _where(row) in listed
+            for row in rows
+        ],
+        pa.bool_(),
+    )
+
+
+def _where(row: dict) -> tuple:
+    return own_title_id(row["release_id"]), row["service"], row["region"]
+
+
+def own_title_id(release_id: str) -> str:
+    """The title id a source gave a release of its own: a merged title's rows carry the
+    winning ``title_id`` (the editorial sample's, or TVmaze's for TMDB), but a source's release
+    ids start with its own title id (``tvmaze-303-s4e5-crave-ca``,
+    ``tmdb-tv-93405-s1e1-9-netflix-us``)."""
+    own = OWN_TITLE_ID.match(release_id)
+    return own.group() if own else release_id
 
 
 def _updated(old: dict, new: dict, result: MergeResult) -> dict:

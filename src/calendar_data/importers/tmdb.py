@@ -99,8 +99,8 @@ class ImportSummary(command.ImportSummary):
         return (
             f"{self.target}: {r.films} film(s) and {r.shows} show(s) fetched from TMDB with "
             f"{r.requests} request(s) in {self.seconds:.1f} s; releases added {self.added}, "
-            f"updated {self.updated}, moved {self.moved}, unchanged {self.unchanged}; "
-            f"skipped {r.skipped}"
+            f"updated {self.updated}, moved {self.moved}, unchanged {self.unchanged}, "
+            f"removed {self.removed}; skipped {r.skipped}"
         )
 
 
@@ -481,6 +481,7 @@ def import_tmdb(
         fetch,
         merge=into is not None,
         nothing=f"TMDB lists no releases in the {days} day(s) from {start}",
+        days=[start + dt.timedelta(days=n) for n in range(days)],
         external_ids=report.external_ids,
     )
     for conflict in conflicts:

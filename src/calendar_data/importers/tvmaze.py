@@ -56,7 +56,8 @@ class ImportSummary(command.ImportSummary):
         return (
             f"{self.target}: {self.days} day(s) fetched with {self.requests} request(s) "
             f"in {self.seconds:.1f} s; releases added {self.added}, updated {self.updated}, "
-            f"moved {self.moved}, unchanged {self.unchanged}; entries skipped {self.skipped}"
+            f"moved {self.moved}, unchanged {self.unchanged}, removed {self.removed}; "
+            f"entries skipped {self.skipped}"
         )
 
 
@@ -94,7 +95,7 @@ def import_tvmaze(
 
     nothing = f"TVmaze lists no releases in the {days} day(s) from {start}"
     conflicts, written = command.publish_import(
-        summary, TVMAZE, fetch, merge=into is not None, nothing=nothing
+        summary, TVMAZE, fetch, merge=into is not None, nothing=nothing, days=dates
     )
     summary.skipped += len(conflicts)
     summary.warnings += conflicts + written
