@@ -8,13 +8,13 @@ through a small component (assets/device.js): read once a session, and written o
 viewer changed something here. A stored entry is applied only to a session whose first URL named
 none of them; in a session opened from a link that did, what the viewer changes is laid over
 the stored entry (:func:`~calendar_data.mine.kept_over`), so a link someone shared never
-overwrites one's own settings. It arrives a
-moment after the first run (once the component is drawn): a setting the viewer changed before
-it keeps the viewer's value, and titles followed before it join the stored ones. Until the
-browser has drawn the restored values, a click sends the widgets' old values along with it:
-those echoes are undone (see :func:`_settle`). The browser draws them a moment after the
-device says so (a widget takes a value set here one render later), so the device's word
-counts only once it arrives with no echo; otherwise it is asked again.
+overwrites one's own settings. The entry arrives a moment after the first run (once the
+component is drawn): a setting the viewer changed before it keeps the viewer's value, and
+titles followed before it join the stored ones. Until the browser has drawn the restored
+values, a click sends the widgets' old values along with it: those echoes are undone (see
+:func:`_settle`). The browser draws them a moment after the device says so (a widget takes a
+value set here one render later), so the device's word counts only once it arrives with no
+echo; otherwise it is asked again.
 """
 
 from __future__ import annotations
