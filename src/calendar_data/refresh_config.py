@@ -60,7 +60,7 @@ rate = 2.0
 
 DEFAULTS = {"every_hours": 6.0, "days_ahead": 14, "days_behind": 30}
 MAX_DAYS_AHEAD = 62
-#: Releases kept for at most a hundred years back: older days are none a catalog can hold.
+#: A hundred years back at most: a million days reached before the first day Python has.
 MAX_DAYS_BEHIND = 36_500
 TOP_LEVEL_KEYS = (*DEFAULTS, "regions", "services", "sources")
 #: Keys every ``[sources.NAME]`` table takes; each source adds options of its own.
