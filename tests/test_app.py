@@ -218,6 +218,32 @@ def test_bad_parameters_get_a_gentle_notice(catalog):
     assert at.multiselect(key="service").value == ["Netflix"]
 
 
+def test_a_card_of_one_row_per_episode_opens_on_all_its_episodes(tmp_path, monkeypatch):
+    """A catalog holding the reference title's four episodes as four rows draws them as one
+    card; its drawer once showed the first row alone ("S1 E1", no total)."""
+    episodes = [
+        {
+            **REFERENCE,
+            "release_id": f"all-the-light-we-cannot-see-s1e{n}",
+            "release_type": "episode",
+            "episode_start": n,
+            "episode_end": n,
+            "episode_count": 1,
+        }
+        for n in range(1, 5)
+    ]
+    rows = [row for row in sample_rows() if row is not REFERENCE] + episodes
+    path = tmp_path / "catalog.parquet"
+    write_catalog(pa.Table.from_pylist(rows), path)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    at = run_app(service="Netflix", date="2023-11-01")
+    card = card_named(at, "All the Light We Cannot See")
+    click_in_calendar(at, "open", [card.title_id, card.release_id])
+    shown = texts(at)
+    assert "S1 E1-E4 · 4 episodes" in shown
+    assert "60 min per episode · 4 h total" in shown
+
+
 def test_panel_shows_the_reference_title(catalog):
     at = run_app(service="Netflix", date="2023-11-01")
     card = card_named(at, "All the Light We Cannot See")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -160,6 +160,27 @@ def runtimes(rows: Iterable[Mapping]) -> str:
     span = f"{minutes[0]}" if len(minutes) == 1 else f"{minutes[0]}–{minutes[-1]}"
     films = all(row.get("kind") == "movie" for row in rows)
     return f"{span} min" + ("" if films else " per episode")
+
+
+def gathered(rows: Sequence[Mapping]) -> dict:
+    """Releases of one title drawn as one card, as one release: its first episode to its last,
+    and every episode counted."""
+    numbered = [r for r in rows if r.get("episode_start") is not None]
+    ends = [r["episode_end"] if r.get("episode_end") is not None else r["episode_start"]
+            for r in numbered]
+    return {
+        **rows[0],
+        "episode_start": min((r["episode_start"] for r in numbered), default=None),
+        "episode_end": max(ends, default=None),
+        "episode_count": sum(r.get("episode_count") or 1 for r in rows),
+    }
+
+
+def card_runtime(rows: Sequence[Mapping]) -> str:
+    """``56–59 min per episode · 3 h 50 min total`` for releases drawn as one card."""
+    each = runtimes(rows)
+    total, _ = total_runtime(rows)
+    return f"{each} · {hours(total)} total" if each and total else each
 
 
 def total_runtime(rows: Iterable[Mapping]) -> tuple[int, int]:

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from .. import describe
+from ..days import local_day
 from ..live import LiveCatalog
 from ..params import OPEN_DAY as DAY_KEY
 from ..params import PANEL_REQUEST, RELEASE, TITLE
@@ -34,8 +35,10 @@ def close_panel() -> None:
     st.session_state[PANEL_REQUEST] = None
 
 
-def show_open_panel(live: LiveCatalog, tz: str) -> bool:
-    """Apply this run's open/close request to the URL, then draw the drawer if a title is open."""
+def show_open_panel(live: LiveCatalog, tz: str, gathered: bool = False) -> bool:
+    """Apply this run's open/close request to the URL, then draw the drawer if a title is open
+    (``gathered``: as the calendar's cards gather a title's releases of a day, see
+    :func:`show_panel`)."""
     if PANEL_REQUEST in st.session_state:
         request = st.session_state.pop(PANEL_REQUEST)
         if request is None:
@@ -48,7 +51,7 @@ def show_open_panel(live: LiveCatalog, tz: str) -> bool:
     release_id = st.query_params.get(RELEASE)
     title_id = st.query_params.get(TITLE) or title_of(live, release_id)
     if title_id or release_id:  # a release the catalog lacks: the drawer says so
-        show_panel(live, title_id, release_id, tz)
+        show_panel(live, title_id, release_id, tz, gathered)
     return bool(title_id or release_id)
 
 
@@ -68,20 +71,35 @@ def title_rows(live: LiveCatalog, title_id: str) -> list[dict]:
     return sorted(rows, key=lambda r: (r["release_date"] is None, r["release_date"] or 0))
 
 
-def show_panel(live: LiveCatalog, title_id: str | None, release_id: str | None, tz: str) -> None:
+def show_panel(
+    live: LiveCatalog,
+    title_id: str | None,
+    release_id: str | None,
+    tz: str,
+    gathered: bool = False,
+) -> None:
     """The drawer of a title's release ``release_id``; its first release when the title has
     no such release (a link from before the URL named the release); a notice when the catalog
-    has neither."""
+    has neither. ``gathered``: with the title's other releases on the same service and day,
+    which a calendar card draws as one (a catalog of one row per episode)."""
     rows = title_rows(live, title_id) if title_id else []
     row = next((r for r in rows if r["release_id"] == release_id), rows[0] if rows else None)
     credits = source_credits(live.catalog.sources, {row["source"]}) if row else ""
-    _panel(row, tz, credits)
+    card = [row] if row is None or not gathered else _same_card(rows, row, tz)
+    _panel(row, tz, credits, card)
+
+
+def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
+    """``row`` and the rows a calendar card gathers with it (see bucketing.CARD_KEYS)."""
+    day = local_day(row, tz)
+    return [r for r in rows if r["service"] == row["service"] and local_day(r, tz) == day]
 
 
 @st.dialog("Release details", position="right", width="medium", on_dismiss=close_panel)
-def _panel(row: dict | None, tz: str, credits: str) -> None:
-    """The release's facts, and last the source they come from, with the attribution its
-    terms ask for where its data is shown."""
+def _panel(row: dict | None, tz: str, credits: str, card: list[dict]) -> None:
+    """The release's facts (its episodes and runtime those of the ``card``'s releases), and
+    last the source they come from, with the attribution its terms ask for where its data is
+    shown."""
     if row is None:
         st.info("This title is not in the catalog (it may have been filtered out or removed).")
         return
@@ -94,8 +112,8 @@ def _panel(row: dict | None, tz: str, credits: str) -> None:
     st.markdown(f"**{describe.RELEASE_TYPE_NAMES.get(row['release_type'], '')}**")
     lines = [
         ("When", describe.release_time(row, tz)),
-        ("Episodes", describe.episodes(row)),
-        ("Runtime", describe.runtime(row)),
+        ("Episodes", describe.episodes(row if len(card) == 1 else describe.gathered(card))),
+        ("Runtime", describe.runtime(row) if len(card) == 1 else describe.card_runtime(card)),
         ("Genres", describe.genres(row["genres"])),
         ("Status", row["status"].capitalize() if row["status"] != "confirmed" else ""),
     ]
