@@ -232,7 +232,8 @@ def test_a_card_of_one_row_per_episode_opens_on_all_its_episodes(tmp_path, monke
         }
         for n in range(1, 5)
     ]
-    rows = [row for row in sample_rows() if row is not REFERENCE] + episodes
+    in_gb = {**episodes[0], "release_id": "all-the-light-we-cannot-see-s1e1-gb", "region": "GB"}
+    rows = [row for row in sample_rows() if row is not REFERENCE] + episodes + [in_gb]
     path = tmp_path / "catalog.parquet"
     write_catalog(pa.Table.from_pylist(rows), path)
     monkeypatch.setenv("CALENDAR_CATALOG", str(path))

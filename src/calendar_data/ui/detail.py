@@ -90,9 +90,18 @@ def show_panel(
 
 
 def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
-    """``row`` and the rows a calendar card gathers with it (see bucketing.CARD_KEYS)."""
+    """``row`` and the rows a calendar card gathers with it (see bucketing.CARD_KEYS), each
+    episode once: the same episodes in two countries are one release here."""
     day = local_day(row, tz)
-    return [r for r in rows if r["service"] == row["service"] and local_day(r, tz) == day]
+    distinct = {_episodes(row): row}
+    for other in rows:
+        if other["service"] == row["service"] and local_day(other, tz) == day:
+            distinct.setdefault(_episodes(other), other)
+    return list(distinct.values())
+
+
+def _episodes(row: dict) -> tuple:
+    return row["season"], row["episode_start"], row["episode_end"]
 
 
 @st.dialog("Release details", position="right", width="medium", on_dismiss=close_panel)
