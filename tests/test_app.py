@@ -245,6 +245,31 @@ def test_a_card_of_one_row_per_episode_opens_on_all_its_episodes(tmp_path, monke
     assert "60 min per episode · 4 h total" in shown
 
 
+def test_a_drawer_gathers_neither_undated_releases_nor_other_seasons(tmp_path, monkeypatch):
+    """Two undated seasons are two releases, and so are the end of one season and the start
+    of the next on one day (synthetic titles)."""
+    base = {**REFERENCE, "title_id": "tba-multi", "title": "TBA Multi", "release_at": None}
+    tba = {"release_date": None, "status": "tba", "release_type": "full_season"}
+    undated = [
+        {**base, **tba, "release_id": f"tba-multi-s{n}", "season": n, "episode_end": count,
+         "episode_count": count, "release_window": str(2025 + n)}
+        for n, count in ((2, 8), (3, 10))
+    ]
+    same_day = [
+        {**base, "title_id": "two", "title": "Two Seasons", "release_id": f"two-s{season}e{ep}",
+         "season": season, "episode_start": ep, "episode_end": ep, "episode_count": 1,
+         "release_type": "episode"}
+        for season, ep in ((1, 8), (2, 1))
+    ]
+    path = tmp_path / "catalog.parquet"
+    write_catalog(pa.Table.from_pylist([*sample_rows(), *undated, *same_day]), path)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    at = run_app(date="2023-11-01", id="tba-multi", release="tba-multi-s3")
+    assert "S3 E1-E10 · 10 episodes" in texts(at)
+    at = run_app(date="2023-11-01", id="two", release="two-s1e8")
+    assert "**Episodes:** S1 E8" in texts(at).replace("\\", "")
+
+
 def test_panel_shows_the_reference_title(catalog):
     at = run_app(service="Netflix", date="2023-11-01")
     card = card_named(at, "All the Light We Cannot See")

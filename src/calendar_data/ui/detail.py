@@ -90,12 +90,16 @@ def show_panel(
 
 
 def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
-    """``row`` and the rows a calendar card gathers with it (see bucketing.CARD_KEYS), each
-    episode once: the same episodes in two countries are one release here."""
+    """``row`` and the rows of its season a calendar card gathers with it (see
+    bucketing.CARD_KEYS), each episode once: the same episodes in two countries are one
+    release here. An undated release is on its own, as the TBA list shows it."""
     day = local_day(row, tz)
+    if day is None:
+        return [row]
     distinct = {_episodes(row): row}
     for other in rows:
-        if other["service"] == row["service"] and local_day(other, tz) == day:
+        same = other["service"] == row["service"] and other["season"] == row["season"]
+        if same and local_day(other, tz) == day:
             distinct.setdefault(_episodes(other), other)
     return list(distinct.values())
 
