@@ -191,6 +191,22 @@ def test_a_catalog_partitioned_by_a_date_or_number_column_is_read_by_dates(tmp_p
     assert load_catalog(tmp_path / "parts").num_rows == table.num_rows
 
 
+def test_partitioning_into_a_folder_inside_the_input_is_refused(tmp_path, table, capsys):
+    """Its files once joined the input's: every release twice, the input unreadable."""
+    write_partitioned(table, tmp_path / "parts")
+    before = load_catalog(tmp_path / "parts").num_rows
+    output = tmp_path / "parts" / "backup"
+    assert main(["partition", str(tmp_path / "parts"), "-o", str(output), "-q"]) == 1
+    assert "lies inside the input" in capsys.readouterr().err
+    assert not output.exists() and load_catalog(tmp_path / "parts").num_rows == before
+
+
+@pytest.mark.parametrize("key", ["genres", "cast"])
+def test_partitioning_by_a_list_column_is_refused(tmp_path, table, key):
+    with pytest.raises(CatalogError, match=f"cannot partition by {key}: a release holds several"):
+        write_partitioned(table, tmp_path / "parts", by=[key])
+
+
 def test_partitioning_into_an_empty_folder_writes_there(tmp_path, table):
     (tmp_path / "parts").mkdir()
     write_partitioned(table, tmp_path / "parts")

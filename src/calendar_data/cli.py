@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pyarrow as pa
 from tqdm import tqdm
@@ -428,10 +429,22 @@ def _check_output(output: str, *inputs: str) -> None:
 
 
 def _refuse_overwriting(output: str, *inputs: str) -> None:
-    """Refuse an output that is one of the inputs, however spelled (a link, a relative path)."""
+    """Refuse an output that is one of the inputs, however spelled (a link, a relative path),
+    or lies inside an input folder (its files would join the input's)."""
     for given in inputs:
         if _same_file(given, output):
             raise ValueError(f"-o {output} would overwrite the input {given}; choose another -o")
+        if _inside(output, given):
+            raise ValueError(f"-o {output} lies inside the input {given}; choose another -o")
+
+
+def _inside(output: str, folder: str) -> bool:
+    try:
+        return Path(folder).is_dir() and Path(output).resolve().is_relative_to(
+            Path(folder).resolve()
+        )
+    except (OSError, ValueError):
+        return False
 
 
 def _same_file(first: str, second: str) -> bool:

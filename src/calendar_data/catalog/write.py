@@ -125,6 +125,13 @@ def write_partitioned(
             "catalog columns",
             "unknown_column",
         )
+    lists = [key for key in by if key in COLUMNS_BY_NAME and _is_list(COLUMNS_BY_NAME[key])]
+    if lists:
+        raise CatalogError(
+            f"cannot partition by {', '.join(lists)}: a release holds several values there; "
+            f"use {MONTH_KEY} and columns of one value",
+            "unknown_column",
+        )
     table, warnings = conform(table, origin)
     validate(table, origin)
     table = _published(table, sources, generated_at, refresh)
@@ -185,3 +192,7 @@ def _sorted(table: pa.Table) -> pa.Table:
         }
     )
     return table.take(pc.sort_indices(keys, sort_keys=SORT_KEYS))
+
+
+def _is_list(column) -> bool:
+    return pa.types.is_list(column.type)
