@@ -166,8 +166,7 @@ def gathered(rows: Sequence[Mapping]) -> dict:
     """Releases of one title drawn as one card, as one release: its first episode to its last,
     and every episode counted."""
     numbered = [r for r in rows if r.get("episode_start") is not None]
-    ends = [r["episode_end"] if r.get("episode_end") is not None else r["episode_start"]
-            for r in numbered]
+    ends = (r.get("episode_end") or r["episode_start"] for r in numbered)
     return {
         **rows[0],
         "episode_start": min((r["episode_start"] for r in numbered), default=None),

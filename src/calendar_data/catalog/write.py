@@ -125,7 +125,7 @@ def write_partitioned(
             "catalog columns",
             "unknown_column",
         )
-    lists = [key for key in by if key in COLUMNS_BY_NAME and _is_list(COLUMNS_BY_NAME[key])]
+    lists = [k for k in by if k in COLUMNS_BY_NAME and pa.types.is_list(COLUMNS_BY_NAME[k].type)]
     if lists:
         raise CatalogError(
             f"cannot partition by {', '.join(lists)}: a release holds several values there; "
@@ -192,7 +192,3 @@ def _sorted(table: pa.Table) -> pa.Table:
         }
     )
     return table.take(pc.sort_indices(keys, sort_keys=SORT_KEYS))
-
-
-def _is_list(column) -> bool:
-    return pa.types.is_list(column.type)

@@ -26,7 +26,7 @@ import pyarrow as pa
 import streamlit as st
 
 from .. import routes
-from ..days import DEFAULT_TIMEZONE, local_today
+from ..days import local_today
 from ..filters import MAX_VALUES, TITLE_ID, ReleaseFilter, named_few, parse_title_ids
 from ..live import LiveCatalog
 from ..mine import (
@@ -84,7 +84,7 @@ def mine_sidebar(
     for each part of the session's first settings (its link's or its device's) not used."""
     known = set(live.known_values().get("service", ()))
     default_region = country_from_locale(st.context.locale)
-    notices = _restore(live, known, default_region)
+    notices = _restore(live, known, default_region, tz)
     _settle()
     with st.sidebar:
         st.divider()
@@ -298,7 +298,9 @@ def _base_url() -> str:
 # ---------------------------------------------------------------------- state and the device
 
 
-def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> list[str]:
+def _restore(
+    live: LiveCatalog, known: set[str], default_region: str | None, tz: str
+) -> list[str]:
     """Start the session's follow list from the URL, or apply the device's entry once it
     arrives (to a session whose first URL named none of the settings), under what the viewer
     changed meanwhile; notices for what could not be used. A stored region that is the
@@ -311,7 +313,7 @@ def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> 
         st.session_state[_IGNORE_STORED] = from_link
         if from_link:
             st.session_state[_LINK_BASE] = None  # until the device says what it holds
-        notices += _gone(live, ids)
+        notices += _gone(live, ids, tz)
     raw = st.session_state.pop(_STORED, None)
     if raw is not None and _LINK_BASE in st.session_state:
         st.session_state[_LINK_BASE] = _usable_entry(raw, known)
@@ -342,7 +344,7 @@ def _restore(live: LiveCatalog, known: set[str], default_region: str | None) -> 
         st.session_state[_RESTORED] = restored
         st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     st.session_state[FOLLOW_KEY] = tuple(dict.fromkeys((*settings.follow, *followed_ids())))
-    return notices + more + _gone(live, settings.follow)
+    return notices + more + _gone(live, settings.follow, tz)
 
 
 def _usable_entry(raw: str, known: set[str]) -> MySettings | None:
@@ -352,8 +354,10 @@ def _usable_entry(raw: str, known: set[str]) -> MySettings | None:
         return None
 
 
-def _gone(live: LiveCatalog, follow: tuple[str, ...]) -> list[str]:
-    gone = [i.title_id for i in _followed(live, follow, DEFAULT_TIMEZONE) if i.title is None]
+def _gone(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> list[str]:
+    """Notices for the followed titles the catalog lacks (the followed titles' list, in the
+    viewer's zone, is then kept for the sidebar)."""
+    gone = [i.title_id for i in _followed(live, follow, tz) if i.title is None]
     return named_few(
         gone,
         lambda title_id: f"The followed title {quoted(title_id)} is not in this catalog; it "
