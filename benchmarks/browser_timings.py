@@ -63,6 +63,29 @@ HELLO_READY = """() => {
   return !!app && app.getAttribute("data-test-script-state") === "notRunning"
     && !!document.querySelector("[data-testid='stMarkdown']");
 }"""
+#: The hello page with one of each kind of input the calendar's first paint draws (the
+#: sidebar's filters and Mine, the page's view and date), and no data: what any page of these
+#: widgets pays on a fresh server, since each kind's code loads and runs the first time.
+WIDGET_KINDS = HELLO + (
+    'st.sidebar.multiselect("Service", ["Netflix", "Max"], placeholder="All")\n'
+    'st.sidebar.date_input("From", value=None)\n'
+    'st.sidebar.text_input("Search")\n'
+    'st.sidebar.selectbox("Time zone", ["UTC"], index=None)\n'
+    'st.sidebar.toggle("My services only")\n'
+    'st.sidebar.expander("Followed titles").caption("None yet.")\n'
+    'st.sidebar.button("Clear filters")\n'
+    'st.segmented_control("View", ["month", "week", "agenda"], default="month")\n'
+    'st.caption("Drawn.")\n'
+)
+#: Every widget drawn (none waiting for its code) and the last element there.
+WIDGET_KINDS_READY = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute("data-test-script-state") === "notRunning"
+    && !document.querySelector("[data-stale='true']")
+    && !document.querySelector("[data-testid='stSkeleton']")
+    && [...document.querySelectorAll("[data-testid='stCaptionContainer']")]
+      .some((caption) => caption.innerText === "Drawn.");
+}"""
 #: The sidebar's "N of M releases match" line, which every filter change alters.
 MATCH_LINE = """() => [...document.querySelectorAll(
     "[data-testid='stSidebar'] [data-testid='stMarkdownContainer']")]
@@ -117,19 +140,21 @@ def open_calendar(browser: Browser, url: str) -> tuple[Page, float]:
     return page, time.perf_counter() - started
 
 
-def hello_first_paint(browser: Browser, logs: Path) -> tuple[float, float]:
-    """Seconds from navigation to drawn of a hello page's first visit to a fresh server (each
-    server is a new origin, so nothing is cached for it), and from the server's launch until
-    it answered."""
+def hello_first_paint(
+    browser: Browser, logs: Path, source: str = HELLO, ready: str = HELLO_READY
+) -> tuple[float, float]:
+    """Seconds from navigation to drawn (``ready``) of a hello page's first visit to a fresh
+    server (each server is a new origin, so nothing is cached for it), and from the server's
+    launch until it answered. ``source`` is the page's script."""
     script = logs / "hello.py"
-    script.write_text(HELLO, encoding="utf-8")
+    script.write_text(source, encoding="utf-8")
     launched = time.perf_counter()
     with served(script, logs / "hello.log", str(script)) as (url, _):
         answered = time.perf_counter() - launched
         page = _new_page(browser)
         started = time.perf_counter()
         page.goto(url)
-        page.wait_for_function(HELLO_READY, polling=POLL_MS, timeout=TIMEOUT_MS)
+        page.wait_for_function(ready, polling=POLL_MS, timeout=TIMEOUT_MS)
         seconds = time.perf_counter() - started
         page.context.close()
     return seconds, answered
@@ -142,6 +167,7 @@ class FreshStarts:
     large catalog's servers took from their launch until they answered."""
 
     hellos: list[float] = field(default_factory=list)
+    widget_kinds: list[float] = field(default_factory=list)
     embedded: list[float] = field(default_factory=list)
     calendars: list[float] = field(default_factory=list)
     hello_starts: list[float] = field(default_factory=list)
@@ -151,16 +177,19 @@ class FreshStarts:
 def fresh_first_paints(
     browser: Browser, catalog: Path, query: str, logs: Path, times: int
 ) -> FreshStarts:
-    """``times`` rounds of first paints on fresh servers: a hello page's, the calendar's over
-    the embedded catalog, then over ``catalog``. Each is one server start, so the three are
-    measured moments apart and compared round by round; a first hello page warms the browser
-    up, so no measured visit is the browser's first."""
+    """``times`` rounds of first paints on fresh servers: a hello page's, the hello page's with
+    the calendar's kinds of widget, the calendar's over the embedded catalog, then over
+    ``catalog``. Each is one server start, so the four are measured moments apart and compared
+    round by round; a first hello page warms the browser up, so no measured visit is the
+    browser's first."""
     hello_first_paint(browser, logs)
     fresh = FreshStarts()
     for _ in range(times):
         hello, answered = hello_first_paint(browser, logs)
         fresh.hellos.append(hello)
         fresh.hello_starts.append(answered)
+        widgets, _ = hello_first_paint(browser, logs, WIDGET_KINDS, WIDGET_KINDS_READY)
+        fresh.widget_kinds.append(widgets)
         fresh.embedded.append(fresh_calendar(browser, DEFAULT_CATALOG, EMBEDDED_QUERY, logs)[0])
         seconds, answered = fresh_calendar(browser, catalog, query, logs)
         fresh.calendars.append(seconds)
@@ -258,6 +287,20 @@ def large_figures(
     hello, new_session = _median(fresh.hellos), _median(warm)
     return [
         Figure("Browser", "first paint, Streamlit hello page (fresh server)", hello, "s"),
+        Figure(
+            "Browser",
+            "first paint, hello page with the calendar's widget kinds (fresh server)",
+            _median(fresh.widget_kinds),
+            "s",
+            note="one of each kind of input the calendar's first paint draws; no data",
+        ),
+        Figure(
+            "Browser",
+            "widget kinds page's first paint / hello page's",
+            _median_ratio(fresh.widget_kinds, fresh.hellos),
+            "x",
+            note="the part of the fresh server's ratio any page of these widgets pays",
+        ),
         Figure(
             "Browser",
             "first paint, first visit to a fresh server (embedded)",
