@@ -146,6 +146,22 @@ def test_one_tentative_release_makes_the_card_tentative():
     assert cards.iloc[0].badge.endswith("· Tentative")
 
 
+def test_a_drop_in_two_countries_counts_its_episodes_once():
+    """One row per country, as TVmaze and TMDB imports write them: one card, eight episodes."""
+    drop = {"title_id": "show", "title": "Show", "release_type": "full_season"}
+    drop |= {"episode_end": 8, "episode_count": 8}
+    cards = cards_of(
+        release("us", region="US", **drop),
+        release("gb", region="GB", **drop),
+        episode("e9-us", 9, region="US"),
+        episode("e9-gb", 9, region="GB"),
+    )
+    assert len(cards) == 1
+    card = cards.iloc[0]
+    assert (card.episode_start, card.episode_end, card.episode_count) == (1, 9, 9)
+    assert card.badge == "Full drop · S1 E1-E9 · 9 episodes"
+
+
 def test_same_title_on_two_services_is_two_cards():
     cards = cards_of(episode("e1", 1), episode("e1-max", 1, service="Max"))
     assert sorted(cards["service"].astype(str)) == ["Max", "Netflix"]

@@ -187,7 +187,7 @@ MERGED = {
     "season": "first",
     "episode_start": "min",
     "episode_end": "max",
-    "episode_count": "sum",
+    "episode_count": "sum",  # each episode once (:func:`_each_episode_once`)
     "tentative": "any",
     "image_url": "first",  # the first release's picture that has one (nulls are skipped)
     **{flag: "any" for flag in FLAGS},
@@ -208,6 +208,7 @@ def _merged(rows: pa.Table) -> dict[str, pa.ChunkedArray]:
     aggregations = [
         (name, how, total) if how == "sum" else (name, how) for name, how in MERGED.items()
     ]
+    rows = _each_episode_once(rows)
     grouped = rows.group_by(keys, use_threads=False).aggregate(
         [*aggregations, ([], "count_all"), ("release_type", "list")]
     )
@@ -216,6 +217,18 @@ def _merged(rows: pa.Table) -> dict[str, pa.ChunkedArray]:
     merged["releases"] = grouped["count_all"]
     merged["release_type"] = grouped["release_type_list"]
     return merged
+
+
+def _each_episode_once(rows: pa.Table) -> pa.Table:
+    """``rows`` with the episode count of each row that repeats an earlier row's episodes on
+    its card set to 0: the same episodes in two countries are one row each, and a card's sum
+    counts them once (as its drawer does)."""
+    numbered = rows.append_column("row", pa.array(np.arange(rows.num_rows)))
+    episodes = [*CARD_KEYS, "season", "episode_start", "episode_end"]
+    firsts = numbered.group_by(episodes, use_threads=False).aggregate([("row", "min")])
+    repeated = pc.invert(pc.is_in(numbered["row"], firsts["row_min"]))
+    count = pc.if_else(repeated, 0, rows["episode_count"])
+    return rows.set_column(rows.schema.get_field_index("episode_count"), "episode_count", count)
 
 
 def _card_rows(table: pa.Table, days) -> pa.Table:
