@@ -225,7 +225,9 @@ def _identity(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _item_codes(items: pa.ChunkedArray) -> np.ndarray:
-    """A code per list item, equal for equal items: a struct's fields' codes combined."""
+    """A code per list item, equal for equal items: a struct's fields' codes combined. Each
+    field is encoded in pieces on every core, then the pieces' distinct values together
+    (:func:`_merged`): a million releases' casts hold three million names."""
     if not len(items):
         return np.zeros(0, np.int64)
     parts = [items]
@@ -233,9 +235,10 @@ def _item_codes(items: pa.ChunkedArray) -> np.ndarray:
         parts = [pc.struct_field(items, i) for i in range(items.type.num_fields)]
     codes = np.zeros(len(items), np.int64)
     for part in parts:
-        encoded = pc.dictionary_encode(part, null_encoding="encode").chunks  # one dictionary
-        width = len(encoded[0].dictionary)
+        encoded = on_every_core(_encoded, _pieces(part))
+        part_codes, first = _merged([(distinct, codes) for distinct, _, codes in encoded])
+        width = len(first)
         if int(codes.max(initial=0)) * width >= 2**62:  # renumber densely: no overflow
             codes = pc.dictionary_encode(pa.array(codes)).indices.to_numpy().astype(np.int64)
-        codes = codes * width + np.concatenate([chunk.indices.to_numpy() for chunk in encoded])
+        codes = codes * width + part_codes
     return np.where(items.is_valid().to_numpy(), codes + 1, 0)
