@@ -180,6 +180,38 @@ def test_partitioning_again_replaces_the_earlier_partitioned_catalog(tmp_path, t
     assert load_catalog(tmp_path / "parts").num_rows == 5
 
 
+def test_partitioning_again_keeps_an_empty_folder_or_a_link_put_there(tmp_path, table, capsys):
+    """Only a catalog's own parts and key folders may be replaced: not a folder of drafts
+    with nothing in it yet, nor a link to another folder."""
+    parts, elsewhere = tmp_path / "parts", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "kept.txt").write_text("kept")
+    source = tmp_path / "catalog.parquet"
+    catalog.write_catalog(table, source)
+    write_partitioned(table, parts)
+    (parts / "drafts").mkdir()
+    assert main(["partition", str(source), "-o", str(parts), "-q"]) == 1
+    assert "holds 'drafts/', which a partitioned catalog" in capsys.readouterr().err
+    (parts / "drafts").rmdir()
+    (parts / "shared").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(CatalogError, match="holds 'shared'"):
+        write_partitioned(table, parts)
+    assert (parts / "shared").is_symlink()
+    assert (elsewhere / "kept.txt").read_text() == "kept"
+
+
+def test_partitioning_through_a_link_writes_into_the_folder_it_names(tmp_path, table):
+    """The link stays: it once became the new folder, and the old one an error."""
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir()
+    link.symlink_to(real, target_is_directory=True)
+    write_partitioned(table, link)
+    write_partitioned(table.slice(0, 5), link)
+    assert link.is_symlink()
+    assert load_catalog(real).num_rows == load_catalog(link).num_rows == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
 @pytest.mark.parametrize("key", ["release_date", "season"])
 def test_a_catalog_partitioned_by_a_date_or_number_column_is_read_by_dates(tmp_path, table, key):
     """The keys are typed as their columns: a date filter once compared text with dates."""

@@ -137,9 +137,10 @@ def _delete_build(filesystem: pafs.FileSystem, origin: str, build: str) -> None:
 
 
 def refuse_replacing(target: str, found: Iterable[str]) -> None:
-    """Raise unless every file ``found`` in ``target`` (its path relative to it) is a part of a
-    partitioned catalog, ``key=value/.../part-*.parquet`` keyed by columns: publishing one
-    there deletes whatever it finds, which must be only an earlier one."""
+    """Raise unless everything ``found`` in ``target`` (its path relative to it, a folder's
+    ending in ``/``) is a part of a partitioned catalog, ``key=value/.../part-*.parquet`` keyed
+    by columns, or a folder of one: publishing one there deletes whatever it finds, which must
+    be only an earlier one."""
     others = sorted(name for name in found if not _is_catalog_part(name))
     if others:
         more = f" and {len(others) - 1:,} more" if len(others) > 1 else ""
@@ -150,12 +151,14 @@ def refuse_replacing(target: str, found: Iterable[str]) -> None:
 
 
 def _is_catalog_part(name: str) -> bool:
+    """Whether ``name`` is a part of a partitioned catalog or one of its folders
+    (``key=value/``, as a local folder's listing names them)."""
     *folders, file = name.split("/")
     keys = [_PARTITION.fullmatch(folder) for folder in folders]
     return (
         bool(folders)
         and all(key and key["key"] in _PARTITION_KEYS for key in keys)
-        and bool(_PART_FILE.fullmatch(file))
+        and (file == "" or bool(_PART_FILE.fullmatch(file)))
     )
 
 

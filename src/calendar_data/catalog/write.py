@@ -116,7 +116,7 @@ def write_partitioned(
     read back, then swapped in by two renames: readers see the old or the new catalog, never a
     mix. In object storage (``s3://``, ``gs://``) see :mod:`.remote`.
     """
-    target = Path(folder)
+    target = Path(os.path.realpath(folder))  # through a link: into the folder it names
     origin = str(folder)
     unknown = [key for key in by if key != MONTH_KEY and key not in COLUMNS_BY_NAME]
     if not by or unknown:
@@ -153,8 +153,7 @@ def write_partitioned(
         publish_partitioned(table, str(folder), partitioning, **options)
         return warnings
     if target.is_dir():
-        files = (path for path in target.rglob("*") if not path.is_dir())
-        refuse_replacing(origin, [path.relative_to(target).as_posix() for path in files])
+        refuse_replacing(origin, _entries(target))
     elif target.exists():
         raise CatalogError(f"{origin}: a file, which a partitioned catalog would replace")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -170,6 +169,18 @@ def write_partitioned(
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     return warnings
+
+
+def _entries(folder: Path) -> list[str]:
+    """What ``folder`` holds, each relative to it: its files, its links, and its empty folders
+    (``name/``), which a list of files would leave out."""
+    entries = []
+    for path in folder.rglob("*"):
+        if path.is_symlink() or not path.is_dir():
+            entries.append(path.relative_to(folder).as_posix())
+        elif not any(path.iterdir()):
+            entries.append(path.relative_to(folder).as_posix() + "/")
+    return entries
 
 
 def _swap_folder(new: Path, target: Path) -> None:
