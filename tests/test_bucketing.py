@@ -147,7 +147,8 @@ def test_one_tentative_release_makes_the_card_tentative():
 
 
 def test_a_drop_in_two_countries_counts_its_episodes_once():
-    """One row per country, as TVmaze and TMDB imports write them: one card, eight episodes."""
+    """One row per country, as TVmaze and TMDB imports write them: one card of E1-E9, nine
+    episodes (not eighteen, as it once summed)."""
     drop = {"title_id": "show", "title": "Show", "release_type": "full_season"}
     drop |= {"episode_end": 8, "episode_count": 8}
     cards = cards_of(

@@ -236,7 +236,7 @@ def _item_codes(items: pa.ChunkedArray) -> np.ndarray:
     codes = np.zeros(len(items), np.int64)
     for part in parts:
         encoded = on_every_core(_encoded, _pieces(part))
-        part_codes, first = _merged([(distinct, codes) for distinct, _, codes in encoded])
+        part_codes, first = _merged([(distinct, piece) for distinct, _, piece in encoded])
         width = len(first)
         if int(codes.max(initial=0)) * width >= 2**62:  # renumber densely: no overflow
             codes = pc.dictionary_encode(pa.array(codes)).indices.to_numpy().astype(np.int64)
