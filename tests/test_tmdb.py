@@ -581,6 +581,28 @@ def test_titles_in_other_scripts_match_only_their_own_name():
     assert not title_keys("!!!", "Netflix", 2025)  # no name to match on at all
 
 
+def test_a_film_and_a_series_of_one_name_stay_two_titles():
+    """TMDB's film and TVmaze's series of one name on one service in one year (test rows, not
+    release facts): once joined, the film took the series' id and kind."""
+    rows = [
+        {"release_id": "a", "title_id": "tmdb-movie-1", "kind": "movie", "source": "TMDB",
+         "release_type": "movie", "season": None, "episode_start": None, "episode_end": None},
+        {"release_id": "b", "title_id": "tvmaze-1", "kind": "series", "source": "TVmaze"},
+        {"release_id": "c", "title_id": "tmdb-tv-1", "kind": "limited_series", "source": "TMDB"},
+    ]  # fmt: skip
+    common = {
+        "title": "Frankenstein", "release_type": "episode", "service": "Netflix",
+        "status": "confirmed", "release_date": dt.date(2025, 11, 7),
+    }  # fmt: skip
+    table = pa.Table.from_pylist([common | row for row in rows], schema=SCHEMA)
+    unified = {r["release_id"]: (r["title_id"], r["kind"]) for r in unify_titles(table).to_pylist()}
+    assert unified == {
+        "a": ("tmdb-movie-1", "movie"),
+        "b": ("tvmaze-1", "limited_series"),  # TMDB tells a miniseries from a series
+        "c": ("tvmaze-1", "limited_series"),
+    }
+
+
 def test_the_field_priority_puts_editorial_first_everywhere():
     assert all(order[0] == "editorial sample" for order in FIELD_PRIORITY.values())
     assert FIELD_PRIORITY["synopsis"].index("TMDB") < FIELD_PRIORITY["synopsis"].index("TVmaze")

@@ -152,14 +152,15 @@ def _same_content(old: dict, new: dict) -> bool:
 
 
 def title_keys(
-    title: str, service: str, year: int, ids: Mapping[str, str] | None = None
+    title: str, service: str, year: int, ids: Mapping[str, str] | None = None, film: bool = False
 ) -> set[tuple]:
     """What identifies a title across sources: its external ids (``{"imdb": "tt..."}``) and
-    its normalised name on a service in a year. Two titles that both have ids match on ids
-    only; otherwise on the name."""
+    its normalised name on a service in a year, as a film or a show (a film and a series of
+    one name are two titles). Two titles that both have ids match on ids only; otherwise on
+    the name."""
     keys = {("id", scheme, value) for scheme, value in (ids or {}).items() if value}
     name = normalised_name(title)
-    return keys | ({("name", name, service.casefold(), year)} if name else set())
+    return keys | ({("name", name, service.casefold(), year, film)} if name else set())
 
 
 def normalised_name(title: str) -> str:
@@ -212,11 +213,13 @@ def _unified_with(
 
 def _same_titles(table: pa.Table, external_ids: Mapping[str, Mapping[str, str]]) -> list[set]:
     """Sets of title ids, of different sources, that name one title."""
-    columns = table.select(["title_id", "title", "service", "release_date", "source"])
+    columns = table.select(["title_id", "title", "service", "release_date", "source", "kind"])
     owners: dict[tuple, dict[str, str]] = {}  # key -> {title_id: source}
-    for title_id, title, service, day, source in zip(*columns.to_pydict().values(), strict=True):
+    rows = zip(*columns.to_pydict().values(), strict=True)
+    for title_id, title, service, day, source, kind in rows:
         if day is not None:
-            for key in title_keys(title, service, day.year, external_ids.get(title_id)):
+            ids = external_ids.get(title_id)
+            for key in title_keys(title, service, day.year, ids, film=kind == "movie"):
                 owners.setdefault(key, {})[title_id] = source
     parent: dict[str, str] = {}
 
