@@ -23,7 +23,12 @@ from calendar_data import cli
 from calendar_data.catalog import SourceInfo, load_catalog, write_catalog
 from calendar_data.changes import change_log_path
 from calendar_data.importers import tmdb
-from calendar_data.importers.merge import FIELD_PRIORITY, title_keys, unify_titles
+from calendar_data.importers.merge import (
+    FIELD_PRIORITY,
+    merge_releases,
+    title_keys,
+    unify_titles,
+)
 from calendar_data.importers.tmdb import ImportFailed, changed_ids, fetch_tmdb_releases, import_tmdb
 from calendar_data.importers.tmdb_client import (
     HOW_TO_GET_A_KEY,
@@ -601,6 +606,26 @@ def test_a_film_and_a_series_of_one_name_stay_two_titles():
         "b": ("tvmaze-1", "limited_series"),  # TMDB tells a miniseries from a series
         "c": ("tvmaze-1", "limited_series"),
     }
+
+
+def test_a_title_keeps_the_id_its_catalog_published_when_another_source_joins():
+    """TMDB first, then TVmaze (test rows): the title's id once became TVmaze's, which broke
+    the links and followed titles that name it. Into an empty catalog TVmaze's id wins."""
+    common = {
+        "title": "Ahsoka", "kind": "series", "release_type": "episode", "service": "Disney+",
+        "status": "confirmed", "release_date": dt.date(2023, 9, 26),
+    }  # fmt: skip
+    tmdb = pa.Table.from_pylist(
+        [common | {"release_id": "a", "title_id": "tmdb-tv-1", "source": "TMDB"}], schema=SCHEMA
+    )
+    tvmaze = pa.Table.from_pylist(
+        [common | {"release_id": "b", "title_id": "tvmaze-1", "source": "TVmaze"}], schema=SCHEMA
+    )
+    merged = merge_releases(tmdb, tvmaze, "TVmaze").table
+    assert set(merged["title_id"].to_pylist()) == {"tmdb-tv-1"}
+    assert set(merged["title"].to_pylist()) == {"Ahsoka"}
+    both = unify_titles(pa.concat_tables([tmdb, tvmaze]))
+    assert set(both["title_id"].to_pylist()) == {"tvmaze-1"}
 
 
 def test_the_field_priority_puts_editorial_first_everywhere():

@@ -72,7 +72,8 @@ def merge_releases(
     """
     matched = pc.is_in(existing["release_id"], value_set=incoming["release_id"].combine_chunks())
     kept = existing.filter(pc.invert(matched)).cast(SCHEMA)
-    incoming = _unified_with(kept, incoming.cast(SCHEMA), external_ids)
+    published = set(pc.unique(existing["title_id"]).to_pylist())
+    incoming = _unified_with(kept, incoming.cast(SCHEMA), external_ids, published)
     previous = {row["release_id"]: row for row in existing.filter(matched).to_pylist()}
     result = MergeResult(existing)
     rows = []
@@ -92,7 +93,8 @@ def merge_releases(
         else:
             rows.append(_updated(old, row, result))
     merged = pa.concat_tables([kept, pa.Table.from_pylist(rows, schema=SCHEMA)])
-    result.table = unify_titles(merged.unify_dictionaries().combine_chunks(), external_ids)
+    merged = merged.unify_dictionaries().combine_chunks()
+    result.table = unify_titles(merged, external_ids, published)
     return result
 
 
@@ -171,14 +173,18 @@ def normalised_name(title: str) -> str:
 
 
 def unify_titles(
-    table: pa.Table, external_ids: Mapping[str, Mapping[str, str]] | None = None
+    table: pa.Table,
+    external_ids: Mapping[str, Mapping[str, str]] | None = None,
+    published: Collection[str] = (),
 ) -> pa.Table:
     """``table`` with each title that several sources describe made one: its rows share one
     ``title_id`` and take each field of :data:`FIELD_PRIORITY` from the best source that has
     it. Editorial rows are left exactly as they are.
 
     ``external_ids`` maps a ``title_id`` to the ids a source gives it (IMDb, TVDB); see
-    :func:`title_keys`.
+    :func:`title_keys`. ``published`` are the title ids a catalog already gives its readers
+    (links and followed titles name them): a title keeps the best of those it has, whatever
+    source ranks first.
     """
     groups = _same_titles(table, external_ids or {})
     if not groups:
@@ -191,6 +197,8 @@ def unify_titles(
     for group in groups:
         rows = [row for title_id in sorted(group) for row in by_title[title_id]]
         best = {name: _best_value(rows, name) for name in FIELD_PRIORITY}
+        known = _best_value([row for row in rows if row["title_id"] in published], "title_id")
+        best["title_id"] = known or best["title_id"]
         for row in rows:
             if row["source"] != EDITORIAL:
                 row.update({name: value for name, value in best.items() if value is not None})
@@ -202,11 +210,14 @@ def unify_titles(
 
 
 def _unified_with(
-    kept: pa.Table, incoming: pa.Table, external_ids: Mapping[str, Mapping[str, str]] | None
+    kept: pa.Table,
+    incoming: pa.Table,
+    external_ids: Mapping[str, Mapping[str, str]] | None,
+    published: Collection[str],
 ) -> pa.Table:
     """The ``incoming`` rows as they will read once merged beside ``kept``: compared in that
     form, a re-import of an unchanged title is unchanged."""
-    unified = unify_titles(pa.concat_tables([kept, incoming]), external_ids)
+    unified = unify_titles(pa.concat_tables([kept, incoming]), external_ids, published)
     ids = incoming["release_id"].combine_chunks()
     return unified.filter(pc.is_in(unified["release_id"], value_set=ids))
 
