@@ -128,7 +128,7 @@ def _where(row: dict) -> tuple:
 
 def own_title_id(release_id: str) -> str:
     """The title id a source gave a release of its own: a merged title's rows carry the
-    winning ``title_id`` (the editorial sample's, or TVmaze's for TMDB), but a source's release
+    winning ``title_id`` (the editorial sample's, or another source's), but a source's release
     ids start with its own title id (``tvmaze-303-s4e5-crave-ca``,
     ``tmdb-tv-93405-s1e1-9-netflix-us``)."""
     own = OWN_TITLE_ID.match(release_id)
