@@ -150,6 +150,29 @@ def test_a_bad_calendar_parameter_gets_a_notice_once(catalog, name, value, notic
     assert notice not in notices(at)
 
 
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("view", ["week", "agenda"]),
+        ("date", ["2023-11-01", "2023-12-01"]),
+        ("tz", ["Asia/Tokyo", "Europe/Paris"]),
+        ("q", ["loki", "ahsoka"]),
+    ],
+)
+def test_a_parameter_of_one_value_given_twice_uses_the_last_and_says_so_once(
+    catalog, name, values
+):
+    """The view and the date took the first value, the zone and the export links the last,
+    and nothing was said: the last counts everywhere now, and the URL keeps it alone."""
+    at = run_app(**{name: values})
+    notice = f"Used {name}='{values[-1]}': the link gives {name} more than once, and the last"
+    assert any(n.startswith(notice) for n in notices(at))
+    assert param(at, name) == [values[-1]]
+    at.run()
+    assert not any(n.startswith(notice) for n in notices(at))
+    assert param(at, name) == [values[-1]]
+
+
 # ------------------------------------------------------------------ the open release
 
 

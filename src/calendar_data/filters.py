@@ -28,6 +28,7 @@ from .params import (
     KIND,
     KNOWN_PARAMS,
     MULTI_PARAMS,
+    ONE_VALUE_PARAMS,
     QUERY,
     REGION,
     SERVICE,
@@ -391,6 +392,20 @@ def page_param_notices(params: Params) -> dict[str, str]:
             continue
         if not EARLIEST <= day <= LATEST:
             notices[param] = f"Ignored {param}={quoted(raw)}: outside {EARLIEST} to {LATEST}."
+    return notices
+
+
+def repeated_param_notices(params: Params) -> dict[str, str]:
+    """A notice for each parameter of one value that the URL gives several values, by
+    parameter: the last is used."""
+    notices = {}
+    for param in sorted(ONE_VALUE_PARAMS):
+        values = param_values(params, param)
+        if len(set(values)) > 1:
+            notices[param] = (
+                f"Used {param}={quoted(values[-1])}: the link gives {param} more than once, and "
+                "the last counts."
+            )
     return notices
 
 

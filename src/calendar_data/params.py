@@ -62,6 +62,9 @@ FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, FOLLOW, ARRIVED_SINCE)
 VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE, SPOILERS)
 MINE_PARAMS = (MY_SERVICE, MY_REGION, MINE, FOLLOWED)
 KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS, *MINE_PARAMS})
+#: The parameters that hold one value: a link repeating one is read by its last value, as
+#: Streamlit reads a bound widget's.
+ONE_VALUE_PARAMS = KNOWN_PARAMS - {*MULTI_PARAMS, FOLLOW, MY_SERVICE}
 
 # ---------------------------------------------------------------------- session-state keys
 # Private state of a session (a leading underscore keeps each out of widget keys).

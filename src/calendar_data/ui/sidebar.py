@@ -17,7 +17,15 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
 from ..days import DEFAULT_TIMEZONE, valid_timezone, zone_names
-from ..filters import MAX_VALUES, TYPE_LABELS, ReleaseFilter, page_param_notices, read_view
+from ..filters import (
+    MAX_VALUES,
+    TYPE_LABELS,
+    ReleaseFilter,
+    last_param,
+    page_param_notices,
+    read_view,
+    repeated_param_notices,
+)
 from ..live import LiveCatalog
 from ..mine import settings_in_link
 from ..params import (
@@ -61,7 +69,8 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     """A notice for each part of the URL this catalog cannot honour, each given once.
 
     Bound widgets drop the values they do not offer from the URL themselves; parameters the
-    dashboard does not know, and bad values of the pages' own parameters, are removed here.
+    dashboard does not know, and bad values of the pages' own parameters, are removed here, and
+    a parameter of one value given several keeps its last (as the export links read it).
     Filters and my settings the URL spells otherwise than they are read (a service in another
     case, a backwards range) are written back as read before they first bind to the URL; the
     widgets read them in a ``rerun`` (of this run's page), which shows this run's notices.
@@ -71,15 +80,18 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     release_filter, notices = read_view(st.query_params, known, live.records_arrivals)
     mine, more = settings_in_link(st.query_params, known.get(SERVICE, ()))
     bad = page_param_notices(st.query_params)
+    repeated = repeated_param_notices(st.query_params)
     for param in list(st.query_params):
-        if param not in KNOWN_PARAMS or param in bad:
-            with contextlib.suppress(StreamlitAPIException):  # bound: its widget drops it
+        with contextlib.suppress(StreamlitAPIException):  # bound: its widget settles it
+            if param not in KNOWN_PARAMS or param in bad:
                 del st.query_params[param]
-    notices = list(dict.fromkeys([*said, *notices, *more]))  # read_view's: the pages' own too
+            elif param in repeated:
+                st.query_params[param] = last_param(st.query_params, param)
+    notices = list(dict.fromkeys([*said, *notices, *more, *repeated.values()]))
     st.session_state[URL_NOTICES_SAID] = notices
     if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
         st.session_state[URL_FILTERS_READ] = True
-        if _rewrite_filters({**release_filter.to_query_params(), **mine.link_params()}):
+        if _rewrite_filters({**release_filter.to_query_params(), **mine.link_params()}) or repeated:
             _repeat_url_notices()
             rerun()
     return notices
