@@ -397,14 +397,14 @@ def page_param_notices(params: Params) -> dict[str, str]:
 
 def repeated_param_notices(params: Params) -> dict[str, str]:
     """A notice for each parameter of one value that the URL gives several values, by
-    parameter: the last is used."""
+    parameter: the last is read (and may be ignored in turn, with a notice of its own)."""
     notices = {}
     for param in sorted(ONE_VALUE_PARAMS):
         values = param_values(params, param)
         if len(set(values)) > 1:
             notices[param] = (
-                f"Used {param}={quoted(values[-1])}: the link gives {param} more than once, and "
-                "the last counts."
+                f"The link gives {param} more than once; only the last, {quoted(values[-1])}, "
+                "is read."
             )
     return notices
 

@@ -87,7 +87,7 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
                 del st.query_params[param]
             elif param in repeated:
                 st.query_params[param] = last_param(st.query_params, param)
-    notices = list(dict.fromkeys([*said, *notices, *more, *repeated.values()]))
+    notices = list(dict.fromkeys([*said, *repeated.values(), *notices, *more]))
     st.session_state[URL_NOTICES_SAID] = notices
     if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
         st.session_state[URL_FILTERS_READ] = True
