@@ -163,6 +163,44 @@ def test_a_drop_in_two_countries_counts_its_episodes_once():
     assert card.badge == "Full drop · S1 E1-E9 · 9 episodes"
 
 
+SHOW = {"title_id": "show", "title": "Show"}
+UNNUMBERED = {"season": None, "episode_start": None, "episode_end": None}
+DROP = {"release_type": "full_season", "episode_start": 1}
+SPECIAL = {"kind": "special", "release_type": "special", **UNNUMBERED}
+
+
+@pytest.mark.parametrize(
+    ("rows", "count"),
+    [
+        (  # a country's share of the drop: the US's eight, not twelve
+            [
+                release("us", region="US", **DROP, episode_end=8, episode_count=8),
+                release("gb", region="GB", **DROP, episode_end=4, episode_count=4),
+            ],
+            8,
+        ),
+        (  # two specials in one country are two releases, numbered or not
+            [release("one", region="US", **SPECIAL), release("two", region="US", **SPECIAL)],
+            2,
+        ),
+        (  # a count one country lacks is the other's
+            [
+                release("us", region="US", **{**UNNUMBERED, "season": 1}, episode_count=None),
+                release("gb", region="GB", **{**UNNUMBERED, "season": 1}, episode_count=6),
+            ],
+            6,
+        ),
+    ],
+)
+def test_a_cards_episodes_are_those_of_the_country_releasing_the_most(rows, count):
+    """Each row once per country; the sum of them all once counted 12, 1 (two releases as
+    one) and 0 (a missing count hiding the other country's)."""
+    cards = cards_of(*({**row, **SHOW} for row in rows))
+    assert len(cards) == 1
+    assert cards.iloc[0].episode_count == count
+    assert f"{count} episodes" in cards.iloc[0].badge
+
+
 def test_same_title_on_two_services_is_two_cards():
     cards = cards_of(episode("e1", 1), episode("e1-max", 1, service="Max"))
     assert sorted(cards["service"].astype(str)) == ["Max", "Netflix"]

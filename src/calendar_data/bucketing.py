@@ -23,7 +23,7 @@ from . import describe
 from .days import chunked_days
 from .filters import TYPE_GROUPS
 
-CARD_COLUMNS = [*describe.LABEL_COLUMNS, "title_id", "service", "status", "image_url"]
+CARD_COLUMNS = [*describe.LABEL_COLUMNS, "title_id", "service", "region", "status", "image_url"]
 
 
 def cards(table: pa.Table, days: pa.ChunkedArray | pa.Array) -> pd.DataFrame:
@@ -187,7 +187,7 @@ MERGED = {
     "season": "first",
     "episode_start": "min",
     "episode_end": "max",
-    "episode_count": "sum",  # each episode once (:func:`_each_episode_once`)
+    "episode_count": "sum",  # of the country releasing the most (:func:`_episode_counts`)
     "tentative": "any",
     "image_url": "first",  # the first release's picture that has one (nulls are skipped)
     **{flag: "any" for flag in FLAGS},
@@ -204,31 +204,29 @@ def _merged(rows: pa.Table) -> dict[str, pa.ChunkedArray]:
         merged["episode_count"] = pc.fill_null(rows["episode_count"], 0)  # as a sum would
         merged["releases"] = pa.chunked_array([np.ones(rows.num_rows, np.int64)])
         return merged
-    total = pc.ScalarAggregateOptions(min_count=0)  # a sum of nothing is 0
-    aggregations = [
-        (name, how, total) if how == "sum" else (name, how) for name, how in MERGED.items()
-    ]
-    rows = _each_episode_once(rows)
+    aggregations = [(name, how) for name, how in MERGED.items() if name != "episode_count"]
     grouped = rows.group_by(keys, use_threads=False).aggregate(
         [*aggregations, ([], "count_all"), ("release_type", "list")]
     )
     merged = {name: grouped[name] for name in keys}
-    merged |= {name: grouped[f"{name}_{how}"] for name, how in MERGED.items()}
+    merged |= {name: grouped[f"{name}_{how}"] for name, how in aggregations}
+    merged["episode_count"] = _episode_counts(rows, grouped)
     merged["releases"] = grouped["count_all"]
     merged["release_type"] = grouped["release_type_list"]
     return merged
 
 
-def _each_episode_once(rows: pa.Table) -> pa.Table:
-    """``rows`` with the episode count of each row that repeats an earlier row's episodes on
-    its card set to 0: the same episodes in two countries are one row each, and a card's sum
-    counts them once (as its drawer does)."""
-    numbered = rows.append_column("row", pa.array(np.arange(rows.num_rows)))
-    episodes = [*CARD_KEYS, "season", "episode_start", "episode_end"]
-    firsts = numbered.group_by(episodes, use_threads=False).aggregate([("row", "min")])
-    repeated = pc.invert(pc.is_in(numbered["row"], firsts["row_min"]))
-    count = pc.if_else(repeated, 0, rows["episode_count"])
-    return rows.set_column(rows.schema.get_field_index("episode_count"), "episode_count", count)
+def _episode_counts(rows: pa.Table, cards: pa.Table) -> pa.ChunkedArray:
+    """The episodes of each of ``cards`` (keyed by :data:`CARD_KEYS`), of its ``rows``: those
+    of the country that releases the most of them. A title's releases in several countries
+    repeat its episodes, one row each, and a sum over them all counted each episode once per
+    country."""
+    keys = list(CARD_KEYS)
+    total = pc.ScalarAggregateOptions(min_count=0)  # a sum of nothing is 0
+    regions = rows.group_by([*keys, "region"]).aggregate([("episode_count", "sum", total)])
+    most = regions.group_by(keys).aggregate([("episode_count_sum", "max")])
+    places = cards.select(keys).append_column("place", pa.array(np.arange(cards.num_rows)))
+    return places.join(most, keys).sort_by("place")["episode_count_sum_max"]
 
 
 def _card_rows(table: pa.Table, days) -> pa.Table:
@@ -236,7 +234,8 @@ def _card_rows(table: pa.Table, days) -> pa.Table:
     rows = table.select(CARD_COLUMNS).append_column("day", chunked_days(days))
     rows = rows.filter(pc.is_valid(rows["day"]))
     release_type = rows["release_type"].cast(pa.string())
-    columns = {name: rows[name] for name in ("day", "title_id", "service", "release_id", "title")}
+    names = ("day", "title_id", "service", "region", "release_id", "title")
+    columns = {name: rows[name] for name in names}
     columns["kind"] = rows["kind"].cast(pa.string())
     for name in ("season", "episode_start", "episode_end", "episode_count"):
         columns[name] = rows[name].cast(pa.int64())
