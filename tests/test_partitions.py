@@ -194,9 +194,16 @@ def test_partitioning_again_keeps_an_empty_folder_or_a_link_put_there(tmp_path, 
     assert "holds 'drafts/', which a partitioned catalog" in capsys.readouterr().err
     (parts / "drafts").rmdir()
     (parts / "shared").symlink_to(elsewhere, target_is_directory=True)
-    with pytest.raises(CatalogError, match="holds 'shared'"):
+    with pytest.raises(CatalogError, match=r"holds 'shared \(link\)'"):
         write_partitioned(table, parts)
     assert (parts / "shared").is_symlink()
+    (parts / "shared").unlink()
+    (parts / "region=US").mkdir()
+    linked = parts / "region=US" / "part-9.parquet"
+    linked.symlink_to(elsewhere / "kept.txt")  # named like a part, still not one
+    with pytest.raises(CatalogError, match=r"holds 'region=US/part-9.parquet \(link\)'"):
+        write_partitioned(table, parts)
+    assert linked.is_symlink()
     assert (elsewhere / "kept.txt").read_text() == "kept"
 
 

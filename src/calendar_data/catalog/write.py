@@ -172,14 +172,18 @@ def write_partitioned(
 
 
 def _entries(folder: Path) -> list[str]:
-    """What ``folder`` holds, each relative to it: its files, its links, and its empty folders
-    (``name/``), which a list of files would leave out."""
+    """What ``folder`` holds, each relative to it: its files, its links (``name (link)``: a
+    catalog writes none, whatever the name) and its empty folders (``name/``), which a list of
+    files would leave out."""
     entries = []
     for path in folder.rglob("*"):
-        if path.is_symlink() or not path.is_dir():
-            entries.append(path.relative_to(folder).as_posix())
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            entries.append(f"{name} (link)")
+        elif not path.is_dir():
+            entries.append(name)
         elif not any(path.iterdir()):
-            entries.append(path.relative_to(folder).as_posix() + "/")
+            entries.append(f"{name}/")
     return entries
 
 
