@@ -22,6 +22,7 @@ from calendar_data import routes
 from calendar_data.catalog import SourceInfo, write_catalog
 from calendar_data.filters import MAX_VALUES
 from calendar_data.params import MULTI_PARAMS
+from calendar_data.schema import SCHEMA
 from calendar_data.ui import calendar_view
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -235,11 +236,30 @@ def test_a_card_of_one_row_per_episode_opens_on_all_its_episodes(tmp_path, monke
     in_gb = {**episodes[0], "release_id": "all-the-light-we-cannot-see-s1e1-gb", "region": "GB"}
     rows = [row for row in sample_rows() if row is not REFERENCE] + episodes + [in_gb]
     path = tmp_path / "catalog.parquet"
-    write_catalog(pa.Table.from_pylist(rows), path)
+    write_catalog(pa.Table.from_pylist(rows, schema=SCHEMA), path)
     monkeypatch.setenv("CALENDAR_CATALOG", str(path))
     at = run_app(service="Netflix", date="2023-11-01")
     card = card_named(at, "All the Light We Cannot See")
     click_in_calendar(at, "open", [card.title_id, card.release_id])
+    shown = texts(at)
+    assert "S1 E1-E4 · 4 episodes" in shown
+    assert "60 min per episode · 4 h total" in shown
+
+
+def test_a_card_and_its_drawer_count_the_episodes_of_the_country_releasing_the_most(
+    tmp_path, monkeypatch
+):
+    """The four episodes worldwide and, synthetic, the first two again as a UK release: once
+    the card said 6 episodes, and its drawer opened on the UK release too."""
+    in_gb = {**REFERENCE, "release_id": "all-the-light-we-cannot-see-s1e1-2-gb", "region": "GB"}
+    in_gb |= {"release_type": "episode", "episode_end": 2, "episode_count": 2}
+    rows = [*sample_rows(), in_gb]
+    path = tmp_path / "catalog.parquet"
+    write_catalog(pa.Table.from_pylist(rows, schema=SCHEMA), path)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    at = run_app(service="Netflix", date="2023-11-01")
+    assert "S1 E1-E4 · 4 episodes" in card_named(at, "All the Light We Cannot See").details
+    at = run_app(date="2023-11-01", id=REFERENCE_ID, release=in_gb["release_id"])
     shown = texts(at)
     assert "S1 E1-E4 · 4 episodes" in shown
     assert "60 min per episode · 4 h total" in shown

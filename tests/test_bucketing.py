@@ -179,6 +179,14 @@ SPECIAL = {"kind": "special", "release_type": "special", **UNNUMBERED}
             ],
             8,
         ),
+        (  # one episode listed twice in one country is one episode
+            [
+                release("e1", region="US", episode_start=1, episode_end=1),
+                release("e1-again", region="US", episode_start=1, episode_end=1),
+                release("e2", region="US", episode_start=2, episode_end=2),
+            ],
+            2,
+        ),
         (  # two specials in one country are two releases, numbered or not
             [release("one", region="US", **SPECIAL), release("two", region="US", **SPECIAL)],
             2,
@@ -193,8 +201,8 @@ SPECIAL = {"kind": "special", "release_type": "special", **UNNUMBERED}
     ],
 )
 def test_a_cards_episodes_are_those_of_the_country_releasing_the_most(rows, count):
-    """Each row once per country; the sum of them all once counted 12, 1 (two releases as
-    one) and 0 (a missing count hiding the other country's)."""
+    """Each country's rows, each episode once: the sum of them all once counted 12, 3, 1 (two
+    releases as one) and 0 (a missing count hiding the other country's)."""
     cards = cards_of(*({**row, **SHOW} for row in rows))
     assert len(cards) == 1
     assert cards.iloc[0].episode_count == count

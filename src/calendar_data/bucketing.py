@@ -218,15 +218,25 @@ def _merged(rows: pa.Table) -> dict[str, pa.ChunkedArray]:
 
 def _episode_counts(rows: pa.Table, cards: pa.Table) -> pa.ChunkedArray:
     """The episodes of each of ``cards`` (keyed by :data:`CARD_KEYS`), of its ``rows``: those
-    of the country that releases the most of them. A title's releases in several countries
-    repeat its episodes, one row each, and a sum over them all counted each episode once per
-    country."""
+    of the country that releases the most of them, each once. A title's releases in several
+    countries repeat its episodes, one row each, and a sum over them all counted each episode
+    once per country. Releases without episode numbers (specials) are told apart by their
+    ids."""
     keys = list(CARD_KEYS)
+    unnumbered = pc.if_else(pc.is_null(rows["episode_start"]), rows["release_id"], None)
+    episodes = [*keys, "region", "season", "episode_start", "episode_end", "unnumbered"]
+    distinct = (
+        rows.append_column("unnumbered", unnumbered)
+        .group_by(episodes)
+        .aggregate([("episode_count", "max")])
+    )
     total = pc.ScalarAggregateOptions(min_count=0)  # a sum of nothing is 0
-    regions = rows.group_by([*keys, "region"]).aggregate([("episode_count", "sum", total)])
-    most = regions.group_by(keys).aggregate([("episode_count_sum", "max")])
+    regions = distinct.group_by([*keys, "region"]).aggregate(
+        [("episode_count_max", "sum", total)]
+    )
+    most = regions.group_by(keys).aggregate([("episode_count_max_sum", "max")])
     places = cards.select(keys).append_column("place", pa.array(np.arange(cards.num_rows)))
-    return places.join(most, keys).sort_by("place")["episode_count_sum_max"]
+    return places.join(most, keys).sort_by("place")["episode_count_max_sum_max"]
 
 
 def _card_rows(table: pa.Table, days) -> pa.Table:

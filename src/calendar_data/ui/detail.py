@@ -90,21 +90,30 @@ def show_panel(
 
 
 def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
-    """``row`` and the rows of its season a calendar card gathers with it (see
-    bucketing.CARD_KEYS), each episode once: the same episodes in two countries are one
-    release here. An undated release is on its own, as the TBA list shows it."""
+    """The rows of ``row``'s season that a calendar card gathers with it (see
+    bucketing.CARD_KEYS), each episode once, of one country: the one releasing the most
+    episodes, as the card counts them (the same episodes in two countries are a row each).
+    An undated release is on its own, as the TBA list shows it."""
     day = local_day(row, tz)
     if day is None:
         return [row]
-    distinct = {_episodes(row): row}
+    countries: dict[str | None, dict[tuple, dict]] = {}
     for other in rows:
         same = other["service"] == row["service"] and other["season"] == row["season"]
         if same and local_day(other, tz) == day:
-            distinct.setdefault(_episodes(other), other)
-    return list(distinct.values())
+            countries.setdefault(other["region"], {}).setdefault(_episodes(other), other)
+    return list(max(countries.values(), key=_episode_total).values())
+
+
+def _episode_total(releases: dict[tuple, dict]) -> int:
+    return sum(release["episode_count"] or 0 for release in releases.values())
 
 
 def _episodes(row: dict) -> tuple:
+    """What tells a release's episodes apart: their numbers; a release without numbers (a
+    special) is its own."""
+    if row["episode_start"] is None:
+        return (row["release_id"],)
     return row["season"], row["episode_start"], row["episode_end"]
 
 
@@ -125,8 +134,8 @@ def _panel(row: dict | None, tz: str, credits: str, card: list[dict]) -> None:
     st.markdown(f"**{describe.RELEASE_TYPE_NAMES.get(row['release_type'], '')}**")
     lines = [
         ("When", describe.release_time(row, tz)),
-        ("Episodes", describe.episodes(row if len(card) == 1 else describe.gathered(card))),
-        ("Runtime", describe.runtime(row) if len(card) == 1 else describe.card_runtime(card)),
+        ("Episodes", describe.episodes(row if card == [row] else describe.gathered(card))),
+        ("Runtime", describe.runtime(row) if card == [row] else describe.card_runtime(card)),
         ("Genres", describe.genres(row["genres"])),
         ("Status", row["status"].capitalize() if row["status"] != "confirmed" else ""),
     ]
