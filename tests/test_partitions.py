@@ -219,6 +219,18 @@ def test_partitioning_through_a_link_writes_into_the_folder_it_names(tmp_path, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
 
 
+def test_partitioning_into_a_link_to_itself_says_so(tmp_path, table, capsys):
+    """It once wrote a folder beside it and failed with "Not a directory"."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    source = tmp_path / "catalog.parquet"
+    catalog.write_catalog(table, source)
+    assert main(["partition", str(source), "-o", str(loop), "-q"]) == 1
+    assert "a link that leads back to itself" in capsys.readouterr().err
+    assert loop.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.parquet", "loop"]
+
+
 @pytest.mark.parametrize("key", ["release_date", "season"])
 def test_a_catalog_partitioned_by_a_date_or_number_column_is_read_by_dates(tmp_path, table, key):
     """The keys are typed as their columns: a date filter once compared text with dates."""

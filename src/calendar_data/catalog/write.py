@@ -152,6 +152,8 @@ def write_partitioned(
     if is_object_store(str(folder)):
         publish_partitioned(table, str(folder), partitioning, **options)
         return warnings
+    if target.is_symlink():  # what is left of a link after following it: a loop
+        raise CatalogError(f"{origin}: a link that leads back to itself, not to a folder")
     if target.is_dir():
         refuse_replacing(origin, _entries(target))
     elif target.exists():
