@@ -265,9 +265,10 @@ def test_a_card_and_its_drawer_count_the_episodes_of_the_country_releasing_the_m
     assert "60 min per episode · 4 h total" in shown
 
 
-def test_a_drawer_gathers_neither_undated_releases_nor_other_seasons(tmp_path, monkeypatch):
-    """Two undated seasons are two releases, and so are the end of one season and the start
-    of the next on one day (synthetic titles)."""
+def test_a_drawer_gathers_no_undated_releases_and_the_seasons_its_card_does(tmp_path, monkeypatch):
+    """Two undated seasons are two releases; the end of one season and the start of the next
+    on one day are one card, which once said "S1 E1-E8 · 2 episodes" while its drawer said
+    "S1 E8" (synthetic titles)."""
     base = {**REFERENCE, "title_id": "tba-multi", "title": "TBA Multi", "release_at": None}
     tba = {"release_date": None, "status": "tba", "release_type": "full_season"}
     undated = [
@@ -286,8 +287,10 @@ def test_a_drawer_gathers_neither_undated_releases_nor_other_seasons(tmp_path, m
     monkeypatch.setenv("CALENDAR_CATALOG", str(path))
     at = run_app(date="2023-11-01", id="tba-multi", release="tba-multi-s3")
     assert "S3 E1-E10 · 10 episodes" in texts(at)
+    card = card_named(run_app(date="2023-11-01"), "Two Seasons")
+    assert card.details.endswith("S1-S2 · 2 episodes")
     at = run_app(date="2023-11-01", id="two", release="two-s1e8")
-    assert "**Episodes:** S1 E8" in texts(at).replace("\\", "")
+    assert "**Episodes:** S1-S2 · 2 episodes" in texts(at).replace("\\", "")
 
 
 def test_panel_shows_the_reference_title(catalog):

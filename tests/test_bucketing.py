@@ -163,6 +163,35 @@ def test_a_drop_in_two_countries_counts_its_episodes_once():
     assert card.badge == "Full drop · S1 E1-E9 · 9 episodes"
 
 
+@pytest.mark.parametrize(
+    ("seasons", "badge"),
+    [
+        ([(1, 8, 8), (2, 1, 1)], "Premiere · S1-S2 · 2 episodes"),  # a finale, the next premiere
+        ([(1, 1, 8), (2, 1, 8), (3, 1, 10)], "Full drop · S1-S3 · 26 episodes"),
+    ],
+)
+def test_a_card_of_several_seasons_names_them_all(seasons, badge):
+    """Seasons released on one day are one card, which once said S1 E1-E8 of them all."""
+    types = ["season_finale", "season_premiere"] if len(seasons) == 2 else ["full_season"] * 3
+    cards = cards_of(
+        *(
+            release(
+                f"s{season}",
+                title_id="show",
+                title="Show",
+                season=season,
+                episode_start=start,
+                episode_end=end,
+                episode_count=end - start + 1,
+                release_type=kind,
+            )
+            for (season, start, end), kind in zip(seasons, types, strict=True)
+        )
+    )
+    assert len(cards) == 1
+    assert cards.iloc[0].badge == badge
+
+
 SHOW = {"title_id": "show", "title": "Show"}
 UNNUMBERED = {"season": None, "episode_start": None, "episode_end": None}
 DROP = {"release_type": "full_season", "episode_start": 1}

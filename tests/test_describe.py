@@ -46,6 +46,14 @@ def test_every_kind_and_release_type_has_a_name():
         ),
         ({"season": 3, "episode_count": 6}, "S3 6 episodes"),
         ({"season": 3}, "S3"),
+        # A card of several seasons (a season's finale and the next one's premiere, a
+        # service adding a show's seasons at once): not S1 E1-E8, as it once said.
+        ({"season": 1, "season_end": 3, "episode_start": 1, "episode_end": 8}, "S1-S3"),
+        (
+            {"season": 1, "season_end": 2, "episode_start": 1, "episode_count": 16},
+            "S1-S2 · 16 episodes",
+        ),
+        ({"season": 2, "season_end": 2, "episode_start": 3}, "S2 E3"),
         ({}, ""),
         (MOVIE, ""),
         ({"kind": "movie", "season": 1, "episode_start": 1}, ""),
@@ -77,12 +85,14 @@ def test_episode_labels_of_columns_say_what_episodes_says_of_each_row():
     values = (None, 0, 1, 2, 8)
     rows = [
         {"kind": kind, "season": s, "episode_start": a, "episode_end": b, "episode_count": c}
-        for kind, s, a, b, c in itertools.product(("movie", "series"), *[values] * 4)
+        | {"season_end": last}
+        for kind, s, a, b, c, last in itertools.product(("movie", "series"), *[values] * 5)
     ]
     numbers = ("season", "episode_start", "episode_end", "episode_count")
     columns = [pa.array([row[name] for row in rows], pa.int64()) for name in numbers]
     movie = pa.array([row["kind"] == "movie" for row in rows])
-    labels = describe.episode_labels(*columns, movie).to_pylist()
+    last = pa.array([row["season_end"] for row in rows], pa.int64())
+    labels = describe.episode_labels(*columns, movie, last).to_pylist()
     assert [label or "" for label in labels] == [describe.episodes(row) for row in rows]
 
 

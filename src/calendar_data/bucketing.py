@@ -184,7 +184,8 @@ MERGED = {
     "release_id": "first",
     "title": "first",
     "kind": "first",
-    "season": "first",
+    "season": "min",
+    "season_end": "max",  # a card of several seasons is worded S1-S3 (describe.episodes)
     "episode_start": "min",
     "episode_end": "max",
     "episode_count": "sum",  # of the country releasing the most (:func:`_episode_counts`)
@@ -249,6 +250,7 @@ def _card_rows(table: pa.Table, days) -> pa.Table:
     columns["kind"] = rows["kind"].cast(pa.string())
     for name in ("season", "episode_start", "episode_end", "episode_count"):
         columns[name] = rows[name].cast(pa.int64())
+    columns["season_end"] = columns["season"]
     columns["tentative"] = pc.not_equal(rows["status"].cast(pa.string()), "confirmed")
     columns["image_url"] = rows["image_url"].cast(pa.string())
     columns |= _flags(release_type)
@@ -270,7 +272,9 @@ def _as_categories(text: pa.ChunkedArray, source: pa.ChunkedArray) -> pa.Chunked
 def _badge_texts(columns: dict, flags: dict) -> pa.Array:
     """Each card's badge: ``Premiere · S1 E1-E4 · 4 episodes · Tentative``."""
     numbers = ("season", "episode_start", "episode_end", "episode_count")
-    episodes = describe.episode_labels(*(columns[name] for name in numbers), flags["movie"])
+    episodes = describe.episode_labels(
+        *(columns[name] for name in numbers), flags["movie"], columns["season_end"]
+    )
     label = pc.case_when(
         pc.make_struct(*(flags[f] for f in ("movie", "full_drop", "premiere", "finale"))),
         "Movie",
@@ -321,6 +325,7 @@ def _empty_cards() -> pd.DataFrame:
             "kind",
             "types",
             "season",
+            "season_end",
             "episode_start",
             "episode_end",
             "episode_count",

@@ -77,9 +77,13 @@ def episodes(row: Mapping, *, counted: bool = True) -> str:
     """
     if row.get("kind") == "movie":
         return ""
+    count = row.get("episode_count")
+    first, last = row.get("season"), row.get("season_end")  # a card may gather several
+    if None not in (first, last) and first != last:
+        seasons = f"S{first}-S{last}"
+        return f"{seasons} · {count} episodes" if counted and (count or 0) > 1 else seasons
     season = f"S{row['season']} " if row.get("season") is not None else ""
     start, end = row.get("episode_start"), row.get("episode_end")
-    count = row.get("episode_count")
     if start is None:
         return f"{season}{count} episodes" if counted and (count or 0) > 1 else season.strip()
     if end is None or end == start:
@@ -103,7 +107,7 @@ def release_label(row: Mapping, *, counted: bool = True) -> str:
     return text
 
 
-def episode_labels(season, start, end, count, movie) -> pa.ChunkedArray | pa.Array:
+def episode_labels(season, start, end, count, movie, season_end) -> pa.ChunkedArray | pa.Array:
     """:func:`episodes` of whole columns (integers; ``movie`` is true for films), null where
     it would be empty. A month of a large catalog holds 100,000+ cards, so Arrow words them."""
     span = pc.add(pc.subtract(end, start), 1)
@@ -115,6 +119,9 @@ def episode_labels(season, start, end, count, movie) -> pa.ChunkedArray | pa.Arr
     several = pc.fill_null(pc.greater(count, 1), False)
     unnumbered = pc.if_else(several, _joined(prefix, count, " episodes"), _joined("S", season))
     labels = pc.if_else(pc.is_null(start), unnumbered, ranged)
+    seasons = _joined("S", season, "-S", season_end)
+    seasons = pc.if_else(several, _joined(seasons, " · ", count, " episodes"), seasons)
+    labels = pc.if_else(pc.fill_null(pc.not_equal(season_end, season), False), seasons, labels)
     return pc.if_else(movie, pa.scalar(None, pa.string()), labels)
 
 
@@ -163,12 +170,15 @@ def runtimes(rows: Iterable[Mapping]) -> str:
 
 
 def gathered(rows: Sequence[Mapping]) -> dict:
-    """Releases of one title drawn as one card, as one release: its first episode to its last,
-    and every episode counted."""
+    """Releases of one title drawn as one card, as one release: its first season and
+    episode to its last, and every episode counted."""
     numbered = [r for r in rows if r.get("episode_start") is not None]
     ends = (r.get("episode_end") or r["episode_start"] for r in numbered)
+    seasons = [r["season"] for r in rows if r.get("season") is not None]
     return {
         **rows[0],
+        "season": min(seasons, default=None),
+        "season_end": max(seasons, default=None),
         "episode_start": min((r["episode_start"] for r in numbered), default=None),
         "episode_end": max(ends, default=None),
         "episode_count": sum(r.get("episode_count") or 1 for r in rows),

@@ -90,17 +90,16 @@ def show_panel(
 
 
 def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
-    """The rows of ``row``'s season that a calendar card gathers with it (see
-    bucketing.CARD_KEYS), each episode once, of one country: the one releasing the most
-    episodes, as the card counts them (the same episodes in two countries are a row each).
-    An undated release is on its own, as the TBA list shows it."""
+    """The rows that a calendar card gathers with ``row`` (see bucketing.CARD_KEYS), of
+    every season, each episode once, of one country: the one releasing the most episodes, as
+    the card counts them (the same episodes in two countries are a row each). An undated
+    release is on its own, as the TBA list shows it."""
     day = local_day(row, tz)
     if day is None:
         return [row]
     countries: dict[str | None, dict[tuple, dict]] = {}
     for other in rows:
-        same = other["service"] == row["service"] and other["season"] == row["season"]
-        if same and local_day(other, tz) == day:
+        if other["service"] == row["service"] and local_day(other, tz) == day:
             countries.setdefault(other["region"], {}).setdefault(_episodes(other), other)
     return list(max(countries.values(), key=_episode_total).values())
 
