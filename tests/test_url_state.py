@@ -173,6 +173,16 @@ def test_a_parameter_of_one_value_given_twice_uses_the_last_and_says_so_once(
     assert param(at, name) == [values[-1]]
 
 
+@pytest.mark.parametrize(("name", "value"), [("date", "2023-11-01"), ("q", "loki")])
+def test_a_parameter_of_one_value_given_twice_alike_is_kept_once_without_a_notice(
+    catalog, name, value
+):
+    """The same value twice was left in the URL, which every shared link then repeated."""
+    at = run_app(**{name: [value, value]})
+    assert not any("more than once" in notice for notice in notices(at))
+    assert param(at, name) == [value]
+
+
 # ------------------------------------------------------------------ the open release
 
 

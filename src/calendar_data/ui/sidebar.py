@@ -37,6 +37,7 @@ from ..params import (
     MULTI_PARAMS,
     MY_REGION,
     MY_SERVICE,
+    ONE_VALUE_PARAMS,
     QUERY,
     REGION,
     SERVICE,
@@ -85,8 +86,8 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
         with contextlib.suppress(StreamlitAPIException):  # bound: its widget settles it
             if param not in KNOWN_PARAMS or param in bad:
                 del st.query_params[param]
-            elif param in repeated:
-                st.query_params[param] = last_param(st.query_params, param)
+            elif param in ONE_VALUE_PARAMS and len(st.query_params.get_all(param)) > 1:
+                st.query_params[param] = last_param(st.query_params, param)  # said if unalike
     notices = list(dict.fromkeys([*said, *repeated.values(), *notices, *more]))
     st.session_state[URL_NOTICES_SAID] = notices
     if URL_FILTERS_READ not in st.session_state:  # once a session: then the filters bind
