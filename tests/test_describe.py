@@ -278,6 +278,14 @@ def test_a_total_runtime_counts_a_release_of_several_countries_once():
     assert describe.total_runtime([*episodes, {**episodes[0], "region": "GB"}]) == (100, 2)
 
 
+def test_a_cards_runtime_counts_each_of_its_releases():
+    """A card's releases are distinct (one country's, each episode once): two unnumbered
+    specials on one day once totalled one special's runtime."""
+    special = {"kind": "special", "season": None, "episode_start": None, "runtime_minutes": 45}
+    specials = [{**special, "release_id": "one"}, {**special, "release_id": "two"}]
+    assert describe.card_runtime(specials) == "45 min per episode · 1 h 30 min total"
+
+
 def test_a_release_in_one_country_names_it_beside_its_service():
     """Two releases of a film, worldwide and in GB, read apart in a change history."""
     row = {"title": "Fair Play", "kind": "movie", "release_type": "movie", "service": "Netflix"}

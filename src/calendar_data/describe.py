@@ -186,9 +186,10 @@ def gathered(rows: Sequence[Mapping]) -> dict:
 
 
 def card_runtime(rows: Sequence[Mapping]) -> str:
-    """``56–59 min per episode · 3 h 50 min total`` for releases drawn as one card."""
+    """``56–59 min per episode · 3 h 50 min total`` for releases drawn as one card: distinct
+    releases (one country's, each episode once), so two unnumbered specials are two."""
     each = runtimes(rows)
-    total, _ = total_runtime(rows)
+    total = sum((row.get("runtime_minutes") or 0) * (row.get("episode_count") or 1) for row in rows)
     return f"{each} · {hours(total)} total" if each and total else each
 
 
