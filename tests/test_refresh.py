@@ -163,6 +163,52 @@ def test_a_changed_show_is_fetched_again_and_its_move_recorded(fake, tmp_path):
     assert log(catalog) == [("date_moved", NIGHT_DESK)]
 
 
+#: TVmaze's answer for Night Desk's episode 4x5 (/shows/303/episodebynumber): the episode
+#: object its schedule embeds the show in, on its own.
+NIGHT_DESK_EPISODE = "/shows/303/episodebynumber?number=5&season=4"
+
+
+def night_desk_episode(**moved) -> dict:
+    night = next(e for e in thursday() if isinstance(e, dict) and e["id"] == 4005)
+    return {**{k: v for k, v in night.items() if k != "_embedded"}, **moved}
+
+
+def test_an_episode_postponed_past_the_window_is_moved_not_removed(fake, tmp_path):
+    """Night Desk goes from Thursday to the Saturday after the two-day window: it was logged
+    as removed (and a departure, on the Changes page and in feeds), and left the catalog."""
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    fake.serve(THU_WEB, [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)])
+    saturday = {"airdate": "2025-03-08", "airstamp": "2025-03-09T02:00:00+00:00"}
+    fake.serve(NIGHT_DESK_EPISODE, night_desk_episode(**saturday))
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))
+
+    report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
+
+    assert NIGHT_DESK_EPISODE in fake.requests
+    row = next(r for r in load_catalog(catalog).table.to_pylist() if r["release_id"] == NIGHT_DESK)
+    assert (row["release_date"], row["previous_release_date"]) == (
+        dt.date(2025, 3, 8),
+        dt.date(2025, 3, 6),
+    )
+    assert row["release_at"] == dt.datetime(2025, 3, 9, 2, tzinfo=dt.UTC)
+    assert (report.moved, report.removed) == (1, 0)
+    assert log(catalog) == [("date_moved", NIGHT_DESK)]
+
+
+def test_an_episode_tvmaze_no_longer_has_is_removed(fake, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    fake.serve(THU_WEB, [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)])
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))  # episodebynumber: 404
+
+    report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
+
+    assert NIGHT_DESK_EPISODE in fake.requests
+    assert (report.moved, report.removed) == (0, 1)
+    assert ("removed", NIGHT_DESK) in log(catalog)
+
+
 def test_the_next_day_fetches_only_the_day_that_joined_the_window(fake, tmp_path):
     catalog = tmp_path / "catalog.parquet"
     refresh(fake, catalog, now=NOON)

@@ -8,7 +8,9 @@ For each source of the config (:mod:`.refresh_config`, :mod:`.refresh_sources`) 
 2. fetches the days of the window it has not fetched yet, and, when titles changed, every day
    again, keeping only the releases of changed and unknown titles;
 3. merges them in (:func:`~calendar_data.importers.merge.merge_releases`) and removes the
-   source's releases in the fetched scope that the source no longer lists.
+   source's releases in the fetched scope that the source no longer lists, once it has said
+   which of them it now gives another day (those are moved: a postponement past the window
+   is not a removal).
 
 Then releases of the refreshed sources older than ``days_behind`` are dropped, each offer's
 ``first_seen`` is stamped (:mod:`.arrivals`), and the catalog is published atomically with
@@ -37,7 +39,14 @@ from .files import URI
 from .importers.merge import merge_releases, own_title_id
 from .refresh_config import EXAMPLE_CONFIG, ConfigError, RefreshConfig, SourceConfig, load_config
 from .refresh_lock import LockHeld, refresh_lock
-from .refresh_sources import SOURCE_ERRORS, SOURCE_OPTIONS, SOURCES, Plan, RefreshSource
+from .refresh_sources import (
+    SOURCE_ERRORS,
+    SOURCE_OPTIONS,
+    SOURCES,
+    Fetched,
+    Plan,
+    RefreshSource,
+)
 from .reporting import fail, run_reported
 from .schema import SCHEMA
 from .text import quoted
@@ -176,18 +185,21 @@ def _refresh_source(
             through = window[0] - dt.timedelta(days=1)
         plan = Plan(tuple(window), through, _frozen(changed), frozenset(known))
         fetched = source.fetch(client, config, plan, quiet) if plan.days else None
+        if fetched is not None:
+            report.warnings += fetched.warnings
+            incoming = _incoming(fetched, source.name, config, report)
+            fetched_rows = incoming.num_rows
+            if source.relocate is not None:
+                gone = table.filter(_unlisted(table, incoming, source.name, plan, config))
+                moved = source.relocate(client, gone.to_pylist())
+                incoming = pa.concat_tables([incoming, pa.Table.from_pylist(moved, SCHEMA)])
         requests = client.requests - requests_before
     sourced = SourceReport(
         source.name, changed is None, len(plan.days), len(changed or ()), requests
     )
     report.sources.append(sourced)
     if fetched is not None:
-        report.warnings += fetched.warnings
-        incoming = pa.Table.from_pylist(fetched.rows, schema=SCHEMA)
-        if config.services:
-            report.warnings += _unlisted_services(source.name, config.services, incoming)
-            incoming = incoming.filter(_on_services(incoming, config.services))
-        sourced.fetched = incoming.num_rows
+        sourced.fetched = fetched_rows
         table = _merge(table, incoming, source.name, plan, fetched.external_ids, report, config)
     state = {
         "refreshed_at": now.isoformat(),
@@ -241,6 +253,16 @@ def _unlisted_services(source: str, services: tuple[str, ...], incoming: pa.Tabl
     ]
 
 
+def _incoming(fetched: Fetched, source: str, config: SourceConfig, report: RefreshReport):
+    """The fetched releases as a table, of the configured services only (a warning names a
+    configured service the source did not list)."""
+    incoming = pa.Table.from_pylist(fetched.rows, schema=SCHEMA)
+    if config.services:
+        report.warnings += _unlisted_services(source, config.services, incoming)
+        incoming = incoming.filter(_on_services(incoming, config.services))
+    return incoming
+
+
 def _merge(
     table: pa.Table,
     incoming: pa.Table,
@@ -250,32 +272,42 @@ def _merge(
     report: RefreshReport,
     config: SourceConfig,
 ) -> pa.Table:
-    """``incoming`` merged into ``table``; the source's releases that were fetched again (a
-    wanted title on a fetched day, on a configured service) but are no longer listed are
-    removed. A release on a service the config leaves out is not the refresh's to remove."""
+    """``incoming`` merged into ``table``, without the source's releases it no longer lists
+    (:func:`_unlisted`)."""
     merged = merge_releases(table, incoming, source, external_ids)
     report.warnings += merged.conflicts
     report.added += merged.added
     report.updated += merged.updated
     report.moved += merged.moved
+    gone = _unlisted(merged.table, incoming, source, plan, config)
+    report.removed += pc.sum(gone).as_py() or 0
+    return merged.table.filter(pc.invert(gone))
+
+
+def _unlisted(
+    table: pa.Table, incoming: pa.Table, source: str, plan: Plan, config: SourceConfig
+) -> pa.Array:
+    """Which of ``table``'s releases the source no longer lists: its own that were fetched
+    again (a wanted title on a fetched day, on a configured service) but are not in
+    ``incoming``. A release on a service the config leaves out is not the refresh's to
+    remove."""
     fresh = set(incoming["release_id"].to_pylist())
     days = set(plan.days)
-    rows = merged.table.select(["release_id", "title_id", "source", "release_date"]).to_pylist()
+    rows = table.select(["release_id", "source", "release_date"]).to_pylist()
     in_scope = (
-        _on_services(merged.table, config.services).to_pylist()
-        if config.services
-        else [True] * len(rows)
+        _on_services(table, config.services).to_pylist() if config.services else [True] * len(rows)
     )
-    gone = [
-        row["source"] == source
-        and scoped
-        and row["release_id"] not in fresh
-        and row["release_date"] in days
-        and plan.wants(own_title_id(row["release_id"]), row["release_date"])
-        for row, scoped in zip(rows, in_scope, strict=True)
-    ]
-    report.removed += sum(gone)
-    return merged.table.filter(pc.invert(pa.array(gone, pa.bool_())))
+    return pa.array(
+        [
+            row["source"] == source
+            and scoped
+            and row["release_id"] not in fresh
+            and row["release_date"] in days
+            and plan.wants(own_title_id(row["release_id"]), row["release_date"])
+            for row, scoped in zip(rows, in_scope, strict=True)
+        ],
+        pa.bool_(),
+    )
 
 
 def _drop_before(

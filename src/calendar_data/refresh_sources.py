@@ -5,8 +5,9 @@ to ask which titles changed since the last refresh, and how to fetch what a :cla
 asks for. :data:`SOURCES` lists them by config name: ``tvmaze`` and ``tmdb``.
 
 - TVmaze: ``/updates/shows?since=day|week|month`` names the shows updated since then; the
-  schedules of the plan's days are read and only wanted shows are fetched in detail. Nothing
-  is cached: a cached schedule or show would hide the very changes the refresh is for.
+  schedules of the plan's days are read and only wanted shows are fetched in detail; an
+  episode missing from its day is looked up (``/shows/:id/episodebynumber``) for a new day.
+  Nothing is cached: a cached schedule or show would hide the very changes the refresh is for.
 - TMDB: ``/movie/changes`` and ``/tv/changes`` name the films and shows changed since the
   last refresh's day; the discover lists of the plan's days are read (from the client's cache
   when ``cache_dir`` is set, as it should be) and the details of changed titles fetched again.
@@ -24,6 +25,7 @@ from typing import Any
 from .catalog import SourceInfo
 from .importers import tmdb, tvmaze
 from .importers.http import JsonClient
+from .importers.merge import own_title_id
 from .importers.tmdb_client import DEFAULT_BASE_URL as TMDB_BASE_URL
 from .importers.tmdb_client import Credentials, TmdbClient, TmdbError
 from .importers.tvmaze_client import (
@@ -32,6 +34,7 @@ from .importers.tvmaze_client import (
     TvmazeError,
     UnusableResponse,
 )
+from .importers.tvmaze_parse import episode_airing
 from .importers.tvmaze_releases import title_id
 from .refresh_config import Options, SourceConfig
 
@@ -84,6 +87,9 @@ class RefreshSource:
     changed_titles: Callable[[Any, dt.datetime, dt.datetime], set[str] | None]
     #: ``fetch(client, config, plan, quiet)``: the releases the plan wants on its days.
     fetch: Callable[[Any, SourceConfig, Plan, bool], Fetched]
+    #: ``relocate(client, rows)``: of the releases (catalog rows) the fetch no longer found on
+    #: their days, those the source now gives another day, with that day; None: it cannot say.
+    relocate: Callable[[Any, list[dict]], list[dict]] | None = None
     #: What the client and fetch raise when the source fails (reported as one line).
     errors: tuple[type[Exception], ...] = ()
     #: Options of its own a ``[sources.NAME]`` table may set: name -> type.
@@ -159,11 +165,39 @@ def tvmaze_fetch(api: TvmazeClient, config: SourceConfig, plan: Plan, quiet: boo
     return Fetched(rows, summary.warnings)
 
 
+def tvmaze_relocate(api: TvmazeClient, missing: list[dict]) -> list[dict]:
+    """Of the releases no longer in their day's schedule, those whose first episode TVmaze now
+    airs on another day (a postponement, perhaps past the window): their rows with that day
+    and time. One request each, ``/shows/:id/episodebynumber``; an episode TVmaze no longer
+    has (HTTP 404) or a release without numbers is left out, to be removed."""
+    moved = []
+    for row in missing:
+        show = own_title_id(row["release_id"]).removeprefix("tvmaze-")
+        season, number = row["season"], row["episode_start"]
+        if season is None or number is None or not show.isdigit():
+            continue
+        what = f"show {show}'s season {season} episode {number}"
+        try:
+            episode = api.get_json(
+                f"/shows/{show}/episodebynumber",
+                {"season": str(season), "number": str(number)},
+                what=what,
+                cache=False,
+            )
+        except UnusableResponse:
+            continue
+        airing = episode_airing(episode)
+        if airing is not None and airing[0] != row["release_date"]:
+            moved.append({**row, "release_date": airing[0], "release_at": airing[1]})
+    return moved
+
+
 TVMAZE = RefreshSource(
     info=tvmaze.TVMAZE,
     open_client=_tvmaze_client,
     changed_titles=tvmaze_changed_titles,
     fetch=tvmaze_fetch,
+    relocate=tvmaze_relocate,
     errors=(TvmazeError,),
     options={"broadcast": bool},
 )

@@ -168,12 +168,23 @@ def parse_airing(entry: Any, feed: Feed) -> Airing:
         number=number,
         special=as_text(entry.get("type")) in SPECIAL_TYPES or season is None or number is None,
         airdate=airdate,
-        # Without an airtime TVmaze's airstamp is a placeholder, not a release time.
-        airstamp=_instant(entry.get("airstamp")) if as_text(entry.get("airtime")) else None,
+        airstamp=_airstamp(entry),
         runtime=positive_count(entry.get("runtime")),
         url=web_link(entry.get("url")),
         channel=channel,
     )
+
+
+def episode_airing(entry: Any) -> tuple[dt.date, dt.datetime | None] | None:
+    """When an episode (``/shows/:id/episodebynumber``) airs: its day and, where TVmaze knows
+    the time of day, its instant; None when TVmaze gives it no day."""
+    airdate = as_date(entry.get("airdate")) if isinstance(entry, dict) else None
+    return None if airdate is None else (airdate, _airstamp(entry))
+
+
+def _airstamp(entry: Mapping[str, Any]) -> dt.datetime | None:
+    """Without an airtime TVmaze's airstamp is a placeholder, not a release time."""
+    return _instant(entry.get("airstamp")) if as_text(entry.get("airtime")) else None
 
 
 def _channel(show: Mapping[str, Any], feed: Feed) -> Channel | None:
