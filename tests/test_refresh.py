@@ -196,11 +196,16 @@ def test_an_episode_postponed_past_the_window_is_moved_not_removed(fake, tmp_pat
     assert log(catalog) == [("date_moved", NIGHT_DESK)]
 
 
-def test_an_episode_tvmaze_no_longer_has_is_removed(fake, tmp_path):
+@pytest.mark.parametrize("answer", [None, {"airdate": "2025-03-05"}])
+def test_an_episode_tvmaze_no_longer_has_or_lists_is_removed(fake, tmp_path, answer):
+    """Gone (404), or on a day that was fetched and does not list it (Wednesday's schedule,
+    which another feed may list): removed, as before the lookup."""
     catalog = tmp_path / "catalog.parquet"
     refresh(fake, catalog, now=NOON)
     fake.serve(THU_WEB, [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)])
-    updated(fake, show_303=NOON + dt.timedelta(minutes=5))  # episodebynumber: 404
+    if answer is not None:
+        fake.serve(NIGHT_DESK_EPISODE, night_desk_episode(**answer))
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))
 
     report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
 

@@ -190,9 +190,7 @@ def _refresh_source(
             incoming = _incoming(fetched, source.name, config, report)
             fetched_rows = incoming.num_rows
             if source.relocate is not None:
-                gone = table.filter(_unlisted(table, incoming, source.name, plan, config))
-                moved = source.relocate(client, gone.to_pylist())
-                incoming = pa.concat_tables([incoming, pa.Table.from_pylist(moved, SCHEMA)])
+                incoming = _with_relocated(source, client, table, incoming, plan, config)
         requests = client.requests - requests_before
     sourced = SourceReport(
         source.name, changed is None, len(plan.days), len(changed or ()), requests
@@ -261,6 +259,26 @@ def _incoming(fetched: Fetched, source: str, config: SourceConfig, report: Refre
         report.warnings += _unlisted_services(source, config.services, incoming)
         incoming = incoming.filter(_on_services(incoming, config.services))
     return incoming
+
+
+def _with_relocated(
+    source: RefreshSource,
+    client,
+    table: pa.Table,
+    incoming: pa.Table,
+    plan: Plan,
+    config: SourceConfig,
+) -> pa.Table:
+    """``incoming`` and the releases it no longer lists on their days that the source now
+    gives a day that was not fetched (one that was would have listed them)."""
+    gone = table.filter(_unlisted(table, incoming, source.name, plan, config))
+    fetched_days = set(plan.days)
+    moved = [
+        row
+        for row in source.relocate(client, gone.to_pylist())
+        if row["release_date"] not in fetched_days
+    ]
+    return pa.concat_tables([incoming, pa.Table.from_pylist(moved, SCHEMA)])
 
 
 def _merge(
