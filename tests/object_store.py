@@ -51,6 +51,11 @@ class S3Server:
     def put(self, bucket: str, key: str, body: bytes) -> None:
         httpx.put(f"{self.endpoint}/{bucket}/{key}", content=body).raise_for_status()
 
+    def get(self, bucket: str, key: str) -> bytes:
+        response = httpx.get(f"{self.endpoint}/{bucket}/{key}")
+        response.raise_for_status()
+        return response.content
+
     def requests(self) -> list[Request]:
         """Every request the server has answered, oldest first."""
         found = []

@@ -24,6 +24,8 @@ BUCKET = "releases"
 CATALOG = f"s3://{BUCKET}/catalog"
 START = dt.date(2026, 1, 1)
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+#: The object naming the build of the catalog's files to read.
+BUILD = f"{BUCKET}/catalog/_build"
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +72,9 @@ def test_a_month_reads_only_that_months_objects(store):
     }
     march_keys = march_objects(store)
     assert march_keys <= read
-    # Beyond March's objects, only the one whose footer gives the dataset its schema.
-    assert len(read - march_keys) <= 1, read - march_keys
+    # Beyond March's objects, only the one whose footer gives the dataset its schema, and
+    # the few bytes that name the build to read.
+    assert len(read - march_keys - {BUILD}) <= 1, read - march_keys
 
 
 def test_republishing_in_place_replaces_the_catalog(store, tmp_path):
@@ -80,7 +83,7 @@ def test_republishing_in_place_replaces_the_catalog(store, tmp_path):
     pq.write_table(demo_table(500, start=START, seed=8), smaller)
     assert main(["partition", str(smaller), "-o", CATALOG, "--by", "release_month", "-q"]) == 0
     after = {p for p, _, _ in remote._objects(CATALOG)}
-    assert not before & after, "the earlier build's objects are gone"
+    assert before & after == {BUILD}, "the earlier build's objects are gone"
     assert load_catalog(CATALOG).num_rows == 500
 
 
@@ -103,6 +106,42 @@ def test_a_publish_that_fails_part_way_leaves_the_earlier_catalog_alone(
     assert "could not write (connection reset by peer)" in capsys.readouterr().err
     assert {p for p, _, _ in remote._objects(CATALOG)} == before
     assert load_catalog(CATALOG).num_rows == 3_000
+
+
+def stray_build(store, build: str = "part-0123456789ab-") -> set[str]:
+    """Put beside the catalog the files of a build no ``_build`` names, as a publish killed
+    before it named its build leaves them (or one killed while deleting an earlier build's)."""
+    keys = set()
+    for key in sorted(k.split("/", 1)[1] for k, _, _ in remote._objects(CATALOG))[:3]:
+        if key.endswith(".parquet"):
+            stray = key.rsplit("/", 1)[0] + f"/{build}0.parquet"
+            store.put(BUCKET, stray, store.get(BUCKET, key))
+            keys.add(f"{BUCKET}/{stray}")
+    return keys
+
+
+def test_a_publish_killed_part_way_leaves_a_readable_catalog(store, tmp_path):
+    """A killed publish leaves its files beside the earlier build's, which made every
+    release twice: no replica could load the catalog until it was published again. Only the
+    build ``_build`` names is read, and the next publish deletes the strays."""
+    assert store.get(BUCKET, "catalog/_build").startswith(b"part-")
+    strays = stray_build(store)
+    assert load_catalog(CATALOG).num_rows == 3_000
+    smaller = tmp_path / "smaller.parquet"
+    pq.write_table(demo_table(500, start=START, seed=8), smaller)
+    assert main(["partition", str(smaller), "-o", CATALOG, "--by", "release_month", "-q"]) == 0
+    assert not strays & {p for p, _, _ in remote._objects(CATALOG)}
+    assert load_catalog(CATALOG).num_rows == 500
+
+
+def test_a_build_file_naming_no_build_is_refused_in_one_line(store):
+    good, _ = live.current_catalog()
+    store.put(BUCKET, "catalog/_build", b"<html>oops</html>")
+    served_now, error = live.current_catalog()
+    assert served_now is good
+    assert str(error) == (
+        f"{CATALOG}: _build names no build ('<html>oops</html>'); publish the catalog again"
+    )
 
 
 def test_partitioning_over_other_objects_deletes_none_of_them(store, tmp_path, capsys):
@@ -195,7 +234,8 @@ def test_a_one_month_export_reads_only_the_months_it_can_touch(store, tmp_path):
     read = store.objects_read()
     near = {k for k in read if re.search(r"release_month=2026-0[234]/", k)}
     assert march_objects(store) <= near
-    assert len(read - near) <= 1, read - near  # the footer that gives the dataset its schema
+    # The footer that gives the dataset its schema, and the build's name.
+    assert len(read - near - {BUILD}) <= 1, read - near
     whole = tmp_path / "whole.parquet"
     pq.write_table(load_catalog(CATALOG).table, whole)
     assert main(["export", str(whole), "-o", str(tmp_path / "all.csv"), *dates]) == 0

@@ -24,7 +24,7 @@ from ..text import first_line
 from .conform import check_unique_names, conform, decoded, ignored_columns
 from .metadata import decode_metadata, decode_refresh
 from .model import MONTH_KEY, Catalog, CatalogError
-from .remote import describe_error, is_object_store, raise_if_unlisted
+from .remote import BUILD_FILE, describe_error, is_object_store, named_build, raise_if_unlisted
 from .remote import signature as object_store_signature
 from .validate import check_values
 
@@ -160,21 +160,33 @@ def _file_dataset(handle: pa.NativeFile, origin: str) -> ds.Dataset:
 
 
 def _folder_dataset(path: str, origin: str, filesystem: pafs.FileSystem) -> ds.Dataset:
-    """Every Parquet file under ``path``; hive partition keys (``service=Netflix/``) become
-    text columns, whatever they look like, and are cast like any other column; keys that are
-    date or whole-number columns are read as such, so a date filter can rule out partitions."""
+    """Every Parquet file under ``path`` (of the build its ``_build`` names, where it names
+    one: see :mod:`.remote`); hive partition keys (``service=Netflix/``) become text columns,
+    whatever they look like, and are cast like any other column; keys that are date or
+    whole-number columns are read as such, so a date filter can rule out partitions."""
     options = dict(format=PARQUET_FORMAT, filesystem=filesystem, ignore_prefixes=[".", "_"])
-    dataset = ds.dataset(path, partitioning=ds.HivePartitioning.discover(), **options)
+    build = named_build(filesystem, path.rstrip("/"), origin)
+    discovered = ds.dataset(path, partitioning=ds.HivePartitioning.discover(), **options)
+    dataset = _of_build(discovered, build)
     if not dataset.files:
-        raise CatalogError(f"{origin}: the folder holds no Parquet files", "empty")
+        holds = f"no Parquet files of the build {BUILD_FILE} names" if build else "no Parquet files"
+        raise CatalogError(f"{origin}: the folder holds {holds}", "empty")
     keys = sorted(
         {k for f in dataset.get_fragments() for k in ds.get_partition_keys(f.partition_expression)}
     )
     if keys:
         typed = ds.partitioning(pa.schema([(k, _key_type(k)) for k in keys]), flavor="hive")
-        dataset = ds.dataset(path, partitioning=typed, **options)
+        dataset = _of_build(ds.dataset(path, partitioning=typed, **options), build)
     check_unique_names(dataset.schema.names, origin)
     return dataset
+
+
+def _of_build(dataset: ds.FileSystemDataset, build: str | None) -> ds.FileSystemDataset:
+    """``dataset``'s files of ``build`` (their names begin with it); all of them for None."""
+    if build is None:
+        return dataset
+    fragments = [f for f in dataset.get_fragments() if f.path.rsplit("/", 1)[-1].startswith(build)]
+    return ds.FileSystemDataset(fragments, dataset.schema, dataset.format, dataset.filesystem)
 
 
 def _key_type(key: str) -> pa.DataType:

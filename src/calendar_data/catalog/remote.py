@@ -2,9 +2,12 @@
 errors are worded, and how a partitioned catalog is published there.
 
 Object stores have no atomic folder rename, so a partitioned catalog is published in place:
-the new build's files are written under names of their own, then the previous build's files
-are deleted. A reader that lists the prefix in between sees both builds, which fails
-validation (every release twice), so it keeps serving the last good catalog for that moment.
+the new build's files are written under names of their own (``part-<build>-0.parquet``), then
+:data:`BUILD_FILE` is replaced by one naming that build (a single write, which a store makes
+whole or not at all), then the previous build's files are deleted. Readers read the files of
+the build it names, so a publish stopped at any point, even killed, leaves them a whole
+catalog: the earlier one until the new build is named, the new one after. The next publish
+deletes what a stopped one left.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ _OBJECT_STORE = re.compile(r"^(s3|gs|gcs)://", re.IGNORECASE)
 _PARTITION = re.compile(r"(?P<key>[^/=]+)=[^/]*")
 _PART_FILE = re.compile(r"part-[^/]*\.parquet")
 _PARTITION_KEYS = {MONTH_KEY, *schema.COLUMN_NAMES}
+#: Beside a partitioned catalog's folders: the build whose files are the catalog (a folder
+#: without one is read whole). Its leading "_" keeps it out of the files Arrow reads.
+BUILD_FILE = "_build"
+_BUILD = re.compile(r"part-[0-9a-f]{12}-")
 _listed: dict[str, tuple[float, tuple, CatalogError | None]] = {}
 _listing = threading.Lock()
 
@@ -115,11 +122,14 @@ def publish_partitioned(table: pa.Table, origin: str, partitioning: ds.Partition
                 existing_data_behavior="overwrite_or_ignore",
                 **options,
             )
+            with filesystem.open_output_stream(f"{path}/{BUILD_FILE}") as named:
+                named.write(build.encode("ascii"))
         except BaseException:  # an error or Ctrl-C part-way: readers keep the earlier build
             _delete_build(filesystem, origin, build)
             raise
         for stale, _, _ in before:
-            filesystem.delete_file(stale)
+            if stale != f"{path}/{BUILD_FILE}":  # now naming this build
+                filesystem.delete_file(stale)
     except (pa.ArrowException, OSError, ValueError) as exc:
         error = describe_error(origin, exc)
         if error.category == "corrupt":  # not a reading problem: say what failed
@@ -139,9 +149,9 @@ def _delete_build(filesystem: pafs.FileSystem, origin: str, build: str) -> None:
 def refuse_replacing(target: str, found: Iterable[str]) -> None:
     """Raise unless everything ``found`` in ``target`` (its path relative to it, a folder's
     ending in ``/``) is a part of a partitioned catalog, ``key=value/.../part-*.parquet`` keyed
-    by columns, or a folder of one: publishing one there deletes whatever it finds, which must
-    be only an earlier one."""
-    others = sorted(name for name in found if not _is_catalog_part(name))
+    by columns, a folder of one, or its :data:`BUILD_FILE`: publishing one there deletes
+    whatever it finds, which must be only an earlier one."""
+    others = sorted(name for name in found if name != BUILD_FILE and not _is_catalog_part(name))
     if others:
         more = f" and {len(others) - 1:,} more" if len(others) > 1 else ""
         raise CatalogError(
@@ -160,6 +170,24 @@ def _is_catalog_part(name: str) -> bool:
         and all(key and key["key"] in _PARTITION_KEYS for key in keys)
         and (file == "" or bool(_PART_FILE.fullmatch(file)))
     )
+
+
+def named_build(filesystem: pafs.FileSystem, path: str, origin: str) -> str | None:
+    """The build the :data:`BUILD_FILE` under ``path`` names (its files' names begin with
+    it), or None where there is none. One that names no build is refused, not guessed at."""
+    named = f"{path}/{BUILD_FILE}"
+    if filesystem.get_file_info(named).type != pafs.FileType.File:
+        return None
+    with filesystem.open_input_stream(named) as handle:
+        text = handle.read(64)
+    build = text.decode("ascii", "replace").strip()
+    if not _BUILD.fullmatch(build):
+        raise CatalogError(
+            f"{origin}: {BUILD_FILE} names no build ({quoted(build[:40])}); publish the catalog "
+            "again",
+            "corrupt",
+        )
+    return build
 
 
 def _exists(filesystem: pafs.FileSystem, path: str) -> bool:
