@@ -278,6 +278,16 @@ def test_a_total_runtime_counts_a_release_of_several_countries_once():
     assert describe.total_runtime([*episodes, {**episodes[0], "region": "GB"}]) == (100, 2)
 
 
+def test_a_total_runtime_tells_unnumbered_specials_apart():
+    """Two specials of a season were one release in the title's total; the same special in
+    two countries is still one."""
+    special = {"kind": "special", "season": 1, "episode_start": None, "runtime_minutes": 60}
+    one = {**special, "episode_titles": ["The Reunion"], "release_date": dt.date(2023, 12, 1)}
+    two = {**special, "episode_titles": ["Behind the Scenes"], "release_date": dt.date(2023, 12, 1)}
+    untitled = {**special, "episode_titles": None, "release_date": dt.date(2023, 12, 24)}
+    assert describe.total_runtime([one, {**one, "region": "GB"}, two, untitled]) == (180, 3)
+
+
 def test_a_cards_runtime_counts_each_of_its_releases():
     """A card's releases are distinct (one country's, each episode once): two unnumbered
     specials on one day once totalled one special's runtime."""

@@ -199,6 +199,9 @@ def total_runtime(rows: Iterable[Mapping]) -> tuple[int, int]:
     distinct: dict[tuple, int] = {}
     for row in rows:
         episodes = (row.get("season"), row.get("episode_start"), row.get("episode_end"))
+        if row.get("kind") != "movie" and row.get("episode_start") is None:
+            # Unnumbered (specials): told apart by their titles, else by their dates.
+            episodes += (tuple(row.get("episode_titles") or ()) or row.get("release_date"),)
         minutes = (row.get("runtime_minutes") or 0) * (row.get("episode_count") or 1)
         distinct[episodes] = max(distinct.get(episodes, 0), minutes)
     return sum(distinct.values()), len(distinct)
