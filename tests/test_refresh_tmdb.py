@@ -6,10 +6,13 @@ season."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import replace
 
 import pytest
-from test_tmdb import KEY, fake, server  # noqa: F401 (fixtures)
+from test_tmdb import KEY, fake, fixture, server  # noqa: F401 (fixtures)
 
+from calendar_data import changes
 from calendar_data.catalog import load_catalog
 from calendar_data.cli import main
 from calendar_data.refresh import refresh_catalog
@@ -65,6 +68,43 @@ def test_a_refresh_minutes_later_asks_tmdb_what_changed_and_refetches_only_that(
     loaded = load_catalog(catalog)
     assert set(loaded.table["title_id"].to_pylist()) == {SQUID_GAME}
     assert loaded.sources[0].name == "TMDB" and "not endorsed" in loaded.sources[0].attribution
+
+
+GODZILLA_US = "tmdb-movie-940721-netflix-us"
+JUNE = dt.date(2024, 6, 1)
+
+
+def test_a_film_postponed_past_the_window_is_moved_not_removed(tmdb, tmp_path):
+    """Godzilla Minus One reaches Netflix in the US on 2024-06-01 (as recorded); then, in
+    this test only, TMDB dates it a fortnight later: it was removed, and logged as removed
+    and as leaving Netflix, when it had only been postponed past the window."""
+    listed = json.loads(fixture("discover-movie-US-2024-05-01.json"))
+    tmdb.serve("/discover/movie", listed)
+    config = tmdb.config.sources[0]
+    tmdb.config = replace(tmdb.config, sources=(replace(config, regions=("US",)),))
+    catalog = tmp_path / "catalog.parquet"
+    refresh_catalog(catalog, tmdb.config, today=JUNE, now=NOON)
+    assert GODZILLA_US in set(load_catalog(catalog).table["release_id"].to_pylist())
+
+    film = json.loads(fixture("movie-940721.json"))
+    for country in film["release_dates"]["results"]:
+        for release in country["release_dates"]:
+            if release["note"] == "Netflix":
+                release["release_date"] = "2024-06-15T00:00:00.000Z"
+    tmdb.serve("/movie/940721", film)
+    tmdb.serve("/discover/movie", json.loads(fixture("discover-empty.json")))
+    tmdb.serve("/movie/changes", {**NO_CHANGES, "results": [{"id": 940721, "adult": False}]})
+    tmdb.serve("/tv/changes", NO_CHANGES)
+    tmdb.requests.clear()
+
+    report = refresh_catalog(catalog, tmdb.config, today=JUNE, now=NOON + dt.timedelta(hours=1))
+
+    assert "/movie/940721" in tmdb.paths()
+    row = next(r for r in load_catalog(catalog).table.to_pylist() if r["release_id"] == GODZILLA_US)
+    assert (row["release_date"], row["previous_release_date"]) == (dt.date(2024, 6, 15), JUNE)
+    assert (report.moved, report.removed) == (1, 0)
+    log = changes.read_log(changes.change_log_path(catalog)).to_pylist()
+    assert [(r["change"], r["release_id"]) for r in log] == [("date_moved", GODZILLA_US)]
 
 
 def test_tmdb_needs_regions_and_a_key(tmdb, tmp_path, capsys, monkeypatch):

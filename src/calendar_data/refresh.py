@@ -275,7 +275,7 @@ def _with_relocated(
     fetched_days = set(plan.days)
     moved = [
         row
-        for row in source.relocate(client, gone.to_pylist())
+        for row in source.relocate(client, config, gone.to_pylist())
         if row["release_date"] not in fetched_days
     ]
     return pa.concat_tables([incoming, pa.Table.from_pylist(moved, SCHEMA)])

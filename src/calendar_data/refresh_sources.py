@@ -10,7 +10,8 @@ asks for. :data:`SOURCES` lists them by config name: ``tvmaze`` and ``tmdb``.
   Nothing is cached: a cached schedule or show would hide the very changes the refresh is for.
 - TMDB: ``/movie/changes`` and ``/tv/changes`` name the films and shows changed since the
   last refresh's day; the discover lists of the plan's days are read (from the client's cache
-  when ``cache_dir`` is set, as it should be) and the details of changed titles fetched again.
+  when ``cache_dir`` is set, as it should be) and the details of changed titles fetched again;
+  a title with a release missing from its day is fetched again to see where it went.
 """
 
 from __future__ import annotations
@@ -87,9 +88,9 @@ class RefreshSource:
     changed_titles: Callable[[Any, dt.datetime, dt.datetime], set[str] | None]
     #: ``fetch(client, config, plan, quiet)``: the releases the plan wants on its days.
     fetch: Callable[[Any, SourceConfig, Plan, bool], Fetched]
-    #: ``relocate(client, rows)``: of the releases (catalog rows) the fetch no longer found on
-    #: their days, those the source now gives another day, with that day; None: it cannot say.
-    relocate: Callable[[Any, list[dict]], list[dict]] | None = None
+    #: ``relocate(client, config, rows)``: of the releases (catalog rows) the fetch no longer
+    #: found on their days, those the source now gives another day, with that day.
+    relocate: Callable[[Any, SourceConfig, list[dict]], list[dict]] | None = None
     #: What the client and fetch raise when the source fails (reported as one line).
     errors: tuple[type[Exception], ...] = ()
     #: Options of its own a ``[sources.NAME]`` table may set: name -> type.
@@ -165,7 +166,7 @@ def tvmaze_fetch(api: TvmazeClient, config: SourceConfig, plan: Plan, quiet: boo
     return Fetched(rows, summary.warnings)
 
 
-def tvmaze_relocate(api: TvmazeClient, missing: list[dict]) -> list[dict]:
+def tvmaze_relocate(api: TvmazeClient, _config: SourceConfig, missing: list[dict]) -> list[dict]:
     """Of the releases no longer in their day's schedule, those whose first episode TVmaze now
     airs on another day (a postponement, perhaps past the window): their rows with that day
     and time. One request each, ``/shows/:id/episodebynumber``; an episode TVmaze no longer
@@ -260,11 +261,33 @@ def tmdb_fetch(api: TmdbClient, config: SourceConfig, plan: Plan, quiet: bool) -
     return Fetched(rows, report.warnings, report.external_ids)
 
 
+def tmdb_relocate(api: TmdbClient, config: SourceConfig, missing: list[dict]) -> list[dict]:
+    """Of the releases no longer in their day's discover list, those TMDB now dates another
+    day (a film or an episode postponed, perhaps past the window): their rows with that day
+    and time. One details request per title (and its seasons', for a show)."""
+    by_title: dict[str, list[dict]] = {}
+    for row in missing:
+        by_title.setdefault(own_title_id(row["release_id"]), []).append(row)
+    moved = []
+    for title, rows in by_title.items():
+        start = min(row["release_date"] for row in rows)
+        regions = sorted({row["region"] for row in rows if row["region"]})
+        language = config.options.get("language")
+        now = {r["release_id"]: r for r in tmdb.releases_now(api, title, regions, start, language)}
+        for row in rows:
+            found = now.get(row["release_id"])
+            if found is not None and found["release_date"] != row["release_date"]:
+                day, at = found["release_date"], found.get("release_at")
+                moved.append({**row, "release_date": day, "release_at": at})
+    return moved
+
+
 TMDB = RefreshSource(
     info=tmdb.TMDB,
     open_client=_tmdb_client,
     changed_titles=tmdb_changed_titles,
     fetch=tmdb_fetch,
+    relocate=tmdb_relocate,
     # ValueError: a region, service or language TMDB's importer refuses.
     errors=(TmdbError, ValueError),
     options={"language": str, "cache_dir": str},

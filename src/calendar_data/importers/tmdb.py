@@ -143,30 +143,68 @@ def fetch_tmdb_releases(
     scope = _Scope(start, end, wanted, dt.datetime.now(dt.UTC).replace(microsecond=0))
     rows: list[dict] = []
     for film_id in progress(films, "TMDB", "films", quiet):
-        film = _details(client, "movie", film_id, options, film_id in stale_movies, report)
-        if film is not None:
-            report.films += 1
-            report.external_ids[f"tmdb-movie-{film_id}"] = film.external_ids
-            for region in films[film_id]:
-                rows += _film_rows(film, region, scope, report)
+        stale = film_id in stale_movies
+        rows += _title_rows(client, "movie", film_id, films[film_id], scope, options, stale, report)
     for show_id in progress(shows, "TMDB", "shows", quiet):
-        show = _details(client, "tv", show_id, options, show_id in stale_shows, report)
-        if show is not None:
-            report.shows += 1
-            report.external_ids[f"tmdb-tv-{show_id}"] = show.external_ids
-            try:
-                episodes = _episodes(client, show, start, end, options, show_id in stale_shows)
-            except UnusableResponse as exc:
-                report.skip(f"{exc}; skipped the show")
-                continue
-            for region in shows[show_id]:
-                rows += _show_rows(show, episodes, region, scope, report)
+        stale = show_id in stale_shows
+        rows += _title_rows(client, "tv", show_id, shows[show_id], scope, options, stale, report)
     report.requests += client.requests - requests_before
     report.warnings += [
         f"TMDB provider {pid} ({name}) is not in PROVIDER_SERVICES; its releases keep TMDB's name"
         for pid, name in sorted(report.unknown_providers.items())
     ]
     return pa.Table.from_pylist(_unique(rows, report), schema=SCHEMA)
+
+
+#: How far past a release's day :func:`releases_now` looks for where it went.
+RELOCATION_REACH = dt.timedelta(days=365)
+
+
+def releases_now(
+    client: TmdbClient,
+    title_id: str,
+    regions: Sequence[str],
+    start: dt.date,
+    language: str | None = None,
+) -> list[dict]:
+    """The releases TMDB now gives one title (``tmdb-movie-N`` or ``tmdb-tv-N``) in
+    ``regions`` from ``start`` on (up to :data:`RELOCATION_REACH`), its details fetched
+    again: where a release it no longer lists on its day went. None for another id."""
+    kind, _, number = title_id.removeprefix("tmdb-").partition("-")
+    if kind not in ("movie", "tv") or not number.isascii() or not number.isdigit():
+        return []
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    scope = _Scope(start, start + RELOCATION_REACH, set(), now)
+    options = {"language": language} if language else {}
+    return _title_rows(client, kind, int(number), regions, scope, options, True, FetchReport())
+
+
+def _title_rows(
+    client: TmdbClient,
+    kind: Kind,
+    title_id: int,
+    regions: Sequence[str],
+    scope: _Scope,
+    options: Mapping[str, str],
+    stale: bool,
+    report: FetchReport,
+) -> list[dict]:
+    """A film's or a show's rows in ``regions`` within ``scope``; none for one TMDB cannot
+    give (a warning in ``report`` says why)."""
+    title = _details(client, kind, title_id, options, stale, report)
+    if title is None:
+        return []
+    report.external_ids[f"tmdb-{kind}-{title_id}"] = title.external_ids
+    if kind == "movie":
+        report.films += 1
+        return [row for region in regions for row in _film_rows(title, region, scope, report)]
+    report.shows += 1
+    try:
+        episodes = _episodes(client, title, scope.start, scope.end, options, stale)
+    except UnusableResponse as exc:
+        report.skip(f"{exc}; skipped the show")
+        return []
+    return [row for region in regions for row in _show_rows(title, episodes, region, scope, report)]
 
 
 def changed_ids(
