@@ -274,30 +274,11 @@ def append_changes(log: str | os.PathLike, changes: pa.Table) -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def read_changes(
-    log: str | os.PathLike,
-    *,
-    since: dt.date | dt.datetime | None = None,
-    release_filter: ReleaseFilter | None = None,
-    title_id: str | None = None,
-    tz: str = "UTC",
-    catalog: pa.Table | None = None,
-) -> pa.Table:
-    """The changes in the log at ``log``, newest first: those recorded on or after ``since``
-    (a date is a day in ``tz``, where the changes are shown), of releases ``release_filter``
-    selects (its dates are the release's local days in ``tz``, as for releases; when they
-    arrived, ``catalog`` says), of one title when ``title_id`` is given.
-
-    A missing log is an empty one; an unreadable one raises :class:`ChangeLogError`.
-    """
-    return select_changes(
-        read_log(log),
-        since=since,
-        release_filter=release_filter,
-        title_id=title_id,
-        tz=tz,
-        catalog=catalog,
-    )
+def read_changes(log: str | os.PathLike, **selection) -> pa.Table:
+    """The changes in the log at ``log`` that ``selection`` picks (see
+    :func:`select_changes`), newest first. A missing log is an empty one; an unreadable one
+    raises :class:`ChangeLogError`."""
+    return select_changes(read_log(log), **selection)
 
 
 def select_changes(
@@ -309,9 +290,12 @@ def select_changes(
     tz: str = "UTC",
     catalog: pa.Table | None = None,
 ) -> pa.Table:
-    """The rows of a change log ``table`` that :func:`read_changes` gives, newest first.
-    ``catalog`` (its ``release_id`` and ``first_seen``) tells when each release arrived, which
-    a change row does not hold: a filter's ``arrived_since`` needs it."""
+    """The rows of a change log ``table``, newest first: those recorded on or after ``since``
+    (a date is a day in ``tz``, where the changes are shown), of releases ``release_filter``
+    selects (its dates are the release's local days in ``tz``, as for releases), of one title
+    when ``title_id`` is given. ``catalog`` (its ``release_id`` and ``first_seen``) tells
+    when each release arrived, which a change row does not hold: a filter's
+    ``arrived_since`` needs it."""
     if since is not None:
         if not isinstance(since, dt.datetime):
             since = day_start(since, tz)
