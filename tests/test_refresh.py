@@ -166,6 +166,8 @@ def test_a_changed_show_is_fetched_again_and_its_move_recorded(fake, tmp_path):
 #: TVmaze's answer for Night Desk's episode 4x5 (/shows/303/episodebynumber): the episode
 #: object its schedule embeds the show in, on its own.
 NIGHT_DESK_EPISODE = "/shows/303/episodebynumber?number=5&season=4"
+HARBOUR_E1 = "/shows/202/episodebynumber?number=1&season=1"
+WED_WEB = "/schedule/web?date=2025-03-05"
 
 
 def night_desk_episode(**moved) -> dict:
@@ -212,6 +214,78 @@ def test_an_episode_tvmaze_no_longer_has_or_lists_is_removed(fake, tmp_path, ans
     assert NIGHT_DESK_EPISODE in fake.requests
     assert (report.moved, report.removed) == (0, 1)
     assert ("removed", NIGHT_DESK) in log(catalog)
+
+
+@pytest.mark.parametrize("answer", [{"airdate": "2025-02-01"}, {"airdate": "9999-12-31"}])
+def test_an_episode_moved_before_the_window_or_past_any_date_is_removed(fake, tmp_path, answer):
+    """A day before the window said "moved" in the summary and "removed" in the log; an
+    impossible one failed the refresh as a fault of the catalog file."""
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    fake.serve(THU_WEB, [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)])
+    fake.serve(NIGHT_DESK_EPISODE, night_desk_episode(**answer))
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))
+
+    report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
+
+    assert (report.moved, report.removed) == (0, 1)
+    assert ("removed", NIGHT_DESK) in log(catalog)
+
+
+def test_a_lookup_tvmaze_cannot_answer_keeps_the_release_and_the_rest_is_published(
+    fake, tmp_path
+):
+    """It failed the whole refresh, which had published the window's other changes before
+    the lookup existed."""
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    fake.serve(THU_WEB, [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)])
+    fake.script(NIGHT_DESK_EPISODE, *[Reply(503)] * 4)
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))
+    later = NOON + dt.timedelta(minutes=10)
+
+    report = refresh(fake, catalog, now=later)
+
+    state = load_catalog(catalog).refresh["sources"]["TVmaze"]
+    assert state["refreshed_at"] == later.isoformat()  # published
+    assert NIGHT_DESK in ids(catalog) and report.removed == 0
+    assert any("episode 5" in w and f"{NIGHT_DESK} kept as it was" in w for w in report.warnings)
+
+
+def test_a_release_of_several_episodes_moves_only_when_all_of_them_did(fake, tmp_path):
+    """Harbour Lights' premiere (E1-E2 on Wednesday): E1 postponed to Saturday moved the
+    release there, and E2, still on Wednesday, was in the catalog twice."""
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    wednesday = json.loads((FIXTURES / "schedule-web-2025-03-05.json").read_text())
+    first = next(e for e in wednesday if isinstance(e, dict) and e["id"] == 2001)
+    fake.serve(WED_WEB, [e for e in wednesday if e is not first])
+    episode = {k: v for k, v in first.items() if k != "_embedded"}
+    fake.serve(HARBOUR_E1, {**episode, "airdate": "2025-03-08"})
+    updated(fake, show_202=NOON + dt.timedelta(minutes=5))
+
+    refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
+
+    harbour = [r for r in load_catalog(catalog).table.to_pylist() if r["title_id"] == "tvmaze-202"]
+    assert [(r["episode_start"], r["episode_end"]) for r in harbour] == [(2, 2)]
+
+
+def test_a_postponement_to_a_day_without_a_time_drops_the_time_and_its_zone(fake, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    fake.serve(THU_WEB, [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)])
+    saturday = {"airdate": "2025-03-08", "airtime": "", "airstamp": "2025-03-08T12:00:00+00:00"}
+    fake.serve(NIGHT_DESK_EPISODE, night_desk_episode(**saturday))
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))
+
+    refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
+
+    row = next(r for r in load_catalog(catalog).table.to_pylist() if r["release_id"] == NIGHT_DESK)
+    assert (row["release_date"], row["release_at"], row["release_tz"]) == (
+        dt.date(2025, 3, 8),
+        None,
+        None,
+    )
 
 
 def test_the_next_day_fetches_only_the_day_that_joined_the_window(fake, tmp_path):

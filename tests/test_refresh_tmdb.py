@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 
 import pytest
+from http_standin import Reply
 from test_tmdb import KEY, fake, fixture, server  # noqa: F401 (fixtures)
 
 from calendar_data import changes
@@ -74,27 +75,33 @@ GODZILLA_US = "tmdb-movie-940721-netflix-us"
 JUNE = dt.date(2024, 6, 1)
 
 
-def test_a_film_postponed_past_the_window_is_moved_not_removed(tmdb, tmp_path):
-    """Godzilla Minus One reaches Netflix in the US on 2024-06-01 (as recorded); then, in
-    this test only, TMDB dates it a fortnight later: it was removed, and logged as removed
-    and as leaving Netflix, when it had only been postponed past the window."""
+def godzilla_gone_from_its_day(tmdb, catalog):
+    """Godzilla Minus One reaches Netflix in the US on 2024-06-01 (as recorded), then
+    TMDB's discover list of that day no longer has it and its change list names it (no
+    cache: the list is read again)."""
     listed = json.loads(fixture("discover-movie-US-2024-05-01.json"))
     tmdb.serve("/discover/movie", listed)
-    config = tmdb.config.sources[0]
-    tmdb.config = replace(tmdb.config, sources=(replace(config, regions=("US",)),))
-    catalog = tmp_path / "catalog.parquet"
+    config = replace(tmdb.config.sources[0], regions=("US",), options={})
+    tmdb.config = replace(tmdb.config, sources=(config,))
     refresh_catalog(catalog, tmdb.config, today=JUNE, now=NOON)
     assert GODZILLA_US in set(load_catalog(catalog).table["release_id"].to_pylist())
+    tmdb.serve("/discover/movie", json.loads(fixture("discover-empty.json")))
+    tmdb.serve("/movie/changes", {**NO_CHANGES, "results": [{"id": 940721, "adult": False}]})
+    tmdb.serve("/tv/changes", NO_CHANGES)
 
+
+def test_a_film_postponed_past_the_window_is_moved_not_removed(tmdb, tmp_path):
+    """In this test only, TMDB dates Godzilla Minus One a fortnight later: it was removed,
+    and logged as removed and as leaving Netflix, when it had only been postponed past the
+    window."""
+    catalog = tmp_path / "catalog.parquet"
+    godzilla_gone_from_its_day(tmdb, catalog)
     film = json.loads(fixture("movie-940721.json"))
     for country in film["release_dates"]["results"]:
         for release in country["release_dates"]:
             if release["note"] == "Netflix":
                 release["release_date"] = "2024-06-15T00:00:00.000Z"
     tmdb.serve("/movie/940721", film)
-    tmdb.serve("/discover/movie", json.loads(fixture("discover-empty.json")))
-    tmdb.serve("/movie/changes", {**NO_CHANGES, "results": [{"id": 940721, "adult": False}]})
-    tmdb.serve("/tv/changes", NO_CHANGES)
     tmdb.requests.clear()
 
     report = refresh_catalog(catalog, tmdb.config, today=JUNE, now=NOON + dt.timedelta(hours=1))
@@ -105,6 +112,18 @@ def test_a_film_postponed_past_the_window_is_moved_not_removed(tmdb, tmp_path):
     assert (report.moved, report.removed) == (1, 0)
     log = changes.read_log(changes.change_log_path(catalog)).to_pylist()
     assert [(r["change"], r["release_id"]) for r in log] == [("date_moved", GODZILLA_US)]
+
+
+def test_a_film_tmdb_cannot_answer_for_is_kept_as_it_was(tmdb, tmp_path):
+    catalog = tmp_path / "catalog.parquet"
+    godzilla_gone_from_its_day(tmdb, catalog)
+    tmdb.script("/movie/940721", *[Reply(502)] * 4)
+
+    report = refresh_catalog(catalog, tmdb.config, today=JUNE, now=NOON + dt.timedelta(hours=1))
+
+    row = next(r for r in load_catalog(catalog).table.to_pylist() if r["release_id"] == GODZILLA_US)
+    assert row["release_date"] == JUNE and report.removed == 0
+    assert any("tmdb-movie-940721 kept as they were" in w for w in report.warnings)
 
 
 def test_tmdb_needs_regions_and_a_key(tmdb, tmp_path, capsys, monkeypatch):

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 
 from . import arrivals, changes
 from .arguments import date_argument, is_quiet, quiet_option
-from .catalog import CatalogError, load_catalog, write_catalog
+from .catalog import LATEST, CatalogError, load_catalog, write_catalog
 from .files import URI
 from .importers.merge import merge_releases, own_title_id
 from .refresh_config import EXAMPLE_CONFIG, ConfigError, RefreshConfig, SourceConfig, load_config
@@ -190,7 +190,7 @@ def _refresh_source(
             incoming = _incoming(fetched, source.name, config, report)
             fetched_rows = incoming.num_rows
             if source.relocate is not None:
-                incoming = _with_relocated(source, client, table, incoming, plan, config)
+                incoming = _with_relocated(source, client, table, incoming, plan, config, report)
         requests = client.requests - requests_before
     sourced = SourceReport(
         source.name, changed is None, len(plan.days), len(changed or ()), requests
@@ -268,17 +268,22 @@ def _with_relocated(
     incoming: pa.Table,
     plan: Plan,
     config: SourceConfig,
+    report: RefreshReport,
 ) -> pa.Table:
     """``incoming`` and the releases it no longer lists on their days that the source now
-    gives a day that was not fetched (one that was would have listed them)."""
-    gone = table.filter(_unlisted(table, incoming, source.name, plan, config))
-    fetched_days = set(plan.days)
-    moved = [
+    gives a day after the fetched ones (postponed; a day that was fetched would have listed
+    them), or could not be asked about (kept as they were)."""
+    gone = table.filter(_unlisted(table, incoming, source.name, plan, config)).to_pylist()
+    was = {row["release_id"]: row["release_date"] for row in gone}
+    relocated = source.relocate(client, config, gone)
+    report.warnings += relocated.warnings
+    last = max(plan.days)
+    kept = [
         row
-        for row in source.relocate(client, config, gone.to_pylist())
-        if row["release_date"] not in fetched_days
+        for row in relocated.rows
+        if row["release_date"] == was[row["release_id"]] or last < row["release_date"] <= LATEST
     ]
-    return pa.concat_tables([incoming, pa.Table.from_pylist(moved, SCHEMA)])
+    return pa.concat_tables([incoming, pa.Table.from_pylist(kept, SCHEMA)])
 
 
 def _merge(

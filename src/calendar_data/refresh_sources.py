@@ -89,8 +89,9 @@ class RefreshSource:
     #: ``fetch(client, config, plan, quiet)``: the releases the plan wants on its days.
     fetch: Callable[[Any, SourceConfig, Plan, bool], Fetched]
     #: ``relocate(client, config, rows)``: of the releases (catalog rows) the fetch no longer
-    #: found on their days, those the source now gives another day, with that day.
-    relocate: Callable[[Any, SourceConfig, list[dict]], list[dict]] | None = None
+    #: found on their days, those the source now gives another day, with that day, and those
+    #: it could not be asked about, as they were.
+    relocate: Callable[[Any, SourceConfig, list[dict]], Fetched] | None = None
     #: What the client and fetch raise when the source fails (reported as one line).
     errors: tuple[type[Exception], ...] = ()
     #: Options of its own a ``[sources.NAME]`` table may set: name -> type.
@@ -166,31 +167,51 @@ def tvmaze_fetch(api: TvmazeClient, config: SourceConfig, plan: Plan, quiet: boo
     return Fetched(rows, summary.warnings)
 
 
-def tvmaze_relocate(api: TvmazeClient, _config: SourceConfig, missing: list[dict]) -> list[dict]:
-    """Of the releases no longer in their day's schedule, those whose first episode TVmaze now
-    airs on another day (a postponement, perhaps past the window): their rows with that day
-    and time. One request each, ``/shows/:id/episodebynumber``; an episode TVmaze no longer
-    has (HTTP 404) or a release without numbers is left out, to be removed."""
-    moved = []
+def tvmaze_relocate(api: TvmazeClient, _config: SourceConfig, missing: list[dict]) -> Fetched:
+    """Of the releases no longer in their day's schedule, those TVmaze now airs another day
+    (a postponement, perhaps past the window), with that day and time: a release of several
+    episodes only when its first and last moved to the same day (when they part, the episodes
+    still listed arrive as releases of their own). One request an episode,
+    ``/shows/:id/episodebynumber``. An episode TVmaze no longer has (HTTP 404) or a release
+    without numbers is left out, to be removed; one TVmaze cannot answer for is kept as it
+    was, with a warning."""
+    kept, warnings = [], []
     for row in missing:
         show = own_title_id(row["release_id"]).removeprefix("tvmaze-")
-        season, number = row["season"], row["episode_start"]
-        if season is None or number is None or not show.isdigit():
+        season, first = row["season"], row["episode_start"]
+        if season is None or first is None or not show.isdigit():
             continue
-        what = f"show {show}'s season {season} episode {number}"
         try:
-            episode = api.get_json(
-                f"/shows/{show}/episodebynumber",
-                {"season": str(season), "number": str(number)},
-                what=what,
-                cache=False,
-            )
-        except UnusableResponse:
+            airings = [
+                _tvmaze_airing(api, show, season, number)
+                for number in dict.fromkeys((first, row["episode_end"] or first))
+            ]
+        except TvmazeError as exc:
+            kept.append(row)
+            warnings.append(f"{exc}; {row['release_id']} kept as it was")
             continue
-        airing = episode_airing(episode)
-        if airing is not None and airing[0] != row["release_date"]:
-            moved.append({**row, "release_date": airing[0], "release_at": airing[1]})
-    return moved
+        days = {airing[0] if airing else None for airing in airings}
+        if None not in days and len(days) == 1 and airings[0][0] != row["release_date"]:
+            day, at = airings[0]
+            zone = row["release_tz"] if at is not None else None
+            kept.append({**row, "release_date": day, "release_at": at, "release_tz": zone})
+    return Fetched(kept, warnings)
+
+
+def _tvmaze_airing(
+    api: TvmazeClient, show: str, season: int, number: int
+) -> tuple[dt.date, dt.datetime | None] | None:
+    """When TVmaze now airs an episode (:func:`episode_airing`); None where it has none."""
+    try:
+        episode = api.get_json(
+            f"/shows/{show}/episodebynumber",
+            {"season": str(season), "number": str(number)},
+            what=f"show {show}'s season {season} episode {number}",
+            cache=False,
+        )
+    except UnusableResponse:
+        return None
+    return episode_airing(episode)
 
 
 TVMAZE = RefreshSource(
@@ -261,25 +282,32 @@ def tmdb_fetch(api: TmdbClient, config: SourceConfig, plan: Plan, quiet: bool) -
     return Fetched(rows, report.warnings, report.external_ids)
 
 
-def tmdb_relocate(api: TmdbClient, config: SourceConfig, missing: list[dict]) -> list[dict]:
+def tmdb_relocate(api: TmdbClient, config: SourceConfig, missing: list[dict]) -> Fetched:
     """Of the releases no longer in their day's discover list, those TMDB now dates another
-    day (a film or an episode postponed, perhaps past the window): their rows with that day
-    and time. One details request per title (and its seasons', for a show)."""
+    day (a film or an episode postponed, perhaps past the window), with that day and time.
+    One details request a title (and its seasons', for a show); the releases of a title TMDB
+    cannot answer for are kept as they were, with a warning."""
     by_title: dict[str, list[dict]] = {}
     for row in missing:
         by_title.setdefault(own_title_id(row["release_id"]), []).append(row)
-    moved = []
+    kept, warnings = [], []
+    language = config.options.get("language")
     for title, rows in by_title.items():
         start = min(row["release_date"] for row in rows)
         regions = sorted({row["region"] for row in rows if row["region"]})
-        language = config.options.get("language")
-        now = {r["release_id"]: r for r in tmdb.releases_now(api, title, regions, start, language)}
+        try:
+            now = tmdb.releases_now(api, title, regions, start, language)
+        except TmdbError as exc:
+            kept += rows
+            warnings.append(f"{exc}; the releases of {title} kept as they were")
+            continue
+        found = {release["release_id"]: release for release in now}
         for row in rows:
-            found = now.get(row["release_id"])
-            if found is not None and found["release_date"] != row["release_date"]:
-                day, at = found["release_date"], found.get("release_at")
-                moved.append({**row, "release_date": day, "release_at": at})
-    return moved
+            release = found.get(row["release_id"])
+            if release is not None and release["release_date"] != row["release_date"]:
+                day, at = release["release_date"], release.get("release_at")
+                kept.append({**row, "release_date": day, "release_at": at})
+    return Fetched(kept, warnings)
 
 
 TMDB = RefreshSource(
