@@ -293,6 +293,30 @@ def test_a_drawer_gathers_no_undated_releases_and_the_seasons_its_card_does(tmp_
     assert "**Episodes:** S1-S2 · 2 episodes" in texts(at).replace("\\", "")
 
 
+def test_a_drawer_of_two_countries_tied_shows_the_opened_releases(tmp_path, monkeypatch):
+    """S1 E8 in the US and S2 E1 in the UK on one day, one episode each (synthetic): the US
+    release's drawer said "S2 E1", the UK's episode."""
+    base = {**REFERENCE, "title_id": "tied", "title": "Tied", "release_type": "episode"}
+    rows = [
+        {
+            **base,
+            "release_id": f"tied-{region.lower()}",
+            "region": region,
+            "season": season,
+            "episode_start": n,
+            "episode_end": n,
+            "episode_count": 1,
+        }
+        for region, season, n in (("US", 1, 8), ("GB", 2, 1))
+    ]
+    path = tmp_path / "catalog.parquet"
+    write_catalog(pa.Table.from_pylist([*sample_rows(), *rows], schema=SCHEMA), path)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    for release, episodes in (("tied-us", "S1 E8"), ("tied-gb", "S2 E1")):
+        at = run_app(date="2023-11-01", id="tied", release=release)
+        assert f"**Episodes:** {episodes}" in texts(at).replace("\\", "")
+
+
 def test_panel_shows_the_reference_title(catalog):
     at = run_app(service="Netflix", date="2023-11-01")
     card = card_named(at, "All the Light We Cannot See")

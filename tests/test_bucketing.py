@@ -192,6 +192,23 @@ def test_a_card_of_several_seasons_names_them_all(seasons, badge):
     assert cards.iloc[0].badge == badge
 
 
+def test_a_card_counts_releases_without_a_count_as_the_drawer_does():
+    """S1 E8 and S2 E1 without counts: the card said "S1-S2" and its drawer "2 episodes"."""
+    rows = [
+        release(
+            f"s{season}",
+            title_id="show",
+            title="Show",
+            season=season,
+            episode_start=n,
+            episode_end=n,
+            episode_count=None,
+        )
+        for season, n in ((1, 8), (2, 1))
+    ]
+    assert cards_of(*rows).iloc[0].badge == "S1-S2 · 2 episodes"
+
+
 SHOW = {"title_id": "show", "title": "Show"}
 UNNUMBERED = {"season": None, "episode_start": None, "episode_end": None}
 DROP = {"release_type": "full_season", "episode_start": 1}

@@ -288,6 +288,23 @@ def test_a_total_runtime_tells_unnumbered_specials_apart():
     assert describe.total_runtime([one, {**one, "region": "GB"}, two, untitled]) == (180, 3)
 
 
+@pytest.mark.parametrize(
+    ("row", "total"),
+    [
+        ({"episode_count": 8, "episode_start": 1, "episode_end": 4}, 8),  # the count given wins
+        ({"episode_count": None, "episode_start": 1, "episode_end": 4}, 4),
+        ({"episode_count": 0, "episode_start": 3, "episode_end": 3}, 1),
+        ({"episode_count": None, "episode_start": 5, "episode_end": 2}, 1),  # backwards
+        ({}, 1),
+    ],
+)
+def test_a_releases_episode_total_is_its_count_else_its_span(row, total):
+    assert describe.episode_total(row) == total
+    minutes = describe.runtime({**row, "kind": "series", "runtime_minutes": 30})
+    each = f"30 min per episode · {describe.hours(30 * total)} total"
+    assert minutes == ("30 min" if total == 1 else each)
+
+
 def test_a_cards_runtime_counts_each_of_its_releases():
     """A card's releases are distinct (one country's, each episode once): two unnumbered
     specials on one day once totalled one special's runtime."""

@@ -146,12 +146,21 @@ def episodes_in_words(row: Mapping) -> str:
     return f"Season {season}, {text}" if season is not None else text[0].upper() + text[1:]
 
 
+def episode_total(row: Mapping) -> int:
+    """How many episodes a release holds: its count, else its numbers' span, else one (as
+    :func:`episodes` words it)."""
+    count, start, end = row.get("episode_count"), row.get("episode_start"), row.get("episode_end")
+    if count:
+        return count
+    return end - start + 1 if start is not None and end is not None and end >= start else 1
+
+
 def runtime(row: Mapping) -> str:
     """``60 min per episode · 4 h total`` or ``118 min``."""
     minutes = row.get("runtime_minutes")
     if not minutes:
         return ""
-    count = row.get("episode_count") or 1
+    count = episode_total(row)
     if row.get("kind") == "movie" or count == 1:
         return f"{minutes} min"
     return f"{minutes} min per episode · {hours(minutes * count)} total"
@@ -181,7 +190,7 @@ def gathered(rows: Sequence[Mapping]) -> dict:
         "season_end": max(seasons, default=None),
         "episode_start": min((r["episode_start"] for r in numbered), default=None),
         "episode_end": max(ends, default=None),
-        "episode_count": sum(r.get("episode_count") or 1 for r in rows),
+        "episode_count": sum(episode_total(r) for r in rows),
     }
 
 
@@ -189,7 +198,7 @@ def card_runtime(rows: Sequence[Mapping]) -> str:
     """``56–59 min per episode · 3 h 50 min total`` for releases drawn as one card: distinct
     releases (one country's, each episode once), so two unnumbered specials are two."""
     each = runtimes(rows)
-    total = sum((row.get("runtime_minutes") or 0) * (row.get("episode_count") or 1) for row in rows)
+    total = sum((row.get("runtime_minutes") or 0) * episode_total(row) for row in rows)
     return f"{each} · {hours(total)} total" if each and total else each
 
 
@@ -202,7 +211,7 @@ def total_runtime(rows: Iterable[Mapping]) -> tuple[int, int]:
         if row.get("kind") != "movie" and row.get("episode_start") is None:
             # Unnumbered (specials): told apart by their titles, else by their dates.
             episodes += (tuple(row.get("episode_titles") or ()) or row.get("release_date"),)
-        minutes = (row.get("runtime_minutes") or 0) * (row.get("episode_count") or 1)
+        minutes = (row.get("runtime_minutes") or 0) * episode_total(row)
         distinct[episodes] = max(distinct.get(episodes, 0), minutes)
     return sum(distinct.values()), len(distinct)
 

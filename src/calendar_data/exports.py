@@ -302,7 +302,7 @@ def _event_span(row: Mapping) -> tuple[dt.date | dt.datetime, dt.date | dt.datet
         day = row["release_date"]
         return day, day + dt.timedelta(days=1)
     minutes = row.get("runtime_minutes") or 0
-    episodes = row.get("episode_count") or 1
+    episodes = describe.episode_total(row)
     if minutes <= 0 or episodes <= 0:
         return start, start + DEFAULT_DURATION
     return start, start + dt.timedelta(minutes=minutes * episodes)

@@ -92,8 +92,8 @@ def show_panel(
 def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
     """The rows that a calendar card gathers with ``row`` (see bucketing.CARD_KEYS), of
     every season, each episode once, of one country: the one releasing the most episodes, as
-    the card counts them (the same episodes in two countries are a row each). An undated
-    release is on its own, as the TBA list shows it."""
+    the card counts them (the same episodes in two countries are a row each), ``row``'s on a
+    tie. An undated release is on its own, as the TBA list shows it."""
     day = local_day(row, tz)
     if day is None:
         return [row]
@@ -101,11 +101,12 @@ def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
     for other in rows:
         if other["service"] == row["service"] and local_day(other, tz) == day:
             countries.setdefault(other["region"], {}).setdefault(_episodes(other), other)
-    return list(max(countries.values(), key=_episode_total).values())
+    most = max(countries, key=lambda r: (_episode_total(countries[r]), r == row["region"]))
+    return list(countries[most].values())
 
 
 def _episode_total(releases: dict[tuple, dict]) -> int:
-    return sum(release["episode_count"] or 0 for release in releases.values())
+    return sum(describe.episode_total(release) for release in releases.values())
 
 
 def _episodes(row: dict) -> tuple:
