@@ -169,7 +169,7 @@ def releases_now(
 ) -> list[dict]:
     """The releases TMDB now gives one title (``tmdb-movie-N`` or ``tmdb-tv-N``) in
     ``regions`` from ``start`` on (up to :data:`RELOCATION_REACH`), its details fetched
-    again: where a release it no longer lists on its day went. None for another id."""
+    again: where a release it no longer lists on its day went. Nothing for another id."""
     kind, _, number = title_id.removeprefix("tmdb-").partition("-")
     if kind not in ("movie", "tv") or not number.isascii() or not number.isdigit():
         return []
