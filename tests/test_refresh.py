@@ -270,6 +270,24 @@ def test_a_release_of_several_episodes_moves_only_when_all_of_them_did(fake, tmp
     assert [(r["episode_start"], r["episode_end"]) for r in harbour] == [(2, 2)]
 
 
+def test_a_special_postponed_past_the_window_is_moved_not_removed(fake, tmp_path):
+    """Stand-Up Hour's special has no episode number: it was never looked up, and removed.
+    TVmaze gives it by its id (/episodes/5001, the episode object its schedule embeds)."""
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    wednesday = json.loads((FIXTURES / "schedule-web-2025-03-05.json").read_text())
+    special = next(e for e in wednesday if isinstance(e, dict) and e["id"] == 5001)
+    fake.serve(WED_WEB, [e for e in wednesday if e is not special])
+    episode = {k: v for k, v in special.items() if k != "_embedded"}
+    fake.serve("/episodes/5001", {**episode, "airdate": "2025-03-12"})
+    updated(fake, show_505=NOON + dt.timedelta(minutes=5))
+
+    report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
+
+    row = next(r for r in load_catalog(catalog).table.to_pylist() if r["release_id"] == STANDUP)
+    assert (row["release_date"], report.moved, report.removed) == (dt.date(2025, 3, 12), 1, 0)
+
+
 def test_a_postponement_to_a_day_without_a_time_drops_the_time_and_its_zone(fake, tmp_path):
     catalog = tmp_path / "catalog.parquet"
     refresh(fake, catalog, now=NOON)

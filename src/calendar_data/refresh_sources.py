@@ -6,7 +6,8 @@ asks for. :data:`SOURCES` lists them by config name: ``tvmaze`` and ``tmdb``.
 
 - TVmaze: ``/updates/shows?since=day|week|month`` names the shows updated since then; the
   schedules of the plan's days are read and only wanted shows are fetched in detail; an
-  episode missing from its day is looked up (``/shows/:id/episodebynumber``) for a new day.
+  episode missing from its day is looked up (``/shows/:id/episodebynumber``, a special by
+  its id) for a new day.
   Nothing is cached: a cached schedule or show would hide the very changes the refresh is for.
 - TMDB: ``/movie/changes`` and ``/tv/changes`` name the films and shows changed since the
   last refresh's day; the discover lists of the plan's days are read (from the client's cache
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,21 +173,16 @@ def tvmaze_relocate(api: TvmazeClient, _config: SourceConfig, missing: list[dict
     """Of the releases no longer in their day's schedule, those TVmaze now airs another day
     (a postponement, perhaps past the window), with that day and time: a release of several
     episodes only when its first and last moved to the same day (when they part, the episodes
-    still listed arrive as releases of their own). One request an episode,
-    ``/shows/:id/episodebynumber``. An episode TVmaze no longer has (HTTP 404) or a release
-    without numbers is left out, to be removed; one TVmaze cannot answer for is kept as it
-    was, with a warning."""
+    still listed arrive as releases of their own). One request an episode
+    (:func:`_episode_requests`). An episode TVmaze no longer has (HTTP 404) is left out, to
+    be removed; one TVmaze cannot answer for is kept as it was, with a warning."""
     kept, warnings = [], []
     for row in missing:
-        show = own_title_id(row["release_id"]).removeprefix("tvmaze-")
-        season, first = row["season"], row["episode_start"]
-        if season is None or first is None or not show.isdigit():
+        requests = _episode_requests(row)
+        if not requests:
             continue
         try:
-            airings = [
-                _tvmaze_airing(api, show, season, number)
-                for number in dict.fromkeys((first, row["episode_end"] or first))
-            ]
+            airings = [_tvmaze_airing(api, *request) for request in requests]
         except TvmazeError as exc:
             kept.append(row)
             warnings.append(f"{exc}; {row['release_id']} kept as it was")
@@ -198,17 +195,37 @@ def tvmaze_relocate(api: TvmazeClient, _config: SourceConfig, missing: list[dict
     return Fetched(kept, warnings)
 
 
+#: A TVmaze special's release id names its episode (see tvmaze_releases.release_id).
+_SPECIAL = re.compile(r"tvmaze-\d+-special-(\d+)-")
+
+
+def _episode_requests(row: dict) -> list[tuple[str, dict[str, str] | None, str]]:
+    """The requests that say when TVmaze airs a release's episodes (path, query, what): a
+    special's by its episode id (``/episodes/:id``), else its first and last by number
+    (``/shows/:id/episodebynumber``); none for a release without either."""
+    special = _SPECIAL.match(row["release_id"])
+    if special:
+        return [(f"/episodes/{special[1]}", None, f"episode {special[1]}")]
+    show = own_title_id(row["release_id"]).removeprefix("tvmaze-")
+    season, first = row["season"], row["episode_start"]
+    if season is None or first is None or not show.isdigit():
+        return []
+    return [
+        (
+            f"/shows/{show}/episodebynumber",
+            {"season": str(season), "number": str(number)},
+            f"show {show}'s season {season} episode {number}",
+        )
+        for number in dict.fromkeys((first, row["episode_end"] or first))
+    ]
+
+
 def _tvmaze_airing(
-    api: TvmazeClient, show: str, season: int, number: int
+    api: TvmazeClient, path: str, query: dict[str, str] | None, what: str
 ) -> tuple[dt.date, dt.datetime | None] | None:
     """When TVmaze now airs an episode (:func:`episode_airing`); None where it has none."""
     try:
-        episode = api.get_json(
-            f"/shows/{show}/episodebynumber",
-            {"season": str(season), "number": str(number)},
-            what=f"show {show}'s season {season} episode {number}",
-            cache=False,
-        )
+        episode = api.get_json(path, query, what=what, cache=False)
     except UnusableResponse:
         return None
     return episode_airing(episode)
