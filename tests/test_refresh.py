@@ -170,6 +170,15 @@ HARBOUR_E1 = "/shows/202/episodebynumber?number=1&season=1"
 WED_WEB = "/schedule/web?date=2025-03-05"
 
 
+def gone_from_wednesday(fake, episode_id: int) -> dict:
+    """Serve Wednesday's recorded web schedule without an episode; return that episode as
+    TVmaze gives it alone (the schedule's entry without the show it embeds)."""
+    wednesday = json.loads((FIXTURES / "schedule-web-2025-03-05.json").read_text())
+    gone = next(e for e in wednesday if isinstance(e, dict) and e["id"] == episode_id)
+    fake.serve(WED_WEB, [e for e in wednesday if e is not gone])
+    return {k: v for k, v in gone.items() if k != "_embedded"}
+
+
 def night_desk_episode(**moved) -> dict:
     night = next(e for e in thursday() if isinstance(e, dict) and e["id"] == 4005)
     return {**{k: v for k, v in night.items() if k != "_embedded"}, **moved}
@@ -257,11 +266,8 @@ def test_a_release_of_several_episodes_moves_only_when_all_of_them_did(fake, tmp
     release there, and E2, still on Wednesday, was in the catalog twice."""
     catalog = tmp_path / "catalog.parquet"
     refresh(fake, catalog, now=NOON)
-    wednesday = json.loads((FIXTURES / "schedule-web-2025-03-05.json").read_text())
-    first = next(e for e in wednesday if isinstance(e, dict) and e["id"] == 2001)
-    fake.serve(WED_WEB, [e for e in wednesday if e is not first])
-    episode = {k: v for k, v in first.items() if k != "_embedded"}
-    fake.serve(HARBOUR_E1, {**episode, "airdate": "2025-03-08"})
+    first = gone_from_wednesday(fake, 2001)
+    fake.serve(HARBOUR_E1, {**first, "airdate": "2025-03-08"})
     updated(fake, show_202=NOON + dt.timedelta(minutes=5))
 
     refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
@@ -275,11 +281,8 @@ def test_a_special_postponed_past_the_window_is_moved_not_removed(fake, tmp_path
     TVmaze gives it by its id (/episodes/5001, the episode object its schedule embeds)."""
     catalog = tmp_path / "catalog.parquet"
     refresh(fake, catalog, now=NOON)
-    wednesday = json.loads((FIXTURES / "schedule-web-2025-03-05.json").read_text())
-    special = next(e for e in wednesday if isinstance(e, dict) and e["id"] == 5001)
-    fake.serve(WED_WEB, [e for e in wednesday if e is not special])
-    episode = {k: v for k, v in special.items() if k != "_embedded"}
-    fake.serve("/episodes/5001", {**episode, "airdate": "2025-03-12"})
+    special = gone_from_wednesday(fake, 5001)
+    fake.serve("/episodes/5001", {**special, "airdate": "2025-03-12"})
     updated(fake, show_505=NOON + dt.timedelta(minutes=5))
 
     report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
