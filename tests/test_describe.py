@@ -295,6 +295,7 @@ def test_a_total_runtime_tells_unnumbered_specials_apart():
         ({"episode_count": None, "episode_start": 1, "episode_end": 4}, 4),
         ({"episode_count": 0, "episode_start": 3, "episode_end": 3}, 1),
         ({"episode_count": None, "episode_start": 5, "episode_end": 2}, 1),  # backwards
+        ({"episode_count": -3, "episode_start": 1, "episode_end": 4}, 4),  # as the cards
         ({}, 1),
     ],
 )

@@ -258,7 +258,30 @@ def test_a_lookup_tvmaze_cannot_answer_keeps_the_release_and_the_rest_is_publish
     state = load_catalog(catalog).refresh["sources"]["TVmaze"]
     assert state["refreshed_at"] == later.isoformat()  # published
     assert NIGHT_DESK in ids(catalog) and report.removed == 0
-    assert any("episode 5" in w and f"{NIGHT_DESK} kept as it was" in w for w in report.warnings)
+    kept = f"Night Desk ({NIGHT_DESK}) kept as it was"
+    assert any("episode 5" in w and w.endswith(kept) for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [Reply(401, b'{"name":"Unauthorized","status":401}'), Reply(200, b"<html>"), None],
+)
+def test_a_lookup_answered_with_no_day_keeps_the_release_with_a_warning(fake, tmp_path, answer):
+    """Anything but a 404 (a refusal, a page that is not JSON, an episode TVmaze no longer
+    dates) removed the release silently, and logged it as leaving its service."""
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    fake.serve(THU_WEB, [e for e in thursday() if not (isinstance(e, dict) and e["id"] == 4005)])
+    if answer is None:
+        fake.serve(NIGHT_DESK_EPISODE, night_desk_episode(airdate="", airstamp=None))
+    else:
+        fake.script(NIGHT_DESK_EPISODE, answer)
+    updated(fake, show_303=NOON + dt.timedelta(minutes=5))
+
+    report = refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
+
+    assert NIGHT_DESK in ids(catalog) and report.removed == 0
+    assert any(w.endswith(f"Night Desk ({NIGHT_DESK}) kept as it was") for w in report.warnings)
 
 
 def test_a_release_of_several_episodes_moves_only_when_all_of_them_did(fake, tmp_path):
@@ -268,6 +291,30 @@ def test_a_release_of_several_episodes_moves_only_when_all_of_them_did(fake, tmp
     refresh(fake, catalog, now=NOON)
     first = gone_from_wednesday(fake, 2001)
     fake.serve(HARBOUR_E1, {**first, "airdate": "2025-03-08"})
+    updated(fake, show_202=NOON + dt.timedelta(minutes=5))
+
+    refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
+
+    harbour = [r for r in load_catalog(catalog).table.to_pylist() if r["title_id"] == "tvmaze-202"]
+    assert [(r["episode_start"], r["episode_end"]) for r in harbour] == [(2, 2)]
+
+
+def test_a_release_moves_only_when_none_of_its_episodes_is_still_listed(fake, tmp_path):
+    """Harbour Lights' premiere as three episodes (a synthetic E3 beside the recorded E1 and
+    E2): E1 and E3 postponed to Saturday moved the release there while E2, still on
+    Wednesday, came in as a release of its own, in the catalog twice."""
+    wednesday = json.loads((FIXTURES / "schedule-web-2025-03-05.json").read_text())
+    second = next(e for e in wednesday if isinstance(e, dict) and e["id"] == 2002)
+    third = {**second, "id": 2003, "number": 3, "name": "Synthetic"}
+    fake.serve(WED_WEB, [*wednesday, third])
+    catalog = tmp_path / "catalog.parquet"
+    refresh(fake, catalog, now=NOON)
+    assert "tvmaze-202-s1e1-3-apple-tv" in ids(catalog)
+    first = gone_from_wednesday(fake, 2001)  # Wednesday lists E2 alone
+    third = {k: v for k, v in third.items() if k != "_embedded"}
+    for number, episode in ((1, first), (3, third)):
+        path = f"/shows/202/episodebynumber?number={number}&season=1"
+        fake.serve(path, {**episode, "airdate": "2025-03-08"})
     updated(fake, show_202=NOON + dt.timedelta(minutes=5))
 
     refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))

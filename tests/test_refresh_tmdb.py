@@ -90,17 +90,18 @@ def godzilla_gone_from_its_day(tmdb, catalog):
     tmdb.serve("/tv/changes", NO_CHANGES)
 
 
-def test_a_film_postponed_past_the_window_is_moved_not_removed(tmdb, tmp_path):
-    """In this test only, TMDB dates Godzilla Minus One a fortnight later: it was removed,
-    and logged as removed and as leaving Netflix, when it had only been postponed past the
-    window."""
+@pytest.mark.parametrize("later", [dt.date(2024, 6, 15), dt.date(2026, 6, 1)])
+def test_a_film_postponed_past_the_window_is_moved_not_removed(tmdb, tmp_path, later):
+    """In this test only, TMDB dates Godzilla Minus One a fortnight, then two years later: it
+    was removed, and logged as removed and as leaving Netflix, when it had only been
+    postponed past the window (a year at most, at first)."""
     catalog = tmp_path / "catalog.parquet"
     godzilla_gone_from_its_day(tmdb, catalog)
     film = json.loads(fixture("movie-940721.json"))
     for country in film["release_dates"]["results"]:
         for release in country["release_dates"]:
             if release["note"] == "Netflix":
-                release["release_date"] = "2024-06-15T00:00:00.000Z"
+                release["release_date"] = f"{later}T00:00:00.000Z"
     tmdb.serve("/movie/940721", film)
     tmdb.requests.clear()
 
@@ -108,22 +109,40 @@ def test_a_film_postponed_past_the_window_is_moved_not_removed(tmdb, tmp_path):
 
     assert "/movie/940721" in tmdb.paths()
     row = next(r for r in load_catalog(catalog).table.to_pylist() if r["release_id"] == GODZILLA_US)
-    assert (row["release_date"], row["previous_release_date"]) == (dt.date(2024, 6, 15), JUNE)
+    assert (row["release_date"], row["previous_release_date"]) == (later, JUNE)
     assert (report.moved, report.removed) == (1, 0)
     log = changes.read_log(changes.change_log_path(catalog)).to_pylist()
     assert [(r["change"], r["release_id"]) for r in log] == [("date_moved", GODZILLA_US)]
 
 
-def test_a_film_tmdb_cannot_answer_for_is_kept_as_it_was(tmdb, tmp_path):
+@pytest.mark.parametrize(
+    "answers",
+    [[Reply(502)] * 4, [Reply(401, fixture("error-401.json"))], [Reply(200, b"<html>")]],
+)
+def test_a_film_tmdb_cannot_answer_for_is_kept_as_it_was(tmdb, tmp_path, answers):
+    """A refusal or an answer that is not the film's details removed it silently."""
     catalog = tmp_path / "catalog.parquet"
     godzilla_gone_from_its_day(tmdb, catalog)
-    tmdb.script("/movie/940721", *[Reply(502)] * 4)
+    tmdb.script("/movie/940721", *answers)
 
     report = refresh_catalog(catalog, tmdb.config, today=JUNE, now=NOON + dt.timedelta(hours=1))
 
     row = next(r for r in load_catalog(catalog).table.to_pylist() if r["release_id"] == GODZILLA_US)
     assert row["release_date"] == JUNE and report.removed == 0
-    assert any("tmdb-movie-940721 kept as they were" in w for w in report.warnings)
+    kept = f"Godzilla Minus One ({GODZILLA_US}) kept as it was"
+    assert any(w.startswith("film 940721: ") and w.endswith(kept) for w in report.warnings)
+
+
+def test_a_film_its_day_no_longer_lists_but_tmdb_still_dates_there_is_kept(tmdb, tmp_path):
+    """The discover list left it out (or the fetch skipped its details) while its details
+    still date it on its day: it was removed."""
+    catalog = tmp_path / "catalog.parquet"
+    godzilla_gone_from_its_day(tmdb, catalog)
+
+    report = refresh_catalog(catalog, tmdb.config, today=JUNE, now=NOON + dt.timedelta(hours=1))
+
+    assert GODZILLA_US in set(load_catalog(catalog).table["release_id"].to_pylist())
+    assert report.removed == 0
 
 
 def test_tmdb_needs_regions_and_a_key(tmdb, tmp_path, capsys, monkeypatch):

@@ -150,7 +150,7 @@ def episode_total(row: Mapping) -> int:
     """How many episodes a release holds: its count, else its numbers' span, else one (as
     :func:`episodes` words it)."""
     count, start, end = row.get("episode_count"), row.get("episode_start"), row.get("episode_end")
-    if count:
+    if count is not None and count > 0:
         return count
     return end - start + 1 if start is not None and end is not None and end >= start else 1
 

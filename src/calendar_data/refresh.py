@@ -272,18 +272,38 @@ def _with_relocated(
 ) -> pa.Table:
     """``incoming`` and the releases it no longer lists on their days that the source now
     gives a day after the fetched ones (postponed; a day that was fetched would have listed
-    them), or could not be asked about (kept as they were)."""
+    them) and none of whose episodes it lists (those stayed), or could not be asked about
+    (kept as they were)."""
     gone = table.filter(_unlisted(table, incoming, source.name, plan, config)).to_pylist()
     was = {row["release_id"]: row["release_date"] for row in gone}
     relocated = source.relocate(client, config, gone)
     report.warnings += relocated.warnings
     last = max(plan.days)
+    listed = incoming.select(list(_EPISODES_OF)).to_pylist()
     kept = [
         row
         for row in relocated.rows
-        if row["release_date"] == was[row["release_id"]] or last < row["release_date"] <= LATEST
+        if row["release_date"] == was[row["release_id"]]
+        or (last < row["release_date"] <= LATEST and not any(_share(row, r) for r in listed))
     ]
     return pa.concat_tables([incoming, pa.Table.from_pylist(kept, SCHEMA)])
+
+
+#: What tells whether two releases share an episode (:func:`_share`).
+_EPISODES_OF = ("release_id", "service", "region", "season", "episode_start", "episode_end")
+
+
+def _share(one: dict, other: dict) -> bool:
+    """Whether two releases of a source hold an episode in common: same title, service,
+    region and season, and numbers that overlap."""
+    same = all(one[key] == other[key] for key in ("service", "region", "season"))
+    if not same or own_title_id(one["release_id"]) != own_title_id(other["release_id"]):
+        return False
+    if one["episode_start"] is None or other["episode_start"] is None:
+        return False
+    one_end = one["episode_end"] or one["episode_start"]
+    other_end = other["episode_end"] or other["episode_start"]
+    return one["episode_start"] <= other_end and other["episode_start"] <= one_end
 
 
 def _merge(

@@ -27,7 +27,7 @@ from typing import Any
 
 from .catalog import SourceInfo
 from .importers import tmdb, tvmaze
-from .importers.http import JsonClient
+from .importers.http import JsonClient, not_found
 from .importers.merge import own_title_id
 from .importers.tmdb_client import DEFAULT_BASE_URL as TMDB_BASE_URL
 from .importers.tmdb_client import Credentials, TmdbClient, TmdbError
@@ -40,6 +40,7 @@ from .importers.tvmaze_client import (
 from .importers.tvmaze_parse import episode_airing
 from .importers.tvmaze_releases import title_id
 from .refresh_config import Options, SourceConfig
+from .text import one_line
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,8 @@ def tvmaze_relocate(api: TvmazeClient, _config: SourceConfig, missing: list[dict
     episodes only when its first and last moved to the same day (when they part, the episodes
     still listed arrive as releases of their own). One request an episode
     (:func:`_episode_requests`). An episode TVmaze no longer has (HTTP 404) is left out, to
-    be removed; one TVmaze cannot answer for is kept as it was, with a warning."""
+    be removed; one TVmaze cannot answer for, or gives no day, is kept as it was, with a
+    warning."""
     kept, warnings = [], []
     for row in missing:
         requests = _episode_requests(row)
@@ -185,7 +187,7 @@ def tvmaze_relocate(api: TvmazeClient, _config: SourceConfig, missing: list[dict
             airings = [_tvmaze_airing(api, *request) for request in requests]
         except TvmazeError as exc:
             kept.append(row)
-            warnings.append(f"{exc}; {row['release_id']} kept as it was")
+            warnings.append(f"{exc}; {kept_as_it_was(row)}")
             continue
         days = {airing[0] if airing else None for airing in airings}
         if None not in days and len(days) == 1 and airings[0][0] != row["release_date"]:
@@ -223,12 +225,24 @@ def _episode_requests(row: dict) -> list[tuple[str, dict[str, str] | None, str]]
 def _tvmaze_airing(
     api: TvmazeClient, path: str, query: dict[str, str] | None, what: str
 ) -> tuple[dt.date, dt.datetime | None] | None:
-    """When TVmaze now airs an episode (:func:`episode_airing`); None where it has none."""
+    """When TVmaze now airs an episode (:func:`episode_airing`); None where it no longer has
+    the episode. Raises :class:`UnusableResponse` for an answer without a day (an episode
+    not dated any more, or not an episode)."""
     try:
         episode = api.get_json(path, query, what=what, cache=False)
-    except UnusableResponse:
-        return None
-    return episode_airing(episode)
+    except UnusableResponse as exc:
+        if not_found(exc):
+            return None
+        raise
+    airing = episode_airing(episode)
+    if airing is None:
+        raise UnusableResponse(f"{what}: TVmaze gives it no day")
+    return airing
+
+
+def kept_as_it_was(row: dict) -> str:
+    """What a warning says of a release a lookup could not place."""
+    return f"{one_line(row['title'], 80)} ({row['release_id']}) kept as it was"
 
 
 TVMAZE = RefreshSource(
@@ -301,9 +315,10 @@ def tmdb_fetch(api: TmdbClient, config: SourceConfig, plan: Plan, quiet: bool) -
 
 def tmdb_relocate(api: TmdbClient, config: SourceConfig, missing: list[dict]) -> Fetched:
     """Of the releases no longer in their day's discover list, those TMDB now dates another
-    day (a film or an episode postponed, perhaps past the window), with that day and time.
-    One details request a title (and its seasons', for a show); the releases of a title TMDB
-    cannot answer for are kept as they were, with a warning."""
+    day (a film or an episode postponed, perhaps past the window), with that day and time,
+    and those it still dates on theirs (the list left them out), as they were. One details
+    request a title (and its seasons', for a show); the releases of a title TMDB cannot
+    answer for are kept as they were, with a warning."""
     by_title: dict[str, list[dict]] = {}
     for row in missing:
         by_title.setdefault(own_title_id(row["release_id"]), []).append(row)
@@ -316,12 +331,12 @@ def tmdb_relocate(api: TmdbClient, config: SourceConfig, missing: list[dict]) ->
             now = tmdb.releases_now(api, title, regions, start, language)
         except TmdbError as exc:
             kept += rows
-            warnings.append(f"{exc}; the releases of {title} kept as they were")
+            warnings += [f"{exc}; {kept_as_it_was(row)}" for row in rows]
             continue
         found = {release["release_id"]: release for release in now}
         for row in rows:
             release = found.get(row["release_id"])
-            if release is not None and release["release_date"] != row["release_date"]:
+            if release is not None:
                 day, at = release["release_date"], release.get("release_at")
                 kept.append({**row, "release_date": day, "release_at": at})
     return Fetched(kept, warnings)

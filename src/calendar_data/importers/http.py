@@ -180,7 +180,9 @@ class JsonClient:
                 elif status >= 500:
                     problem = f"server error (HTTP {status})"
                 else:
-                    raise self._refusal(response, what, shown)
+                    refusal = self._refusal(response, what, shown)
+                    refusal.status = status  # see not_found
+                    raise refusal
             if attempt + 1 < self._attempts:
                 self._sleep(wait)
         raise self.error(f"{what}: {problem} after {self._attempts} attempts ({shown})")
@@ -206,6 +208,12 @@ class JsonClient:
             period = f"{year}-W{week:02d}"
         key = hashlib.sha256(url.encode()).hexdigest()[:32]
         return self.cache_dir / self.cache_folder / period / f"{key}.json"
+
+
+def not_found(error: BaseException) -> bool:
+    """Whether ``error`` is the service's word that what was asked for does not exist (HTTP
+    404), rather than another refusal or an answer that could not be used."""
+    return getattr(error, "status", None) == 404
 
 
 def _retry_after(response: httpx.Response) -> float | None:

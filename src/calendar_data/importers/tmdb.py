@@ -24,12 +24,13 @@ from typing import Literal
 import pyarrow as pa
 
 from ..arguments import is_quiet
-from ..catalog import CatalogError
+from ..catalog import LATEST, CatalogError
 from ..regions import iso_region
 from ..reporting import run_reported
 from ..schema import SCHEMA
 from . import command
 from .command import ImportFailed, progress, session, unique_releases
+from .http import not_found
 from .licences import JUSTWATCH_CREDIT, NOTICE, TMDB
 from .tmdb_client import (
     DEFAULT_BASE_URL,
@@ -142,22 +143,27 @@ def fetch_tmdb_releases(
     )
     scope = _Scope(start, end, wanted, dt.datetime.now(dt.UTC).replace(microsecond=0))
     rows: list[dict] = []
-    for film_id in progress(films, "TMDB", "films", quiet):
-        stale = film_id in stale_movies
-        rows += _title_rows(client, "movie", film_id, films[film_id], scope, options, stale, report)
-    for show_id in progress(shows, "TMDB", "shows", quiet):
-        stale = show_id in stale_shows
-        rows += _title_rows(client, "tv", show_id, shows[show_id], scope, options, stale, report)
+    for kind, titles, stale_ids in (("movie", films, stale_movies), ("tv", shows, stale_shows)):
+        for title_id in progress(titles, "TMDB", "films" if kind == "movie" else "shows", quiet):
+            stale = title_id in stale_ids
+            title = _details(client, kind, title_id, options, stale, report)
+            if title is None:
+                continue
+            if kind == "movie":
+                report.films += 1
+            else:
+                report.shows += 1
+            report.external_ids[f"tmdb-{kind}-{title_id}"] = title.external_ids
+            try:
+                rows += _title_rows(client, title, titles[title_id], scope, options, stale, report)
+            except UnusableResponse as exc:
+                report.skip(f"{exc}; skipped the show")
     report.requests += client.requests - requests_before
     report.warnings += [
         f"TMDB provider {pid} ({name}) is not in PROVIDER_SERVICES; its releases keep TMDB's name"
         for pid, name in sorted(report.unknown_providers.items())
     ]
     return pa.Table.from_pylist(_unique(rows, report), schema=SCHEMA)
-
-
-#: How far past a release's day :func:`releases_now` looks for where it went.
-RELOCATION_REACH = dt.timedelta(days=365)
 
 
 def releases_now(
@@ -167,43 +173,40 @@ def releases_now(
     start: dt.date,
     language: str | None = None,
 ) -> list[dict]:
-    """The releases TMDB now gives one title (``tmdb-movie-N`` or ``tmdb-tv-N``) in
-    ``regions`` from ``start`` on (up to :data:`RELOCATION_REACH`), its details fetched
-    again: where a release it no longer lists on its day went. Nothing for another id."""
+    """The releases TMDB now dates for one title (``tmdb-movie-N`` or ``tmdb-tv-N``) in
+    ``regions`` on or after ``start``, its details fetched again: where a release it no
+    longer lists on its day went. Nothing for another id, or a title TMDB no longer has
+    (HTTP 404); raises :class:`TmdbError` when TMDB cannot say (a refusal, a malformed
+    answer, a failure)."""
     kind, _, number = title_id.removeprefix("tmdb-").partition("-")
     if kind not in ("movie", "tv") or not number.isascii() or not number.isdigit():
         return []
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    scope = _Scope(start, start + RELOCATION_REACH, set(), now)
     options = {"language": language} if language else {}
-    return _title_rows(client, kind, int(number), regions, scope, options, True, FetchReport())
+    try:
+        title = _fetched_details(client, kind, int(number), options, stale=True)
+    except UnusableResponse as exc:
+        if not_found(exc):
+            return []
+        raise
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    scope = _Scope(start, LATEST, set(), now)
+    return _title_rows(client, title, regions, scope, options, True, FetchReport())
 
 
 def _title_rows(
     client: TmdbClient,
-    kind: Kind,
-    title_id: int,
+    title: Film | Show,
     regions: Sequence[str],
     scope: _Scope,
     options: Mapping[str, str],
     stale: bool,
     report: FetchReport,
 ) -> list[dict]:
-    """A film's or a show's rows in ``regions`` within ``scope``; none for one TMDB cannot
-    give (a warning in ``report`` says why)."""
-    title = _details(client, kind, title_id, options, stale, report)
-    if title is None:
-        return []
-    report.external_ids[f"tmdb-{kind}-{title_id}"] = title.external_ids
-    if kind == "movie":
-        report.films += 1
+    """A film's or a show's rows in ``regions`` within ``scope``. Raises
+    :class:`UnusableResponse` when a show's season cannot be read."""
+    if isinstance(title, Film):
         return [row for region in regions for row in _film_rows(title, region, scope, report)]
-    report.shows += 1
-    try:
-        episodes = _episodes(client, title, scope.start, scope.end, options, stale)
-    except UnusableResponse as exc:
-        report.skip(f"{exc}; skipped the show")
-        return []
+    episodes = _episodes(client, title, scope.start, scope.end, options, stale)
     return [row for region in regions for row in _show_rows(title, episodes, region, scope, report)]
 
 
@@ -337,22 +340,31 @@ def _details(
     report: FetchReport,
 ) -> Film | Show | None:
     """A film's or a show's details; one TMDB cannot give or that is malformed is skipped."""
-    what = f"{'film' if kind == 'movie' else 'show'} {title_id}"
-    parts = MOVIE_PARTS if kind == "movie" else SHOW_PARTS
     try:
-        body = client.get_json(
-            f"/{kind}/{title_id}",
-            {**options, "append_to_response": parts},
-            what=what,
-            fresh_for="week",
-            refresh=stale,
-        )
-        return parse_film(body) if kind == "movie" else parse_show(body)
+        return _fetched_details(client, kind, title_id, options, stale)
     except UnusableResponse as exc:
         report.skip(f"{exc}; skipped")
-    except ValueError as exc:
-        report.skip(f"{what}: malformed response: {exc}; skipped")
     return None
+
+
+def _fetched_details(
+    client: TmdbClient, kind: Kind, title_id: int, options: Mapping[str, str], stale: bool
+) -> Film | Show:
+    """A film's or a show's details; raises :class:`UnusableResponse` for a refusal (see
+    :func:`~.http.not_found`) or a malformed answer."""
+    what = f"{'film' if kind == 'movie' else 'show'} {title_id}"
+    parts = MOVIE_PARTS if kind == "movie" else SHOW_PARTS
+    body = client.get_json(
+        f"/{kind}/{title_id}",
+        {**options, "append_to_response": parts},
+        what=what,
+        fresh_for="week",
+        refresh=stale,
+    )
+    try:
+        return parse_film(body) if kind == "movie" else parse_show(body)
+    except ValueError as exc:
+        raise UnusableResponse(f"{what}: malformed response: {exc}") from None
 
 
 def _episodes(
