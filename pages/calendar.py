@@ -93,5 +93,5 @@ with st.expander(f"Undated / TBA ({len(tba)})", key="tba", on_change="rerun") as
     if tba_panel.open:
         calendar_view.draw_undated(tba)
 
-if not show_open_panel(live, tz, gathered=True) and st.session_state.get(DAY_KEY):
+if not show_open_panel(live, tz, gathered=release_filter) and st.session_state.get(DAY_KEY):
     calendar_view.show_day(live, release_filter, tz, st.session_state[DAY_KEY])

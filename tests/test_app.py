@@ -317,6 +317,31 @@ def test_a_drawer_of_two_countries_tied_shows_the_opened_releases(tmp_path, monk
         assert f"**Episodes:** {episodes}" in texts(at).replace("\\", "")
 
 
+def test_a_drawer_gathers_the_releases_its_card_drew_under_the_filters(tmp_path, monkeypatch):
+    """E1-E4 in the US and E1-E2 in the UK on one day (synthetic): under ?region=GB the card
+    said "S1 E1-E2 · 2 episodes" and its drawer the US's four."""
+    base = {**REFERENCE, "title_id": "regions", "title": "Regions", "release_type": "episode"}
+    rows = [
+        {
+            **base,
+            "release_id": f"regions-{region.lower()}",
+            "region": region,
+            "episode_start": 1,
+            "episode_end": last,
+            "episode_count": last,
+        }
+        for region, last in (("US", 4), ("GB", 2))
+    ]
+    path = tmp_path / "catalog.parquet"
+    write_catalog(pa.Table.from_pylist([*sample_rows(), *rows], schema=SCHEMA), path)
+    monkeypatch.setenv("CALENDAR_CATALOG", str(path))
+    for region, episodes in ((["GB"], "S1 E1-E2 · 2 episodes"), ([], "S1 E1-E4 · 4 episodes")):
+        at = run_app(date="2023-11-01", region=region)
+        assert card_named(at, "Regions").details.endswith(episodes)
+        at = run_app(date="2023-11-01", region=region, id="regions", release="regions-gb")
+        assert f"**Episodes:** {episodes}" in texts(at).replace("\\", "")
+
+
 def test_panel_shows_the_reference_title(catalog):
     at = run_app(service="Netflix", date="2023-11-01")
     card = card_named(at, "All the Light We Cannot See")

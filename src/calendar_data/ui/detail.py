@@ -14,7 +14,8 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from .. import describe
-from ..days import local_day
+from ..days import local_day, local_days
+from ..filters import ReleaseFilter
 from ..live import LiveCatalog
 from ..params import OPEN_DAY as DAY_KEY
 from ..params import PANEL_REQUEST, RELEASE, TITLE
@@ -35,10 +36,10 @@ def close_panel() -> None:
     st.session_state[PANEL_REQUEST] = None
 
 
-def show_open_panel(live: LiveCatalog, tz: str, gathered: bool = False) -> bool:
+def show_open_panel(live: LiveCatalog, tz: str, gathered: ReleaseFilter | None = None) -> bool:
     """Apply this run's open/close request to the URL, then draw the drawer if a title is open
-    (``gathered``: as the calendar's cards gather a title's releases of a day, see
-    :func:`show_panel`)."""
+    (``gathered``: as the calendar's cards gather a title's releases of a day under that
+    filter, see :func:`show_panel`)."""
     if PANEL_REQUEST in st.session_state:
         request = st.session_state.pop(PANEL_REQUEST)
         if request is None:
@@ -76,17 +77,32 @@ def show_panel(
     title_id: str | None,
     release_id: str | None,
     tz: str,
-    gathered: bool = False,
+    gathered: ReleaseFilter | None = None,
 ) -> None:
     """The drawer of a title's release ``release_id``; its first release when the title has
     no such release (a link from before the URL named the release); a notice when the catalog
-    has neither. ``gathered``: with the title's other releases on the same service and day,
-    which a calendar card draws as one (a catalog of one row per episode)."""
+    has neither. ``gathered``: with the title's other releases on the same service and day
+    that the filter selects, which a calendar card draws as one (a catalog of one row per
+    episode)."""
     rows = title_rows(live, title_id) if title_id else []
     row = next((r for r in rows if r["release_id"] == release_id), rows[0] if rows else None)
     credits = source_credits(live.catalog.sources, {row["source"]}) if row else ""
-    card = [row] if row is None or not gathered else _same_card(rows, row, tz)
+    card = [row]
+    if row is not None and gathered is not None:
+        shown = _selected_ids(live, row["title_id"], gathered, tz)
+        card = _same_card([r for r in rows if r["release_id"] in shown or r is row], row, tz)
     _panel(row, tz, credits, card)
+
+
+def _selected_ids(
+    live: LiveCatalog, title_id: str, release_filter: ReleaseFilter, tz: str
+) -> set[str]:
+    """The ids of a title's releases that ``release_filter`` selects, as the calendar does."""
+    positions = pc.indices_nonzero(pc.equal(live.table["title_id"], title_id))
+    rows = live.rows(positions)
+    search = live.search.take(positions) if release_filter.query else None
+    selected = rows.filter(release_filter.mask(rows, local_days(rows, tz), search))
+    return set(selected["release_id"].to_pylist())
 
 
 def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
