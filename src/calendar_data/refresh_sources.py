@@ -187,7 +187,7 @@ def tvmaze_relocate(api: TvmazeClient, _config: SourceConfig, missing: list[dict
             airings = [_tvmaze_airing(api, *request) for request in requests]
         except TvmazeError as exc:
             kept.append(row)
-            warnings.append(f"{exc}; {kept_as_it_was(row)}")
+            warnings.append(f"{exc}; {_kept_as_it_was(row)}")
             continue
         days = {airing[0] if airing else None for airing in airings}
         if None not in days and len(days) == 1 and airings[0][0] != row["release_date"]:
@@ -240,7 +240,7 @@ def _tvmaze_airing(
     return airing
 
 
-def kept_as_it_was(row: dict) -> str:
+def _kept_as_it_was(row: dict) -> str:
     """What a warning says of a release a lookup could not place."""
     return f"{one_line(row['title'], 80)} ({row['release_id']}) kept as it was"
 
@@ -331,7 +331,7 @@ def tmdb_relocate(api: TmdbClient, config: SourceConfig, missing: list[dict]) ->
             now = tmdb.releases_now(api, title, regions, start, language)
         except TmdbError as exc:
             kept += rows
-            warnings += [f"{exc}; {kept_as_it_was(row)}" for row in rows]
+            warnings += [f"{exc}; {_kept_as_it_was(row)}" for row in rows]
             continue
         found = {release["release_id"]: release for release in now}
         for row in rows:

@@ -10,6 +10,7 @@ opening URL).
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
@@ -19,7 +20,7 @@ from ..filters import ReleaseFilter
 from ..live import LiveCatalog
 from ..params import OPEN_DAY as DAY_KEY
 from ..params import PANEL_REQUEST, RELEASE, TITLE
-from ..schema import KIND_NAMES
+from ..schema import KIND_NAMES, SCHEMA
 from ..text import escape_markdown, one_line
 from .context import source_credits
 from .mine import follow_button
@@ -89,20 +90,16 @@ def show_panel(
     credits = source_credits(live.catalog.sources, {row["source"]}) if row else ""
     card = [row]
     if row is not None and gathered is not None:
-        shown = _selected_ids(live, row["title_id"], gathered, tz)
+        shown = _selected_ids(rows, gathered, tz)
         card = _same_card([r for r in rows if r["release_id"] in shown or r is row], row, tz)
     _panel(row, tz, credits, card)
 
 
-def _selected_ids(
-    live: LiveCatalog, title_id: str, release_filter: ReleaseFilter, tz: str
-) -> set[str]:
-    """The ids of a title's releases that ``release_filter`` selects, as the calendar does."""
-    positions = pc.indices_nonzero(pc.equal(live.table["title_id"], title_id))
-    rows = live.rows(positions)
-    search = live.search.take(positions) if release_filter.query else None
-    selected = rows.filter(release_filter.mask(rows, local_days(rows, tz), search))
-    return set(selected["release_id"].to_pylist())
+def _selected_ids(rows: list[dict], release_filter: ReleaseFilter, tz: str) -> set[str]:
+    """The ids of ``rows`` (a title's releases) that ``release_filter`` selects, as the
+    calendar does."""
+    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    return set(release_filter.apply(table, local_days(table, tz))["release_id"].to_pylist())
 
 
 def _same_card(rows: list[dict], row: dict, tz: str) -> list[dict]:
