@@ -4,9 +4,10 @@ One Streamlit server serves ``benchmarks/.data/demo-1m.parquet`` (built with ``c
 demo`` when missing). ``--sessions`` Playwright contexts in one or a few Chromium processes
 arrive one after another over ``--ramp`` seconds; each opens the app on a month (its one page
 load, timed as "arrive") and then, in the same tab, repeats a viewer's journey until every
-session has been present for ``--seconds``: pick a service and a genre, go to the next month,
-open and close a release's drawer, go to Browse, narrow it to that month, download the CSV,
-clear the filters, go back to the calendar and pick another month. Every step is timed from
+session has been present for ``--seconds``: open the filters (closed on a new page), pick a
+service and a genre, go to the next month, open and close a release's drawer, go to Browse,
+narrow it to that month, download the CSV, clear the filters, go back to the calendar and
+pick another month. Every step is timed from
 the action until the app is idle again with its effect on screen.
 
 Meanwhile the server's resident memory (VmRSS) and the CPU time of the server and of the
@@ -274,6 +275,12 @@ class Viewer:
             await enter_date("date", month)
             await self.shown(self.cards)
 
+        async def open_filters():
+            """Their inputs are drawn once the panel is open (or the URL names a filter)."""
+            if not await page.locator(".st-key-service input").is_visible():
+                await page.get_by_test_id("stSidebar").get_by_text("Filters", exact=True).click()
+                await self.shown(page.locator(".st-key-service input"))
+
         async def pick(key: str):
             await page.locator(f".st-key-{key} input").click()
             options = page.get_by_role("option").filter(has_not_text="Select all")
@@ -331,6 +338,7 @@ class Viewer:
                 ("month", to_month),
             ]
         steps += [
+            ("filters", open_filters),
             ("service", lambda: pick("service")),
             ("genre", lambda: pick("genre")),
             ("next month", next_month),

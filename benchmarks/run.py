@@ -64,7 +64,7 @@ NOTES = [
     "target applies to a new session on a running server. The first visit to a fresh server "
     "(started once its health check answers, the catalog's snapshot already written) is "
     "compared with a Streamlit hello page's first visit to its own fresh server, with the "
-    "hello page's plus one of each kind of input the calendar's first paint draws (no data; "
+    "hello page's plus one of each kind of input the calendar's sidebar and page hold (no data; "
     "drawn once no widget waits for its code), and with the "
     "same page's over the embedded catalog (its busiest month), in the same run: as many "
     "rounds as runs per median, each ratio a median of the rounds'; each server's time from "

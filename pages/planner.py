@@ -10,6 +10,7 @@ from calendar_data.live import LiveCatalog
 from calendar_data.text import counted, escape_markdown
 from calendar_data.ui import charts
 from calendar_data.ui.context import current
+from calendar_data.ui.sidebar import set_filters
 
 SERIES_SHOWN = 40
 COLUMNS = [
@@ -59,8 +60,7 @@ def clash_tables(
 
 def narrow(key: str) -> None:
     """Set the sidebar filters to the clicked point's service and dates."""
-    for name, value in planner.narrowing(st.session_state[key].selection.points).items():
-        st.session_state[name] = value
+    set_filters(planner.narrowing(st.session_state[key].selection.points))
 
 
 def chart(figure, key: str) -> None:

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from calendar_data import routes
 from calendar_data.catalog import SourceInfo, write_catalog
 from calendar_data.filters import MAX_VALUES
-from calendar_data.params import MULTI_PARAMS
+from calendar_data.params import FILTERS_KEPT_OPEN, FILTERS_OPEN, MULTI_PARAMS
 from calendar_data.schema import SCHEMA
 from calendar_data.ui import calendar_view
 
@@ -34,6 +34,14 @@ def run_app(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     for key, value in params.items():
         at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_filters(at: AppTest) -> AppTest:
+    """Open the sidebar's Filters panel, as a click on it does: its inputs are drawn then."""
+    at.session_state[FILTERS_KEPT_OPEN] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -125,7 +133,7 @@ def test_reference_title_is_a_full_drop_card_on_its_day(catalog):
 
 
 def test_filters_narrow_results(catalog):
-    at = run_app(date="2023-11-01")
+    at = open_filters(run_app(date="2023-11-01"))
     everything = card_titles(at)
     at.multiselect(key="service").set_value(["Netflix"]).run()
     netflix = card_titles(at)
@@ -138,9 +146,56 @@ def test_filters_narrow_results(catalog):
     assert card_titles(at) == ["All the Light We Cannot See"]
 
 
+def test_an_unfiltered_view_draws_the_filters_inputs_once_they_are_opened(catalog):
+    """Drawn, the inputs would cost every new session's first paint (benchmarks/RESULTS.md)."""
+    at = run_app(date="2023-11-01")
+    assert at.session_state[FILTERS_OPEN] is False
+    assert not [w.key for w in [*at.multiselect, *at.selectbox] if w.key in (*MULTI_PARAMS, "tz")]
+    assert "**20** of 20 releases match" in [m.value for m in at.sidebar.markdown]
+    open_filters(at)
+    assert {w.key for w in at.multiselect} >= set(MULTI_PARAMS)
+    assert at.selectbox(key="tz").value is None
+
+
+def test_a_filtered_link_opens_the_filters_which_hold_it_once_closed(catalog):
+    at = run_app(service="Netflix", date="2023-11-01")
+    assert at.session_state[FILTERS_OPEN] is True
+    at.session_state[FILTERS_KEPT_OPEN] = False  # the viewer closes the panel
+    at.run()
+    assert at.multiselect(key="service").value == ["Netflix"]  # drawn: its parameter stays
+    assert card_titles(at) == [
+        "All the Light We Cannot See",
+        "Test Show 4",
+        "Test Show 8",
+        "Test Show 12",
+    ]
+
+
+def test_filters_set_by_a_callback_open_the_panel_and_apply(catalog):
+    """A Planner chart's click sets filters (pages/planner.py) while the panel may be closed:
+    the panel opens and draws them, so that they apply and bind to the URL."""
+
+    def script():
+        import streamlit as st
+
+        from calendar_data.ui.data import live_catalog
+        from calendar_data.ui.sidebar import filter_sidebar, set_filters
+
+        release_filter, _, _ = filter_sidebar(live_catalog())
+        st.button("Narrow", key="narrow", on_click=set_filters, args=({"service": ["Netflix"]},))
+        st.write(", ".join(release_filter.services) or "every service")
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert at.markdown[-1].value == "every service"
+    at.button(key="narrow").click().run()
+    assert at.session_state[FILTERS_OPEN] is True
+    assert at.multiselect(key="service").value == ["Netflix"]
+    assert at.markdown[-1].value == "Netflix"
+
+
 def test_a_filter_offers_no_more_choices_than_a_view_reads(catalog):
     """Past MAX_VALUES a link's values are cut: the widgets stop there too."""
-    at = run_app()
+    at = open_filters(run_app())
     for key in (*MULTI_PARAMS, "my_service"):
         assert at.multiselect(key=key).proto.max_selections == MAX_VALUES
 

@@ -256,6 +256,35 @@ def test_filters_survive_page_changes(page, app_url):
     expect(cards(day_cell(page, "2023-11-02")).filter(has_text=TITLE)).to_have_count(1)
 
 
+def test_the_filters_open_on_a_click_stay_open_and_hold_a_choice_once_closed(page, app_url):
+    """An unfiltered view draws the filters' inputs once their panel is opened; the panel
+    stays as the viewer left it over page changes, and a filter chosen in it stays (in the
+    URL, over a page change) while it is closed."""
+    open_app(page, f"{app_url}/?date=2023-11-01")
+    matches = page.get_by_test_id("stSidebar").get_by_text(re.compile("releases match$"))
+    expect(matches).to_have_text("20 of 20 releases match")
+    expect(page.locator(".st-key-service")).to_have_count(0)
+    panel = page.get_by_test_id("stSidebar").get_by_text("Filters", exact=True)
+    click(page, panel)
+    choose(page, "service", "Max")
+    expect(page).to_have_url(re.compile(r"[?&]service=Max(&|$)"))
+    navigate(page, "Browse")
+    expect(page.locator(".st-key-service input")).to_be_visible()
+
+    click(page, panel)
+    expect(page.locator(".st-key-service")).to_be_hidden()
+    navigate(page, "Calendar")
+    expect(page).to_have_url(re.compile(rf"{re.escape(app_url)}/\?service=Max(&|$)"))
+    expect(page.locator(".st-key-service")).to_be_hidden()
+    expect(matches).not_to_have_text("20 of 20 releases match")
+
+    click(page, panel)
+    click(page, page.locator(".st-key-clear_filters").get_by_role("button"))
+    expect(page).not_to_have_url(re.compile(r"[?&]service="))
+    expect(page.locator(".st-key-service input")).to_be_visible()  # the panel stays open
+    expect(matches).to_have_text("20 of 20 releases match")
+
+
 def test_each_tab_is_named_for_its_page_or_its_title(page, app_url):
     """Tabs, bookmarks and the history tell the pages apart (each said only the app's name)."""
     open_app(page, f"{app_url}/?{NOVEMBER}")

@@ -36,6 +36,6 @@ def test_a_short_load_test_goes_through_the_journey(tmp_path):
     assert report.startswith("# Benchmarks\n\nkept\n")  # the rest of the file is kept
     assert "| errors (of them, page loads) | 0 (0) |" in report
     assert "| pages loaded (arrivals, reloads after an error) | 2 |" in report
-    steps = ("arrive (new page)", "service", "open drawer", "from date", "to date", "csv")
-    for step in (*steps, "calendar", "month"):
+    steps = ("arrive (new page)", "filters", "service", "open drawer", "from date", "to date")
+    for step in (*steps, "csv", "calendar", "month"):
         assert f"| {step} |" in report, step

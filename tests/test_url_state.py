@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
-from test_app import APP, calendar_cards, calendar_payload, click_in_calendar, param, run_app
+from test_app import (
+    APP,
+    calendar_cards,
+    calendar_payload,
+    click_in_calendar,
+    open_filters,
+    param,
+    run_app,
+)
 
 from calendar_data import routes
 from calendar_data.params import KNOWN_PARAMS, PANEL_REQUEST
@@ -56,7 +64,7 @@ def test_the_widget_tree_finds_a_bound_widgets_parameter():
 def test_every_url_bound_widget_is_a_known_parameter(catalog):
     """The dashboard removes unknown parameters from the URL: a bound widget whose key is not
     in calendar_data.params would lose its value on every run."""
-    at = run_app(date="2023-11-01")
+    at = open_filters(run_app(date="2023-11-01"))
     card = next(c for d in calendar_payload(at)["days"] for c in d["cards"])
     click_in_calendar(at, "open", [card["title_id"], card["release_id"]])  # and its drawer
     found = bound_keys(at)
@@ -105,7 +113,7 @@ def test_a_link_naming_the_viewers_own_zone_keeps_naming_it(catalog):
 
 
 def test_no_zone_in_the_url_is_the_browsers_and_the_url_stays_without_one(catalog):
-    at = run_app(date="2023-11-01")
+    at = open_filters(run_app(date="2023-11-01"))
     assert param(at, "tz") == []
     assert at.selectbox(key="tz").value is None
     assert any(c.value.endswith("days in UTC") for c in at.caption)
@@ -261,7 +269,7 @@ def test_a_range_outside_the_opening_month_moves_the_calendar_to_its_first_month
 
 
 def test_setting_from_in_the_sidebar_moves_the_calendar(catalog):
-    at = run_app()
+    at = open_filters(run_app())
     assert "November 2023" in period_headings(at)
     at.date_input(key="from").set_value(dt.date(2023, 12, 1)).run()
     assert "December 2023" in period_headings(at)

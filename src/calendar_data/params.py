@@ -59,6 +59,8 @@ MULTI_PARAMS = {
     REGION: "regions",
 }
 FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, FOLLOW, ARRIVED_SINCE)
+#: The parameters the sidebar's Filters panel binds its inputs to.
+FILTER_INPUT_PARAMS = (*MULTI_PARAMS, FROM, TO, ARRIVED_SINCE, QUERY, TIMEZONE)
 VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE, SPOILERS)
 MINE_PARAMS = (MY_SERVICE, MY_REGION, MINE, FOLLOWED)
 KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS, *MINE_PARAMS})
@@ -81,6 +83,9 @@ REJECTED_CATALOG = "_rejected"
 URL_NOTICES = "_url_notices"
 #: The notices about the URL that this run said (see ``ui.sidebar.keeps_url_notices``).
 URL_NOTICES_SAID = "_url_notices_said"
+#: Whether the viewer left the Filters panel open: kept over page changes, which reset the
+#: panel's own state (:data:`FILTERS_OPEN`).
+FILTERS_KEPT_OPEN = "_filters_open"
 #: Whether this session's filters have read the URL: the first run writes it back as read,
 #: if need be, before the filters' widgets bind to it (a bound parameter cannot be written).
 URL_FILTERS_READ = "_url_filters_read"
@@ -88,5 +93,8 @@ URL_FILTERS_READ = "_url_filters_read"
 # ---------------------------------------------------------------------- widget keys
 # Widgets whose state is the session's own, never in the URL.
 
+#: Whether the sidebar's Filters panel is open (its inputs are drawn only then, or while the
+#: URL names a filter or a zone); set on every run from :data:`FILTERS_KEPT_OPEN`.
+FILTERS_OPEN = "filters_open"
 #: Whether the sidebar's "My calendar" is open (its links and QR code are drawn only then).
 MY_CALENDAR_OPEN = "my_calendar_open"

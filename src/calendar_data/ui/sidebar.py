@@ -1,4 +1,4 @@
-"""The shared sidebar: filters and time zone, bound to the URL.
+"""The shared sidebar: the Filters panel (filters and time zone), bound to the URL.
 
 Each widget is bound to the query parameter named by its key (``bind="query-params"``), so the
 URL always holds the view, survives page changes and reopens it. The widgets' values are read
@@ -30,6 +30,9 @@ from ..live import LiveCatalog
 from ..mine import settings_in_link
 from ..params import (
     ARRIVED_SINCE,
+    FILTER_INPUT_PARAMS,
+    FILTERS_KEPT_OPEN,
+    FILTERS_OPEN,
     FROM,
     GENRE,
     KIND,
@@ -75,8 +78,11 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     Filters and my settings the URL spells otherwise than they are read (a service in another
     case, a backwards range) are written back as read before they first bind to the URL; the
     widgets read them in a ``rerun`` (of this run's page), which shows this run's notices.
+    A session's first link opens the Filters panel if it names a filter or a zone.
     """
     said = st.session_state.pop(URL_NOTICES, [])
+    if URL_FILTERS_READ not in st.session_state:  # a link naming a filter opens the filters
+        st.session_state[FILTERS_KEPT_OPEN] = _names_a_filter()
     known = live.known_values()
     release_filter, notices = read_view(st.query_params, known, live.records_arrivals)
     mine, more = settings_in_link(st.query_params, known.get(SERVICE, ()))
@@ -143,27 +149,30 @@ def _rewrite_filters(wanted: dict[str, list[str]]) -> bool:
 
 
 def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerator]:
-    """Draw the filters; return the filter they describe, the viewer's time zone and the
-    place of the match count (:func:`show_matches`, once Mine has narrowed the filter)."""
+    """Draw the Filters panel; return the filter it describes, the viewer's time zone and the
+    place of the match count (:func:`show_matches`, once Mine has narrowed the filter).
+
+    The panel's inputs are drawn only while it is open or the URL names a filter or a zone:
+    drawn, they cost a new session's first paint about a quarter of a second in the browser
+    (benchmarks/RESULTS.md), and a view without filters has nothing for them to hold. The panel
+    opens on a link naming one; while the URL names one, the inputs are drawn even in the
+    closed panel, since a bound input keeps its parameter only while it is drawn.
+    """
+    filtered = _names_a_filter()
+    st.session_state[FILTERS_OPEN] = st.session_state.get(FILTERS_KEPT_OPEN, False)
     with st.sidebar:
-        st.header("Filters")
-        chosen = {field: _multiselect(live, param) for param, field in MULTI_PARAMS.items()}
-        dates = [(FROM, "From"), (TO, "To")]
-        if live.records_arrivals:
-            dates.append((ARRIVED_SINCE, "Arrived since"))
-        start, end, *arrived = (date_picker(label, param) for param, label in dates)
-        query = st.text_input(
-            "Search",
-            key=QUERY,
-            bind="query-params",
-            max_chars=200,
-            placeholder="Title, cast or crew",
+        panel = st.expander(
+            "Filters",
+            key=FILTERS_OPEN,
+            on_change=_keep_the_panel_as_left,
+            icon=":material/filter_list:",
         )
-        release_filter, _ = ReleaseFilter.from_values(
-            **chosen, start=start, end=end, query=query, arrived_since=next(iter(arrived), None)
-        )
-        tz = _timezone_picker()
         count = st.empty()
+    if not (panel.open or filtered):
+        return ReleaseFilter(), _browser_timezone(), count
+    with panel:
+        release_filter = _filters(live)
+        tz = _timezone_picker()
         st.button(
             "Clear filters",
             key="clear_filters",
@@ -172,6 +181,34 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerato
             icon=":material/filter_alt_off:",
         )
     return release_filter, tz, count
+
+
+def _keep_the_panel_as_left() -> None:
+    st.session_state[FILTERS_KEPT_OPEN] = st.session_state[FILTERS_OPEN]
+
+
+def _names_a_filter() -> bool:
+    return any(param in st.query_params for param in FILTER_INPUT_PARAMS)
+
+
+def _filters(live: LiveCatalog) -> ReleaseFilter:
+    """The filters' inputs, and the filter they describe."""
+    chosen = {field: _multiselect(live, param) for param, field in MULTI_PARAMS.items()}
+    dates = [(FROM, "From"), (TO, "To")]
+    if live.records_arrivals:
+        dates.append((ARRIVED_SINCE, "Arrived since"))
+    start, end, *arrived = (date_picker(label, param) for param, label in dates)
+    query = st.text_input(
+        "Search",
+        key=QUERY,
+        bind="query-params",
+        max_chars=200,
+        placeholder="Title, cast or crew",
+    )
+    release_filter, _ = ReleaseFilter.from_values(
+        **chosen, start=start, end=end, query=query, arrived_since=next(iter(arrived), None)
+    )
+    return release_filter
 
 
 def show_matches(
@@ -249,7 +286,7 @@ def _timezone_picker() -> str:
     Nothing is picked by default: a bound widget drops a value equal to its default from the
     URL, so a link naming the viewer's own zone would lose it, and its view, once shared.
     """
-    browser = valid_timezone(st.context.timezone) or DEFAULT_TIMEZONE
+    browser = _browser_timezone()
     chosen = st.selectbox(
         "Time zone",
         TIMEZONES,
@@ -261,6 +298,17 @@ def _timezone_picker() -> str:
         "Until one is picked, the browser's zone.",
     )
     return valid_timezone(chosen) or browser
+
+
+def _browser_timezone() -> str:
+    return valid_timezone(st.context.timezone) or DEFAULT_TIMEZONE
+
+
+def set_filters(values: dict[str, object]) -> None:
+    """Set filters from a callback (a chart's click, by parameter) and open the panel that
+    shows them: its inputs, drawn then, bind them to the URL."""
+    st.session_state.update(values)
+    st.session_state[FILTERS_KEPT_OPEN] = True
 
 
 def _clear() -> None:
