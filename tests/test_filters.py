@@ -23,6 +23,7 @@ from calendar_data.filters import (
     read_values,
     read_view,
     refusals,
+    repeated_param_notices,
     search_text,
 )
 from calendar_data.schema import KINDS, SCHEMA
@@ -642,3 +643,12 @@ def test_a_search_holding_invisible_characters_matches_what_it_shows(pasted):
     it matches as shown."""
     release_filter, _ = ReleaseFilter.from_query_params({"q": pasted})
     assert release_filter.query == "ruffalo"
+
+
+def test_a_repeated_parameter_whose_last_value_is_empty_is_said_so():
+    """``?q=multi&q=`` was said as "only the last, '', is read"."""
+    notices = repeated_param_notices({"q": ["multi", ""], "view": ["week", "agenda"]})
+    assert notices == {
+        "q": "The link gives q more than once; only the last, which is empty, is read.",
+        "view": "The link gives view more than once; only the last, 'agenda', is read.",
+    }

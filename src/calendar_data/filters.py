@@ -402,10 +402,8 @@ def repeated_param_notices(params: Params) -> dict[str, str]:
     for param in sorted(ONE_VALUE_PARAMS):
         values = param_values(params, param)
         if len(set(values)) > 1:
-            notices[param] = (
-                f"The link gives {param} more than once; only the last, {quoted(values[-1])}, "
-                "is read."
-            )
+            last = f"the last, {quoted(values[-1])}," if values[-1] else "the last, which is empty,"
+            notices[param] = f"The link gives {param} more than once; only {last} is read."
     return notices
 
 
