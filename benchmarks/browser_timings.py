@@ -224,7 +224,7 @@ def filter_repaints(page: Page, runs: ScriptRuns, services: list[str]) -> tuple[
     calendar redrawn for it, and of those, seconds the script ran (as the page saw it)."""
     times, script_runs = [], []
     box = page.locator(".st-key-service input")
-    page.get_by_test_id("stSidebar").get_by_text("Filters", exact=True).click()
+    page.locator(".st-key-filters_open summary").click()
     box.wait_for()
     for service in services:
         box.click()

@@ -278,7 +278,7 @@ class Viewer:
         async def open_filters():
             """Their inputs are drawn once the panel is open (or the URL names a filter)."""
             if not await page.locator(".st-key-service input").is_visible():
-                await page.get_by_test_id("stSidebar").get_by_text("Filters", exact=True).click()
+                await page.locator(".st-key-filters_open summary").click()
                 await self.shown(page.locator(".st-key-service input"))
 
         async def pick(key: str):

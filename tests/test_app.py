@@ -171,6 +171,23 @@ def test_a_filtered_link_opens_the_filters_which_hold_it_once_closed(catalog):
     ]
 
 
+def test_a_filter_the_url_drops_while_the_panel_is_closed_stays_dropped(catalog):
+    """The browser's Back to a view without the filter, the panel closed: the filter came
+    back, picked, once the panel was opened again (a bound input keeps its value)."""
+    at = open_filters(run_app(date="2023-11-01"))
+    at.multiselect(key="service").set_value(["Netflix"])
+    at.query_params["service"] = "Netflix"  # as the browser writes a picked value
+    at.run()
+    at.session_state[FILTERS_KEPT_OPEN] = False
+    at.run()
+    del at.query_params["service"]  # Back
+    at.run()
+    assert "**20** of 20 releases match" in [m.value for m in at.sidebar.markdown]
+    open_filters(at)
+    assert at.multiselect(key="service").value == []
+    assert "service" not in at.query_params
+
+
 def test_filters_set_by_a_callback_open_the_panel_and_apply(catalog):
     """A Planner chart's click sets filters (pages/planner.py) while the panel may be closed:
     the panel opens and draws them, so that they apply and bind to the URL."""
@@ -183,10 +200,13 @@ def test_filters_set_by_a_callback_open_the_panel_and_apply(catalog):
 
         release_filter, _, _ = filter_sidebar(live_catalog())
         st.button("Narrow", key="narrow", on_click=set_filters, args=({"service": ["Netflix"]},))
+        st.button("Nothing", key="nothing", on_click=set_filters, args=({},))
         st.write(", ".join(release_filter.services) or "every service")
 
     at = AppTest.from_function(script, default_timeout=30).run()
     assert at.markdown[-1].value == "every service"
+    at.button(key="nothing").click().run()  # a chart's click that selects no point
+    assert at.session_state[FILTERS_OPEN] is False
     at.button(key="narrow").click().run()
     assert at.session_state[FILTERS_OPEN] is True
     assert at.multiselect(key="service").value == ["Netflix"]

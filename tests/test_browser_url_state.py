@@ -39,6 +39,17 @@ def test_a_backwards_range_is_swapped_in_the_address_bar(page, sample_url):
     expect(notice(page, "The date range was backwards")).to_have_count(0)
 
 
+def test_opening_the_filters_keeps_the_notices_about_the_url(page, sample_url):
+    """Opening the panel changes no view; it once counted as the viewer acting, and what
+    was said about the link was gone as the viewer opened the filters to act on it."""
+    open_app(page, f"{sample_url}/?colour=red&date=2023-11-01")
+    expect(notice(page, "Ignored unknown parameter 'colour'.")).to_have_count(1)
+    page.locator(".st-key-filters_open summary").click()
+    expect(page.locator(".st-key-service input")).to_be_visible()
+    wait_idle(page)
+    expect(notice(page, "Ignored unknown parameter 'colour'.")).to_have_count(1)
+
+
 @pytest.mark.parametrize("url", ["/?service=Netflx&colour=red", "/?service=netflix&colour=red"])
 def test_on_a_phone_the_notices_outlast_the_turn_to_the_agenda(page, sample_url, url):
     """The notices were said in the run before the calendar turned to the agenda, which the

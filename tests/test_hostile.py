@@ -285,7 +285,7 @@ def test_planner_labels_and_tooltips_are_text(watched, app_url):
 @pytest.mark.browser
 def test_sidebar_options_and_credits_are_bounded_text(watched, app_url):
     page = visit(watched, f"{app_url}/?date={DAY}")
-    page.get_by_test_id("stSidebar").get_by_text("Filters", exact=True).click()
+    page.locator(".st-key-filters_open summary").click()
     for key in ("service", "genre", "region"):
         page.locator(f".st-key-{key} input").click()
         options = page.get_by_role("option")

@@ -59,8 +59,8 @@ MULTI_PARAMS = {
     REGION: "regions",
 }
 FILTER_PARAMS = (*MULTI_PARAMS, FROM, TO, QUERY, FOLLOW, ARRIVED_SINCE)
-#: The parameters the sidebar's Filters panel binds its inputs to.
-FILTER_INPUT_PARAMS = (*MULTI_PARAMS, FROM, TO, ARRIVED_SINCE, QUERY, TIMEZONE)
+#: The parameters the sidebar's Filters panel binds its inputs to: the filters and the zone.
+PANEL_PARAMS = (*MULTI_PARAMS, FROM, TO, ARRIVED_SINCE, QUERY, TIMEZONE)
 VIEW_PARAMS = (VIEW, DATE, TITLE, RELEASE, TIMEZONE, SINCE, SPOILERS)
 MINE_PARAMS = (MY_SERVICE, MY_REGION, MINE, FOLLOWED)
 KNOWN_PARAMS = frozenset({*FILTER_PARAMS, *VIEW_PARAMS, *MINE_PARAMS})

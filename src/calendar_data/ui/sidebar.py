@@ -1,8 +1,9 @@
 """The shared sidebar: the Filters panel (filters and time zone), bound to the URL.
 
-Each widget is bound to the query parameter named by its key (``bind="query-params"``), so the
-URL always holds the view, survives page changes and reopens it. The widgets' values are read
-back in URL form and parsed by :class:`ReleaseFilter`, the one mapping between URL and filter.
+Each input is bound to the query parameter named by its key (``bind="query-params"``), so the
+URL always holds the view, survives page changes and reopens it; the inputs are drawn whenever
+the URL names one (:func:`filter_sidebar`). Their values are read back in URL form and parsed
+by :class:`ReleaseFilter`, the one mapping between URL and filter.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from ..live import LiveCatalog
 from ..mine import settings_in_link
 from ..params import (
     ARRIVED_SINCE,
-    FILTER_INPUT_PARAMS,
     FILTERS_KEPT_OPEN,
     FILTERS_OPEN,
     FROM,
@@ -41,6 +41,7 @@ from ..params import (
     MY_REGION,
     MY_SERVICE,
     ONE_VALUE_PARAMS,
+    PANEL_PARAMS,
     QUERY,
     REGION,
     SERVICE,
@@ -82,7 +83,7 @@ def url_notices(live: LiveCatalog, rerun: Callable[[], NoReturn]) -> list[str]:
     """
     said = st.session_state.pop(URL_NOTICES, [])
     if URL_FILTERS_READ not in st.session_state:  # a link naming a filter opens the filters
-        st.session_state[FILTERS_KEPT_OPEN] = _names_a_filter()
+        st.session_state[FILTERS_KEPT_OPEN] = _url_names_a_panel_input()
     known = live.known_values()
     release_filter, notices = read_view(st.query_params, known, live.records_arrivals)
     mine, more = settings_in_link(st.query_params, known.get(SERVICE, ()))
@@ -115,8 +116,9 @@ def say_with_url_notices(url: list[str], more: list[str]) -> list[str]:
 
 def keeps_url_notices(callback: Callable[..., None]) -> Callable[..., None]:
     """Mark the callback of a run the app asks for itself, not the viewer (the screen's width,
-    the device's stored settings and its word that it drew them): that run says this run's
-    notices about the URL again, which the viewer has not had time to read."""
+    the device's stored settings and its word that it drew them), or that changes no view
+    (the Filters panel opened): that run says this run's notices about the URL again, which
+    the viewer has not had time to read, or means to act on."""
 
     @functools.wraps(callback)
     def saying_them_again(*args, **kwargs) -> None:
@@ -158,17 +160,18 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerato
     opens on a link naming one; while the URL names one, the inputs are drawn even in the
     closed panel, since a bound input keeps its parameter only while it is drawn.
     """
-    filtered = _names_a_filter()
+    in_use = _url_names_a_panel_input()
     st.session_state[FILTERS_OPEN] = st.session_state.get(FILTERS_KEPT_OPEN, False)
     with st.sidebar:
         panel = st.expander(
-            "Filters",
+            "Filters and time zone",
             key=FILTERS_OPEN,
             on_change=_keep_the_panel_as_left,
             icon=":material/filter_list:",
         )
         count = st.empty()
-    if not (panel.open or filtered):
+    if not (panel.open or in_use):
+        _forget_the_inputs()
         return ReleaseFilter(), _browser_timezone(), count
     with panel:
         release_filter = _filters(live)
@@ -183,12 +186,21 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerato
     return release_filter, tz, count
 
 
+@keeps_url_notices  # opening the panel changes no view: what was said about the URL stands
 def _keep_the_panel_as_left() -> None:
     st.session_state[FILTERS_KEPT_OPEN] = st.session_state[FILTERS_OPEN]
 
 
-def _names_a_filter() -> bool:
-    return any(param in st.query_params for param in FILTER_INPUT_PARAMS)
+def _url_names_a_panel_input() -> bool:
+    return any(param in st.query_params for param in PANEL_PARAMS)
+
+
+def _forget_the_inputs() -> None:
+    """Drop the values of inputs no longer drawn: Streamlit keeps a bound input's value and
+    writes it back into the URL once the input is drawn again, so a filter left behind by
+    the browser's Back would come back when the panel opens."""
+    for param in PANEL_PARAMS:
+        st.session_state.pop(param, None)
 
 
 def _filters(live: LiveCatalog) -> ReleaseFilter:
@@ -306,9 +318,10 @@ def _browser_timezone() -> str:
 
 def set_filters(values: dict[str, object]) -> None:
     """Set filters from a callback (a chart's click, by parameter) and open the panel that
-    shows them: its inputs, drawn then, bind them to the URL."""
-    st.session_state.update(values)
-    st.session_state[FILTERS_KEPT_OPEN] = True
+    shows them: its inputs, drawn then, bind them to the URL. No values, nothing changes."""
+    if values:
+        st.session_state.update(values)
+        st.session_state[FILTERS_KEPT_OPEN] = True
 
 
 def _clear() -> None:
