@@ -369,6 +369,26 @@ def test_planner_shows_its_charts(page, app_url):
     expect(chart.locator(".js-plotly-plot")).to_be_visible()
 
 
+def test_a_planner_click_with_the_filters_closed_narrows_the_view_and_its_url(page, app_url):
+    """The panel's inputs, not drawn before the click, took its values but left them out of
+    the URL: a reload or a shared link lost them."""
+    open_app(page, f"{app_url}/planner")
+    plot = page.locator(".js-plotly-plot").first
+    plot.scroll_into_view_if_needed()
+    box = plot.locator(".point").first.bounding_box()
+    with rerun(page):
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for param in ("service", "from", "to"):
+        expect(page).to_have_url(re.compile(rf"[?&]{param}=[^&]+"))
+    expect(page.locator(".st-key-service input")).to_be_visible()  # the panel opened
+    url, chosen = page.url, selected(page, "service").all_inner_texts()
+    assert len(chosen) == 1
+    page.reload()
+    wait_idle(page)
+    assert page.url == url
+    expect(selected(page, "service")).to_have_text(chosen)
+
+
 # ------------------------------------------------------------------ README screenshots
 
 

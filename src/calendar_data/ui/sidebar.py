@@ -9,6 +9,7 @@ by :class:`ReleaseFilter`, the one mapping between URL and filter.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import NoReturn
@@ -164,10 +165,7 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerato
     st.session_state[FILTERS_OPEN] = st.session_state.get(FILTERS_KEPT_OPEN, False)
     with st.sidebar:
         panel = st.expander(
-            "Filters and time zone",
-            key=FILTERS_OPEN,
-            on_change=_keep_the_panel_as_left,
-            icon=":material/filter_list:",
+            "Filters and time zone", key=FILTERS_OPEN, on_change=_keep_the_panel_as_left
         )
         count = st.empty()
     if not (panel.open or in_use):
@@ -316,12 +314,21 @@ def _browser_timezone() -> str:
     return valid_timezone(st.context.timezone) or DEFAULT_TIMEZONE
 
 
-def set_filters(values: dict[str, object]) -> None:
-    """Set filters from a callback (a chart's click, by parameter) and open the panel that
-    shows them: its inputs, drawn then, bind them to the URL. No values, nothing changes."""
-    if values:
-        st.session_state.update(values)
-        st.session_state[FILTERS_KEPT_OPEN] = True
+def set_filters(values: dict[str, list[str] | dt.date]) -> None:
+    """Set filters from a callback (a chart's click; values by parameter) and open the panel
+    that shows them. No values, nothing changes.
+
+    Inputs drawn in the last run take the values, and write them into the URL; inputs not
+    drawn then would not (an input drawn anew does not write a value it was given), so the
+    values go into the URL too, where those inputs read them once drawn.
+    """
+    if not values:
+        return
+    st.session_state.update(values)
+    st.session_state[FILTERS_KEPT_OPEN] = True
+    for param, value in values.items():
+        with contextlib.suppress(StreamlitAPIException):  # bound: its input writes it
+            st.query_params[param] = value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _clear() -> None:
