@@ -418,3 +418,9 @@ def test_a_day_asked_for_whole_gives_all_its_cards():
     whole = day_cards(table.filter(of_day), 200)
     assert len(whole.shown) == whole.totals[NOV_2] == 10
     assert day_cards(table.slice(0, 0), 3).totals == {}
+
+
+def test_a_cards_badge_counts_a_negative_count_as_missing_as_its_total_does():
+    """The badge's wording kept its own rule (any count but 0), and said "-3 episodes"."""
+    row = release("odd", title_id="odd", episode_start=1, episode_end=4, episode_count=-3)
+    assert cards_of(row).iloc[0].badge.endswith("S1 E1-E4 · 4 episodes")

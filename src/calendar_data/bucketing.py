@@ -224,10 +224,13 @@ def _episode_counts(rows: pa.Table, cards: pa.Table) -> pa.ChunkedArray:
     once per country. Releases without episode numbers (specials) are told apart by their
     ids."""
     keys = list(CARD_KEYS)
+    totals = describe.episode_totals(
+        rows["episode_count"], rows["episode_start"], rows["episode_end"]
+    )
     unnumbered = pc.if_else(pc.is_null(rows["episode_start"]), rows["release_id"], None)
     episodes = [*keys, "region", "season", "episode_start", "episode_end", "unnumbered"]
     distinct = (
-        rows.set_column(rows.column_names.index("episode_count"), "episode_count", _totals(rows))
+        rows.set_column(rows.column_names.index("episode_count"), "episode_count", totals)
         .append_column("unnumbered", unnumbered)
         .group_by(episodes)
         .aggregate([("episode_count", "max")])
@@ -239,15 +242,6 @@ def _episode_counts(rows: pa.Table, cards: pa.Table) -> pa.ChunkedArray:
     most = regions.group_by(keys).aggregate([("episode_count_max_sum", "max")])
     places = cards.select(keys).append_column("place", pa.array(np.arange(cards.num_rows)))
     return places.join(most, keys).sort_by("place")["episode_count_max_sum_max"]
-
-
-def _totals(rows: pa.Table) -> pa.ChunkedArray:
-    """Each release's :func:`~calendar_data.describe.episode_total`: its count, else its
-    numbers' span, else one."""
-    span = pc.add(pc.subtract(rows["episode_end"], rows["episode_start"]), 1)
-    span = pc.if_else(pc.fill_null(pc.greater(span, 0), False), span, 1)
-    count = rows["episode_count"]
-    return pc.if_else(pc.fill_null(pc.greater(count, 0), False), count, span)
 
 
 def _card_rows(table: pa.Table, days) -> pa.Table:

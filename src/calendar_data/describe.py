@@ -90,7 +90,7 @@ def episodes(row: Mapping, *, counted: bool = True) -> str:
         return f"{season}E{start}"
     if not counted:
         return f"{season}E{start}-E{end}"
-    return f"{season}E{start}-E{end} · {count or end - start + 1} episodes"
+    return f"{season}E{start}-E{end} · {episode_total(row)} episodes"
 
 
 def release_label(row: Mapping, *, counted: bool = True) -> str:
@@ -110,8 +110,7 @@ def release_label(row: Mapping, *, counted: bool = True) -> str:
 def episode_labels(season, start, end, count, movie, season_end) -> pa.ChunkedArray | pa.Array:
     """:func:`episodes` of whole columns (integers; ``movie`` is true for films), null where
     it would be empty. A month of a large catalog holds 100,000+ cards, so Arrow words them."""
-    span = pc.add(pc.subtract(end, start), 1)
-    total = pc.if_else(pc.fill_null(pc.not_equal(count, 0), False), count, span)
+    total = episode_totals(count, start, end)
     single = pc.or_kleene(pc.is_null(end), pc.equal(end, start))
     prefix = pc.fill_null(_joined("S", season, " "), "")
     first = _joined(prefix, "E", start)
@@ -153,6 +152,13 @@ def episode_total(row: Mapping) -> int:
     if count is not None and count > 0:
         return count
     return end - start + 1 if start is not None and end is not None and end >= start else 1
+
+
+def episode_totals(count, start, end) -> pa.ChunkedArray | pa.Array:
+    """:func:`episode_total` of whole columns (integers)."""
+    span = pc.add(pc.subtract(end, start), 1)
+    span = pc.if_else(pc.fill_null(pc.greater(span, 0), False), span, 1)
+    return pc.if_else(pc.fill_null(pc.greater(count, 0), False), count, span)
 
 
 def runtime(row: Mapping) -> str:
