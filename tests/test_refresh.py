@@ -100,6 +100,12 @@ def refreshed_as_the_glass_archive_arrives(fake, catalog, after: dt.timedelta) -
     refresh(fake, catalog, now=NOON + after)
 
 
+def episode_spans(catalog, title_id: str) -> list[tuple[int, int]]:
+    """The first and last episode of each of a title's releases in the catalog."""
+    rows = load_catalog(catalog).table.to_pylist()
+    return [(r["episode_start"], r["episode_end"]) for r in rows if r["title_id"] == title_id]
+
+
 def ids(catalog) -> set[str]:
     return set(load_catalog(catalog).table["release_id"].to_pylist())
 
@@ -295,8 +301,7 @@ def test_a_release_of_several_episodes_moves_only_when_all_of_them_did(fake, tmp
 
     refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
 
-    harbour = [r for r in load_catalog(catalog).table.to_pylist() if r["title_id"] == "tvmaze-202"]
-    assert [(r["episode_start"], r["episode_end"]) for r in harbour] == [(2, 2)]
+    assert episode_spans(catalog, "tvmaze-202") == [(2, 2)]
 
 
 def test_a_release_moves_only_when_none_of_its_episodes_is_still_listed(fake, tmp_path):
@@ -319,8 +324,7 @@ def test_a_release_moves_only_when_none_of_its_episodes_is_still_listed(fake, tm
 
     refresh(fake, catalog, now=NOON + dt.timedelta(minutes=10))
 
-    harbour = [r for r in load_catalog(catalog).table.to_pylist() if r["title_id"] == "tvmaze-202"]
-    assert [(r["episode_start"], r["episode_end"]) for r in harbour] == [(2, 2)]
+    assert episode_spans(catalog, "tvmaze-202") == [(2, 2)]
 
 
 def test_a_special_postponed_past_the_window_is_moved_not_removed(fake, tmp_path):
