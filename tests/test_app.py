@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from calendar_data import routes
 from calendar_data.catalog import SourceInfo, write_catalog
 from calendar_data.filters import MAX_VALUES
-from calendar_data.params import FILTERS_KEPT_OPEN, FILTERS_OPEN, MULTI_PARAMS
+from calendar_data.params import FILTERS_KEPT_OPEN, FILTERS_OPEN, MULTI_PARAMS, MY_SERVICES_OPEN
 from calendar_data.schema import SCHEMA
 from calendar_data.ui import calendar_view
 
@@ -216,6 +216,8 @@ def test_filters_set_by_a_callback_open_the_panel_and_apply(catalog):
 def test_a_filter_offers_no_more_choices_than_a_view_reads(catalog):
     """Past MAX_VALUES a link's values are cut: the widgets stop there too."""
     at = open_filters(run_app())
+    at.session_state[MY_SERVICES_OPEN] = True
+    at.run()
     for key in (*MULTI_PARAMS, "my_service"):
         assert at.multiselect(key=key).proto.max_selections == MAX_VALUES
 

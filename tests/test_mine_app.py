@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from calendar_data import routes
 from calendar_data.catalog import write_catalog
 from calendar_data.mine import STORAGE_KEY, MySettings, storage_entry
-from calendar_data.params import MY_CALENDAR_OPEN, OPEN_DAY
+from calendar_data.params import MY_CALENDAR_OPEN, MY_SERVICES_OPEN, OPEN_DAY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REFERENCE_ID = "all-the-light-we-cannot-see"
@@ -36,6 +36,17 @@ def run_app(page: str | None = None, **params) -> AppTest:
         at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def open_my_services(at: AppTest) -> AppTest:
+    """Open "My services and region" (as a click does: the expander's key, then a run)."""
+    at.session_state[MY_SERVICES_OPEN] = True
+    return at.run()
+
+
+def keys_of(at: AppTest) -> set[str]:
+    """The keys of the multiselects and select boxes drawn."""
+    return {widget.key for widget in (*at.multiselect, *at.selectbox)}
 
 
 def components(at: AppTest) -> dict[str, object]:
@@ -161,10 +172,40 @@ def test_the_region_defaults_to_the_browsers_country(catalog, monkeypatch):
     from calendar_data.ui import mine
 
     monkeypatch.setattr(mine, "country_from_locale", lambda locale: "GB")
-    at = run_app()
+    at = open_my_services(run_app())
     assert at.selectbox(key="my_region").value is None  # picked by nobody: the browser's
     assert at.selectbox(key="my_region").placeholder == "GB"
     assert device_data(at)["entry"] is None  # nothing to remember
+
+
+def test_my_services_and_region_are_drawn_once_opened_or_named(catalog):
+    """Drawn, the inputs cost a new session's first paint; bound, one keeps its parameter
+    only while it is drawn."""
+    at = run_app(date=NOVEMBER)
+    assert not keys_of(at) & {"my_service", "my_region"}
+    assert {"my_service", "my_region"} <= keys_of(open_my_services(at))
+    at = run_app(date=NOVEMBER, my_region="GB")  # named: drawn in the closed expander
+    assert at.session_state[MY_SERVICES_OPEN] is False
+    assert "my_region" in keys_of(at)
+    at.toggle(key="mine").set_value(True).run()
+    assert at.query_params["my_region"] == "GB"
+
+
+def test_a_setting_the_browsers_back_took_away_does_not_come_back(catalog):
+    at = run_app(date=NOVEMBER, my_service=["Max"])
+    del at.query_params["my_service"]  # Back, to before the service was picked
+    at.run()
+    assert open_my_services(at).multiselect(key="my_service").value == []
+    assert "my_service" not in at.query_params
+
+
+def test_a_stored_entry_draws_my_services_in_the_closed_expander(catalog):
+    at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
+    send_event(at, "drawn", 1)
+    at.toggle(key="mine").set_value(True).run()
+    assert at.session_state[MY_SERVICES_OPEN] is False
+    assert at.query_params["my_service"] == "Max" and at.query_params["my_region"] == "GB"
+    assert at.multiselect(key="my_service").value == ["Max"]
 
 
 def test_a_link_naming_the_browsers_own_country_keeps_naming_it(catalog, monkeypatch):
@@ -302,7 +343,8 @@ def test_a_change_made_before_the_stored_entry_arrives_stays_over_it(catalog):
 
 
 def test_old_values_sent_before_the_restored_ones_are_drawn_are_undone(catalog):
-    at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
+    at = open_my_services(run_app(date=NOVEMBER))  # the old values are drawn
+    send_stored(at, storage_entry(MySettings(("Max",), "GB")))
     assert device_data(at)["restored"] == 1
     # A click before the browser drew the restored values sends the old ones along.
     at.multiselect(key="my_service").set_value([])
@@ -318,7 +360,8 @@ def test_old_values_sent_before_the_restored_ones_are_drawn_are_undone(catalog):
 def test_the_devices_word_that_came_with_old_values_is_asked_again(catalog):
     """A widget takes a value set by the app one render after the device is drawn: the device
     can speak while the browser still holds the old values, and a click after it sends them."""
-    at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
+    at = open_my_services(run_app(date=NOVEMBER))
+    send_stored(at, storage_entry(MySettings(("Max",), "GB")))
     at.multiselect(key="my_service").set_value([])
     send_event(at, "drawn", 1)  # with the old value: too early
     assert at.multiselect(key="my_service").value == ["Max"]
@@ -345,7 +388,8 @@ def test_a_restored_value_lost_without_a_callback_is_put_back(catalog):
 
 
 def test_the_device_is_asked_a_few_times_at_most(catalog):
-    at = send_stored(run_app(date=NOVEMBER), storage_entry(MySettings(("Max",), "GB")))
+    at = open_my_services(run_app(date=NOVEMBER))
+    send_stored(at, storage_entry(MySettings(("Max",), "GB")))
     for round_ in (1, 2, 3):
         at.multiselect(key="my_service").set_value([])
         send_event(at, "drawn", round_)
@@ -364,7 +408,8 @@ def test_a_stored_entry_arriving_after_a_reset_is_forgotten(catalog):
     at = run_app(date=NOVEMBER)
     at.button(key="mine_reset").click().run()
     send_stored(at, storage_entry(MySettings(("Max",), follow=("test-title-3",))))
-    assert follow_list(at) == [] and at.multiselect(key="my_service").value == []
+    assert follow_list(at) == [] and "my_service" not in at.query_params
+    assert open_my_services(at).multiselect(key="my_service").value == []
     assert device_data(at) == {"key": STORAGE_KEY, "write": True, "entry": None, "restored": 0}
 
 

@@ -96,5 +96,8 @@ URL_FILTERS_READ = "_url_filters_read"
 #: Whether the sidebar's Filters panel is open (its inputs are drawn only then, or while the
 #: URL names a filter or a zone); set on every run from :data:`FILTERS_KEPT_OPEN`.
 FILTERS_OPEN = "filters_open"
+#: Whether the sidebar's "My services and region" is open (its inputs are drawn only then, or
+#: while the URL names my services or my region).
+MY_SERVICES_OPEN = "my_services_open"
 #: Whether the sidebar's "My calendar" is open (its links and QR code are drawn only then).
 MY_CALENDAR_OPEN = "my_calendar_open"

@@ -50,6 +50,7 @@ from ..params import (
     MY_CALENDAR_OPEN,
     MY_REGION,
     MY_SERVICE,
+    MY_SERVICES_OPEN,
 )
 from ..regions import COUNTRIES, country_from_locale
 from ..text import escape_markdown, escape_message, one_line, quoted
@@ -85,11 +86,11 @@ def mine_sidebar(
     known = set(live.known_values().get("service", ()))
     default_region = country_from_locale(st.context.locale)
     notices = _restore(live, known, default_region, tz)
-    _settle()
+    restoring = _settle()
     with st.sidebar:
         st.divider()
         st.header("Mine", anchor=False)
-        settings = _settings(live, default_region)
+        settings = _settings(live, default_region, restoring)
         _mirror_follow(settings.follow)
         _followed_list(live, settings.follow, tz)
         _my_calendar(settings, tz)
@@ -158,7 +159,11 @@ def follow_picker(menus, rows: pa.Table) -> None:
 # ---------------------------------------------------------------------- settings
 
 
-def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
+def _settings(
+    live: LiveCatalog, default_region: str | None, restoring: set[str]
+) -> MySettings:
+    """The switches and, once opened, my services and region (:func:`_services_or_region_drawn`);
+    ``restoring``: the keys of the settings this run sets from the device's entry."""
     follow = followed_ids()
     mine = st.toggle(
         "My services",
@@ -178,7 +183,11 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
         disabled=not follow,
         help="Only the titles I follow." if follow else "Follow a title to use this.",
     )
-    with st.expander("My services and region"):
+    kept = st.expander("My services and region", key=MY_SERVICES_OPEN, on_change="rerun")
+    if not (kept.open or _services_or_region_drawn(restoring)):
+        _forget_services_and_region()
+        return MySettings((), default_region, bool(mine), follow, bool(only and follow))
+    with kept:
         services = st.multiselect(
             "My services",
             [value for value, _ in live.options.get("service", ())],
@@ -208,6 +217,22 @@ def _settings(live: LiveCatalog, default_region: str | None) -> MySettings:
     return MySettings(
         tuple(services), region or default_region, bool(mine), follow, bool(only and follow)
     )
+
+
+def _services_or_region_drawn(restoring: set[str]) -> bool:
+    """Whether my services' and my region's inputs are drawn in the closed expander: while the
+    URL names one, since a bound input keeps its parameter only while it is drawn, or this run
+    sets one from the device's entry. Otherwise they are drawn only once the viewer opens it:
+    drawn, they cost a new session's first paint about a tenth of the hello page's
+    (benchmarks/RESULTS.md)."""
+    return any(key in st.query_params or key in restoring for key in (SERVICES_KEY, REGION_KEY))
+
+
+def _forget_services_and_region() -> None:
+    """Drop the values of inputs not drawn (see ``ui.sidebar._forget_the_inputs``): one the
+    browser's Back took out of the URL would come back when the expander opens."""
+    for key in (SERVICES_KEY, REGION_KEY):
+        st.session_state.pop(key, None)
 
 
 def _followed_list(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> None:
@@ -419,25 +444,33 @@ def _restored_drawn() -> None:
     st.session_state[_DRAWN] = True
 
 
-def _settle() -> None:
+def _settle() -> set[str]:
     """Put back each restored value found at its old value while the device has not said the
     restored ones are drawn: sent along with a click (see :func:`_setting_changed`), or kept
     without a callback when a click cut short the run that restored it (Streamlit then keeps
     the widget's value from before that run). Once the device says so, the undoing ends,
     unless this very run undid a value (the browser sent it after the device spoke): then the
-    device is asked again, in a new round, a few times at most."""
+    device is asked again, in a new round, a few times at most.
+
+    A restored value still held is set again, and its key returned: an input drawn for the
+    first time in the run that restored it (My services and region are drawn on demand)
+    writes it into the URL only in a later run that sets it."""
     restored = st.session_state.get(_RESTORED, {})
     echoed = False
+    restoring = set()
     for key, (old, value) in restored.items():
         if st.session_state.get(key) == old:
-            st.session_state[key] = value
             echoed = True
+        if st.session_state.get(key) in (old, value):
+            st.session_state[key] = value
+            restoring.add(key)
     if not st.session_state.pop(_DRAWN, False):
-        return
+        return restoring
     if echoed and st.session_state[_ROUND] < _ROUNDS:
         st.session_state[_ROUND] += 1
     else:
         st.session_state.pop(_RESTORED, None)
+    return restoring
 
 
 def _setting_changed(key: str) -> None:
