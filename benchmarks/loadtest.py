@@ -272,6 +272,7 @@ class Viewer:
             await self.shown(drawn)
 
         async def to_month():
+            await page.locator(".st-key-go_to_date").get_by_role("button").click()
             await enter_date("date", month)
             await self.shown(self.cards)
 
@@ -291,12 +292,7 @@ class Viewer:
 
         async def next_month():
             await page.locator(".st-key-next button").click()
-            await page.wait_for_function(
-                "day => document.querySelector('.st-key-date input')?.value === day",
-                arg=following.isoformat(),
-                polling=50,
-                timeout=TIMEOUT_MS,
-            )
+            await self.url_has(f"date={following.isoformat()}")  # written by the server's rerun
 
         async def open_drawer():
             await self.cards.get_by_role("button").first.click()
@@ -334,7 +330,7 @@ class Viewer:
         steps = []
         if not on_calendar:
             steps += [
-                ("calendar", lambda: go_to("Calendar", page.locator(".st-key-date"))),
+                ("calendar", lambda: go_to("Calendar", page.locator(".st-key-go_to_date"))),
                 ("month", to_month),
             ]
         steps += [

@@ -56,10 +56,12 @@ steps = controls[1].container(horizontal=True, vertical_alignment="bottom")
 steps.button("Previous", key="previous", on_click=_step, args=(-1,), icon=":material/chevron_left:")
 steps.button("Today", key="today", on_click=_today)
 steps.button("Next", key="next", on_click=_step, args=(1,), icon=":material/chevron_right:")
+# In a popover: drawn in the page, a date field's code costs a new session's first paint about
+# a twentieth of the hello page's (benchmarks/RESULTS.md); a closed popover's is loaded on opening.
 chosen = date_picker(
     "Date",
     DATE,
-    steps,
+    steps.popover("Go to date", icon=":material/event:", key="go_to_date"),
     help="Any day of the period to show. Empty: this month, or the catalog's first.",
 )
 # A date in the URL holds; else the filters' range, when the opening period is outside it.

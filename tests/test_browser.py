@@ -90,6 +90,14 @@ def value_of(page: Page, key: str) -> str:
     return page.locator(f".st-key-{key} input").first.input_value()
 
 
+def date_field(page: Page) -> Locator:
+    """The calendar's date field, in its "Go to date" popover (opened)."""
+    page.locator(".st-key-go_to_date").get_by_role("button").click()
+    field = page.locator(".st-key-date input")
+    expect(field).to_be_visible()
+    return field
+
+
 def click(page: Page, target: Locator) -> None:
     """Click something that reruns the app, and wait for that run to finish."""
     with rerun(page):
@@ -230,7 +238,7 @@ def test_reloading_the_url_restores_the_view(page, app_url):
     expect(page).to_have_url(re.compile(r"[?&]view=week(&|$)"))
     expect(cards(page, "week")).not_to_have_count(0)
     url, keys = page.url, card_keys(page, "week")
-    widgets = {key: value_of(page, key) for key in ("from", "to", "date", "q", "tz")}
+    widgets = {key: value_of(page, key) for key in ("from", "to", "q", "tz")}
 
     page.reload()
     wait_idle(page)
@@ -238,8 +246,20 @@ def test_reloading_the_url_restores_the_view(page, app_url):
     expect(cards(page, "week")).to_have_count(len(keys))
     assert card_keys(page, "week") == keys
     assert {key: value_of(page, key) for key in widgets} == widgets
+    expect(date_field(page)).to_have_value("2023-11-01")
     expect(selected(page, "service")).to_have_text([re.compile(r"^Max")])
     expect(page.locator(".st-key-view").get_by_role("radio", name="Week")).to_be_checked()
+
+
+def test_go_to_date_moves_the_calendar_and_the_url(page, app_url):
+    open_app(page, f"{app_url}/?date=2023-11-01")
+    date_field(page)
+    page.locator(".st-key-date").get_by_role("spinbutton").first.focus()
+    page.keyboard.type("20231215")  # the field's picker follows to December...
+    with rerun(page):  # ...and a day picked in it is the date
+        page.get_by_role("grid", name="December 2023").get_by_text("15", exact=True).click()
+    expect(page.get_by_role("heading", name="December 2023", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]date=2023-12-15(&|$)"))
 
 
 def test_filters_survive_page_changes(page, app_url):
