@@ -56,8 +56,8 @@ steps = controls[1].container(horizontal=True, vertical_alignment="bottom")
 steps.button("Previous", key="previous", on_click=_step, args=(-1,), icon=":material/chevron_left:")
 steps.button("Today", key="today", on_click=_today)
 steps.button("Next", key="next", on_click=_step, args=(1,), icon=":material/chevron_right:")
-# In a popover: drawn in the page, a date field's code costs a new session's first paint about
-# a twentieth of the hello page's (benchmarks/RESULTS.md); a closed popover's is loaded on opening.
+# In a popover: a date field in the page loads its code, which slows every new session's first
+# paint (benchmarks/RESULTS.md); a closed popover's field loads on opening.
 chosen = date_picker(
     "Date",
     DATE,

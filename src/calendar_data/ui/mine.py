@@ -223,8 +223,7 @@ def _services_or_region_drawn(restoring: set[str]) -> bool:
     """Whether my services' and my region's inputs are drawn in the closed expander: while the
     URL names one, since a bound input keeps its parameter only while it is drawn, or this run
     sets one from the device's entry. Otherwise they are drawn only once the viewer opens it:
-    drawn, they cost a new session's first paint about a tenth of the hello page's
-    (benchmarks/RESULTS.md)."""
+    drawn, their code slows every new session's first paint (benchmarks/RESULTS.md)."""
     return any(key in st.query_params or key in restoring for key in (SERVICES_KEY, REGION_KEY))
 
 
@@ -278,8 +277,8 @@ def _draw_followed_links() -> None:
 
 def _my_calendar(settings: MySettings, tz: str) -> None:
     """The My calendar links, their code blocks and QR code, drawn only once the viewer opens
-    the expander: drawn closed, they still cost every new session's first paint (about 0.8 s,
-    benchmarks/RESULTS.md)."""
+    the expander: drawn closed, they still slow every new session's first paint
+    (benchmarks/RESULTS.md)."""
     calendar = st.expander("My calendar", key=MY_CALENDAR_OPEN, on_change="rerun")
     if not calendar.open:
         return

@@ -156,7 +156,7 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerato
     place of the match count (:func:`show_matches`, once Mine has narrowed the filter).
 
     The panel's inputs are drawn only while it is open or the URL names a filter or a zone:
-    drawn, they cost a new session's first paint about a quarter of a second in the browser
+    drawn, their code slows every new session's first paint in the browser
     (benchmarks/RESULTS.md), and a view without filters has nothing for them to hold. The panel
     opens on a link naming one; while the URL names one, the inputs are drawn even in the
     closed panel, since a bound input keeps its parameter only while it is drawn.
