@@ -262,6 +262,23 @@ def test_go_to_date_moves_the_calendar_and_the_url(page, app_url):
     expect(page).to_have_url(re.compile(r"[?&]date=2023-12-15(&|$)"))
 
 
+def test_go_to_date_works_from_the_keyboard(page, app_url):
+    """Streamlit draws a popover's body at the end of the page: opened from the keyboard, the
+    focus moves into the field instead of staying on the button, before every card."""
+    open_app(page, f"{app_url}/?date=2023-11-01")
+    page.locator(".st-key-next button").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator(".st-key-go_to_date button")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("spinbutton", name="year, Date")).to_be_focused()
+    page.keyboard.type("20231215")
+    with rerun(page):  # out of the field (to its picker's button, then a day): it takes the date
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+    expect(page.get_by_role("heading", name="December 2023", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]date=2023-12-15(&|$)"))
+
+
 def test_filters_survive_page_changes(page, app_url):
     open_app(page, f"{app_url}/?{NETFLIX_NOVEMBER}&date=2023-11-01")
     for name, path in (("Browse", "/browse"), ("Planner", "/planner"), ("Title", "/title")):

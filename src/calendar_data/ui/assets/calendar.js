@@ -6,11 +6,15 @@
 const NARROW = "(max-width: 640px)";
 const drawnFrom = new WeakMap(); // each calendar's data as last drawn
 let closeWatch = null; // watches the drawer a button opened, to give the focus back
+const DATE_BUTTON = ".st-key-go_to_date [data-testid='stPopoverButton']";
+const DATE_FIELD = "[data-testid='stPopoverBody'] .st-key-date [role='spinbutton']";
+const WATCHING_DATE = Symbol.for("calendar_data.watching_go_to_date"); // once a page
 
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const { fit, ...days } = data;
   const root = parentElement.querySelector(".calendar") ?? parentElement.appendChild(element("div"));
+  focusTheDateFieldOnOpen();
   // On a phone the calendar opens as the agenda. Only the browser knows the screen's width, so
   // when the page asks (fit: its session's first calendar) a narrow screen says so.
   if (fit && window.matchMedia(NARROW).matches) setTriggerValue("narrow", true);
@@ -46,6 +50,29 @@ function returnFocusOnClose(button) {
     }
   });
   closeWatch.observe(document.body, { childList: true, subtree: true });
+}
+
+// Streamlit draws a popover's body at the end of the page and leaves the focus on its button,
+// so a keyboard user would tab past every card to reach the date field of "Go to date": once
+// that popover opens (by a click, Enter or Space), the focus moves into its field, whose code
+// may still be loading.
+function focusTheDateFieldOnOpen() {
+  if (document[WATCHING_DATE]) return;
+  document[WATCHING_DATE] = true;
+  document.addEventListener(
+    "click",
+    (event) => {
+      const button = event.target.closest?.(DATE_BUTTON);
+      if (button?.getAttribute("aria-expanded") === "false") focusWhenDrawn(DATE_FIELD);
+    },
+    true, // before the popover opens: its button still says it is closed
+  );
+}
+
+function focusWhenDrawn(selector, until = performance.now() + 5000) {
+  const target = document.querySelector(selector);
+  if (target) target.focus();
+  else if (performance.now() < until) requestAnimationFrame(() => focusWhenDrawn(selector, until));
 }
 
 function scriptRunning() {
