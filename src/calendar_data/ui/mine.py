@@ -54,7 +54,7 @@ from ..params import (
 )
 from ..regions import COUNTRIES, country_from_locale
 from ..text import escape_markdown, escape_message, one_line, quoted
-from .sidebar import keeps_url_notices
+from .sidebar import drawn_on_demand, keeps_url_notices
 
 SERVICES_KEY, REGION_KEY, SWITCH_KEY, FOLLOWED_KEY = MY_SERVICE, MY_REGION, MINE, FOLLOWED
 FOLLOW_KEY = "_follow"  # this session's followed title ids
@@ -162,8 +162,8 @@ def follow_picker(menus, rows: pa.Table) -> None:
 def _settings(
     live: LiveCatalog, default_region: str | None, restoring: set[str]
 ) -> MySettings:
-    """The switches and, once opened, my services and region (:func:`_services_or_region_drawn`);
-    ``restoring``: the keys of the settings this run sets from the device's entry."""
+    """The switches and my services and region, drawn on demand (:func:`drawn_on_demand`,
+    which ``restoring``, the keys this run sets from the device's entry, draws too)."""
     follow = followed_ids()
     mine = st.toggle(
         "My services",
@@ -184,8 +184,7 @@ def _settings(
         help="Only the titles I follow." if follow else "Follow a title to use this.",
     )
     kept = st.expander("My services and region", key=MY_SERVICES_OPEN, on_change="rerun")
-    if not (kept.open or _services_or_region_drawn(restoring)):
-        _forget_services_and_region()
+    if not drawn_on_demand(kept.open, (SERVICES_KEY, REGION_KEY), restoring):
         return MySettings((), default_region, bool(mine), follow, bool(only and follow))
     with kept:
         services = st.multiselect(
@@ -217,21 +216,6 @@ def _settings(
     return MySettings(
         tuple(services), region or default_region, bool(mine), follow, bool(only and follow)
     )
-
-
-def _services_or_region_drawn(restoring: set[str]) -> bool:
-    """Whether my services' and my region's inputs are drawn in the closed expander: while the
-    URL names one, since a bound input keeps its parameter only while it is drawn, or this run
-    sets one from the device's entry. Otherwise they are drawn only once the viewer opens it:
-    drawn, their code slows every new session's first paint (benchmarks/RESULTS.md)."""
-    return any(key in st.query_params or key in restoring for key in (SERVICES_KEY, REGION_KEY))
-
-
-def _forget_services_and_region() -> None:
-    """Drop the values of inputs not drawn (see ``ui.sidebar._forget_the_inputs``): one the
-    browser's Back took out of the URL would come back when the expander opens."""
-    for key in (SERVICES_KEY, REGION_KEY):
-        st.session_state.pop(key, None)
 
 
 def _followed_list(live: LiveCatalog, follow: tuple[str, ...], tz: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import NoReturn
 
 import streamlit as st
@@ -155,21 +155,16 @@ def filter_sidebar(live: LiveCatalog) -> tuple[ReleaseFilter, str, DeltaGenerato
     """Draw the Filters panel; return the filter it describes, the viewer's time zone and the
     place of the match count (:func:`show_matches`, once Mine has narrowed the filter).
 
-    The panel's inputs are drawn only while it is open or the URL names a filter or a zone:
-    drawn, their code slows every new session's first paint in the browser
-    (benchmarks/RESULTS.md), and a view without filters has nothing for them to hold. The panel
-    opens on a link naming one; while the URL names one, the inputs are drawn even in the
-    closed panel, since a bound input keeps its parameter only while it is drawn.
+    The panel's inputs are drawn on demand (:func:`drawn_on_demand`): a view without filters
+    has nothing for them to hold. The panel opens on a link naming a filter or a zone.
     """
-    in_use = _url_names_a_panel_input()
     st.session_state[FILTERS_OPEN] = st.session_state.get(FILTERS_KEPT_OPEN, False)
     with st.sidebar:
         panel = st.expander(
             "Filters and time zone", key=FILTERS_OPEN, on_change=_keep_the_panel_as_left
         )
         count = st.empty()
-    if not (panel.open or in_use):
-        _forget_the_inputs()
+    if not drawn_on_demand(panel.open, PANEL_PARAMS):
         return ReleaseFilter(), _browser_timezone(), count
     with panel:
         release_filter = _filters(live)
@@ -193,12 +188,20 @@ def _url_names_a_panel_input() -> bool:
     return any(param in st.query_params for param in PANEL_PARAMS)
 
 
-def _forget_the_inputs() -> None:
-    """Drop the values of inputs no longer drawn: Streamlit keeps a bound input's value and
-    writes it back into the URL once the input is drawn again, so a filter left behind by
-    the browser's Back would come back when the panel opens."""
-    for param in PANEL_PARAMS:
+def drawn_on_demand(is_open: bool, params: Collection[str], setting: Collection[str] = ()) -> bool:
+    """Whether to draw the inputs bound to ``params`` (their keys): while their section
+    ``is_open``, while the URL names one (a bound input keeps its parameter only while it is
+    drawn), or in a run ``setting`` one. Drawn, their code slows every new session's first
+    paint (benchmarks/RESULTS.md).
+
+    Not drawn, their values are dropped: Streamlit keeps a bound input's value and writes it
+    back into the URL once the input is drawn again, so one the browser's Back took out of
+    the URL would come back when the section opens."""
+    if is_open or any(param in st.query_params or param in setting for param in params):
+        return True
+    for param in params:
         st.session_state.pop(param, None)
+    return False
 
 
 def _filters(live: LiveCatalog) -> ReleaseFilter:
