@@ -20,7 +20,7 @@ from test_app import (
 )
 
 from calendar_data import routes
-from calendar_data.params import KNOWN_PARAMS, PANEL_REQUEST
+from calendar_data.params import KNOWN_PARAMS, MY_SERVICES_OPEN, PANEL_REQUEST
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -65,6 +65,8 @@ def test_every_url_bound_widget_is_a_known_parameter(catalog):
     """The dashboard removes unknown parameters from the URL: a bound widget whose key is not
     in calendar_data.params would lose its value on every run."""
     at = open_filters(run_app(date="2023-11-01"))
+    at.session_state[MY_SERVICES_OPEN] = True  # Mine's inputs too
+    at.run()
     card = next(c for d in calendar_payload(at)["days"] for c in d["cards"])
     click_in_calendar(at, "open", [card["title_id"], card["release_id"]])  # and its drawer
     found = bound_keys(at)
@@ -72,7 +74,8 @@ def test_every_url_bound_widget_is_a_known_parameter(catalog):
         at.switch_page(page).run()
         assert not at.exception, at.exception
         found |= bound_keys(at)
-    assert {"service", "from", "q", "tz", "view", "date", "since"} <= found
+    drawn = {"service", "from", "q", "tz", "view", "date", "since", "my_service", "my_region"}
+    assert drawn <= found
     assert found <= KNOWN_PARAMS, found - KNOWN_PARAMS
 
 
