@@ -66,7 +66,8 @@ HELLO_READY = """() => {
 #: The hello page with one of each kind of input the calendar's sidebar and page hold (the
 #: filters and Mine, the view and date), and no data: what any page of these widgets pays on a
 #: fresh server, since each kind's code loads and runs the first time. An unfiltered calendar
-#: draws its filters' inputs only once their panel is opened, so its first paint draws fewer.
+#: draws its filters' and my services' inputs only once their sections are opened, and its date
+#: field only once "Go to date" is, so its first paint draws fewer.
 WIDGET_KINDS = HELLO + (
     'st.sidebar.multiselect("Service", ["Netflix", "Max"], placeholder="All")\n'
     'st.sidebar.date_input("From", value=None)\n'
