@@ -162,8 +162,9 @@ def follow_picker(menus, rows: pa.Table) -> None:
 def _settings(
     live: LiveCatalog, default_region: str | None, restoring: set[str]
 ) -> MySettings:
-    """The switches and my services and region, drawn on demand (:func:`drawn_on_demand`,
-    which ``restoring``, the keys this run sets from the device's entry, draws too)."""
+    """The switches, then my services and region, whose inputs are drawn on demand
+    (:func:`drawn_on_demand`); ``restoring``: the keys this run sets from the device's entry,
+    which draws them too."""
     follow = followed_ids()
     mine = st.toggle(
         "My services",
@@ -183,10 +184,10 @@ def _settings(
         disabled=not follow,
         help="Only the titles I follow." if follow else "Follow a title to use this.",
     )
-    kept = st.expander("My services and region", key=MY_SERVICES_OPEN, on_change="rerun")
-    if not drawn_on_demand(kept.open, (SERVICES_KEY, REGION_KEY), restoring):
+    section = st.expander("My services and region", key=MY_SERVICES_OPEN, on_change="rerun")
+    if not drawn_on_demand(section.open, (SERVICES_KEY, REGION_KEY), restoring):
         return MySettings((), default_region, bool(mine), follow, bool(only and follow))
-    with kept:
+    with section:
         services = st.multiselect(
             "My services",
             [value for value, _ in live.options.get("service", ())],
